@@ -1,0 +1,263 @@
+"""Plan types: small immutable values that every layer shares.
+
+They hold parsed, validated data only; reading TOML and checking it is the job of
+`model.parse`, and touching files is the job of `store`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cached_property
+from typing import Any, Literal
+
+Kind = Literal["task", "data", "experiment", "milestone"]
+Status = Literal["todo", "doing", "done", "dropped"]
+Distribution = Literal["pert", "triangular", "uniform", "lognormal", "fixed"]
+
+KINDS: tuple[str, ...] = ("task", "data", "experiment", "milestone")
+STATUSES: tuple[str, ...] = ("todo", "doing", "done", "dropped")
+DISTRIBUTIONS: tuple[str, ...] = ("pert", "triangular", "uniform", "lognormal", "fixed")
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_WORKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+
+#: ML technology readiness levels of Lavin et al., Nature Communications 13, 6039 (2022).
+READINESS_LEVELS: tuple[str, ...] = (
+    "first principles",
+    "goal-oriented research",
+    "proof of principle",
+    "system development",
+    "proof of concept",
+    "ML capability",
+    "application development",
+    "integrations",
+    "flight-ready",
+    "deployment",
+)
+
+#: z-score of the 90th percentile of a standard normal, for lognormal P10/P90 fits.
+_Z90 = 1.2815515655446004
+
+
+def readiness_name(level: int) -> str:
+    """'3 system development': a level is never shown without its name."""
+    return f"{level} {READINESS_LEVELS[level]}"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A duration in working days, as a three-point estimate and its distribution."""
+
+    low: float
+    likely: float
+    high: float
+    distribution: Distribution = "pert"
+
+    @classmethod
+    def fixed(cls, days: float) -> Estimate:
+        return cls(days, days, days, "fixed")
+
+    @property
+    def is_fixed(self) -> bool:
+        return self.distribution == "fixed" or self.low == self.high
+
+    @property
+    def mean(self) -> float:
+        """Expected duration of one draw, used by the priority score's `ease`."""
+        lo, ml, hi = self.low, self.likely, self.high
+        if self.is_fixed:
+            return ml
+        if self.distribution == "pert":
+            return (lo + 4 * ml + hi) / 6
+        if self.distribution == "triangular":
+            return (lo + ml + hi) / 3
+        if self.distribution == "uniform":
+            return (lo + hi) / 2
+        # lognormal with P10 = low and P90 = high
+        if lo <= 0:
+            return (lo + hi) / 2
+        mu = (math.log(lo) + math.log(hi)) / 2
+        sigma = (math.log(hi) - math.log(lo)) / (2 * _Z90)
+        return math.exp(mu + sigma**2 / 2)
+
+    def as_toml(self) -> float | list[float]:
+        """The value as written in a plan: one number when fixed, else [low, likely, high]."""
+        if self.low == self.likely == self.high:
+            return _num(self.likely)
+        return [_num(self.low), _num(self.likely), _num(self.high)]
+
+
+def _num(x: float) -> float:
+    return int(x) if float(x).is_integer() else x
+
+
+@dataclass(frozen=True)
+class Metric:
+    """The target metric an experiment is trying to reach (shown, not simulated)."""
+
+    name: str
+    current: float | None = None
+    target: float | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """One piece of work on the roadmap: a task, data work, an experiment or a milestone."""
+
+    id: str
+    title: str
+    kind: Kind = "task"
+    estimate: Estimate | None = None
+    depends_on: tuple[str, ...] = ()
+    impact: float = 3.0
+    data: float = 1.0
+    readiness: int = 9
+    target: date | None = None
+    status: Status = "todo"
+    started: date | None = None
+    finished: date | None = None
+    remaining: Estimate | None = None
+    owner: str | None = None
+    tags: tuple[str, ...] = ()
+    notes: str | None = None
+    p_success: float = 1.0
+    max_attempts: int = 1
+    metric: Metric | None = None
+
+    @property
+    def duration(self) -> Estimate:
+        """What is left to do: `remaining` for work in progress, else the estimate (0 if none)."""
+        if self.status == "doing" and self.remaining is not None:
+            return self.remaining
+        return self.estimate if self.estimate is not None else Estimate.fixed(0)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in ("todo", "doing")
+
+
+@dataclass(frozen=True)
+class Risk:
+    """A shared cause of delay: when it strikes, every affected item slips by the same draw."""
+
+    id: str
+    title: str
+    probability: float
+    delay: Estimate
+    affects: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Override:
+    """One scenario override: `section.id.field = value` with the value already parsed."""
+
+    section: Literal["items", "risks"]
+    id: str
+    field: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named what-if: overrides applied to the base plan."""
+
+    id: str
+    title: str
+    overrides: tuple[Override, ...] = ()
+
+
+FACTORS: tuple[str, ...] = ("impact", "data", "readiness", "confidence", "urgency", "unblocks", "ease")
+DEFAULT_WEIGHTS: Mapping[str, float] = {
+    "impact": 3.0,
+    "data": 2.0,
+    "readiness": 2.0,
+    "confidence": 1.0,
+    "urgency": 2.0,
+    "unblocks": 1.0,
+    "ease": 1.0,
+}
+METHODS: tuple[str, ...] = ("weighted", "gated")
+
+
+@dataclass(frozen=True)
+class PriorityConfig:
+    """The `[priority]` table: method, factor weights (defaults filled in) and inheritance."""
+
+    method: Literal["weighted", "gated"] = "weighted"
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    inherit: bool = True
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A whole roadmap. Items, risks and scenarios keep the order of the file."""
+
+    name: str
+    start: date
+    workdays: tuple[str, ...] = DEFAULT_WORKDAYS
+    holidays: tuple[date, ...] = ()
+    as_of: date | None = None
+    runs: int = 10_000
+    seed: int = 0
+    priority: PriorityConfig = field(default_factory=PriorityConfig)
+    items: tuple[Item, ...] = ()
+    risks: tuple[Risk, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
+
+    @cached_property
+    def item_by_id(self) -> Mapping[str, Item]:
+        return {item.id: item for item in self.items}
+
+    @cached_property
+    def risk_by_id(self) -> Mapping[str, Risk]:
+        return {risk.id: risk for risk in self.risks}
+
+    @cached_property
+    def scenario_by_id(self) -> Mapping[str, Scenario]:
+        return {s.id: s for s in self.scenarios}
+
+    def item(self, item_id: str) -> Item:
+        return self.item_by_id[item_id]
+
+    def with_item(self, item: Item) -> Plan:
+        """A copy with `item` replaced (same id) or appended (new id)."""
+        if item.id in self.item_by_id:
+            items = tuple(item if i.id == item.id else i for i in self.items)
+        else:
+            items = (*self.items, item)
+        return replace(self, items=items)
+
+    def without_item(self, item_id: str) -> Plan:
+        """A copy without the item, its id removed from every `depends_on` and `affects`."""
+        items = tuple(
+            replace(i, depends_on=tuple(d for d in i.depends_on if d != item_id))
+            for i in self.items
+            if i.id != item_id
+        )
+        risks = tuple(
+            replace(r, affects=tuple(a for a in r.affects if a != item_id)) for r in self.risks
+        )
+        return replace(self, items=items, risks=risks)
+
+    def with_risk(self, risk: Risk) -> Plan:
+        if risk.id in self.risk_by_id:
+            risks = tuple(risk if r.id == risk.id else r for r in self.risks)
+        else:
+            risks = (*self.risks, risk)
+        return replace(self, risks=risks)
+
+    def without_risk(self, risk_id: str) -> Plan:
+        return replace(self, risks=tuple(r for r in self.risks if r.id != risk_id))
+
+    def apply_scenario(self, scenario_id: str) -> Plan:
+        """The plan as the scenario sees it; raises KeyError for an unknown scenario."""
+        scenario = self.scenario_by_id[scenario_id]
+        plan = self
+        for o in scenario.overrides:
+            if o.section == "items":
+                plan = plan.with_item(replace(plan.item(o.id), **{o.field: o.value}))
+            else:
+                plan = plan.with_risk(replace(plan.risk_by_id[o.id], **{o.field: o.value}))
+        return plan
