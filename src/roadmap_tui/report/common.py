@@ -57,9 +57,8 @@ def build_report(
 
     Raises KeyError for an unknown scenario; the CLI turns that into a clear error first.
     """
-    from roadmap_tui.priority import prioritize
-
     from roadmap_tui.forecast import simulate
+    from roadmap_tui.priority import prioritize
 
     forecast = simulate(plan, runs=runs, seed=seed, scenario=scenario, progress=progress)
     effective = plan.apply_scenario(scenario) if scenario is not None else plan

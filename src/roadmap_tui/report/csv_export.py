@@ -1,0 +1,86 @@
+"""One CSV row per item with every forecast and priority figure, for spreadsheets.
+
+Dropped items have no forecast and done/dropped items no rank: those cells are empty, never
+zero. Dates are ISO, probabilities are fractions (0-1), durations are working days.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from roadmap_tui.model.types import FACTORS
+from roadmap_tui.report.common import ReportData
+
+PERCENTILES = ("mean", "p10", "p50", "p80", "p95")
+
+
+def columns() -> list[str]:
+    cols = ["id", "title", "kind", "status", "owner", "target", "p_success"]
+    cols += [f"finish_days_{p}" for p in PERCENTILES]
+    cols += [f"finish_{p}" for p in PERCENTILES]
+    cols += ["p_on_time", "criticality", "sensitivity", "mean_duration"]
+    cols += ["rank", "score", "ready", "rank_best", "rank_worst"]
+    for name in FACTORS:
+        cols += [f"{name}_raw", f"{name}_value", f"{name}_weight", f"{name}_contribution"]
+    cols += ["inherited_contribution", "inherited_from"]
+    return cols
+
+
+def _num(value: float | None, digits: int = 4) -> str:
+    if value is None:
+        return ""
+    return f"{float(value):.{digits}f}"
+
+
+def write_csv(data: ReportData) -> str:
+    fc = data.forecast
+    ranked = {r.id: r for r in data.ranking.items}
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns())
+    for item in data.plan.items:
+        f = fc.items.get(item.id)
+        row: list[str] = [
+            item.id,
+            item.title,
+            item.kind,
+            item.status,
+            item.owner or "",
+            item.target.isoformat() if item.target else "",
+        ]
+        if f is None:
+            row += [""] * (1 + 2 * len(PERCENTILES) + 4)
+        else:
+            row.append(_num(f.p_success))
+            row += [_num(getattr(f.finish_days, p), 2) for p in PERCENTILES]
+            row += [
+                "" if getattr(f.finish, p) is None else getattr(f.finish, p).isoformat()
+                for p in PERCENTILES
+            ]
+            row += [
+                _num(f.p_on_time),
+                _num(f.criticality),
+                _num(f.sensitivity),
+                _num(f.mean_duration, 2),
+            ]
+        r = ranked.get(item.id)
+        if r is None:
+            row += [""] * (5 + 4 * len(FACTORS) + 2)
+        else:
+            row += [str(r.rank), _num(r.score, 2), str(bool(r.ready)).lower()]
+            row += [str(r.rank_range[0]), str(r.rank_range[1])]
+            for name in FACTORS:
+                fv = r.factors.get(name)
+                if fv is None:
+                    row += ["", "", "", ""]
+                    continue
+                raw = fv.raw if isinstance(fv.raw, str) or fv.raw is None else _num(fv.raw)
+                row += [raw or "", _num(fv.value), _num(fv.weight, 2), _num(fv.contribution, 2)]
+            if r.inherited is None:
+                row += ["", ""]
+            else:
+                contribution, source = r.inherited
+                row += [_num(contribution, 2), source]
+        writer.writerow(row)
+    return buf.getvalue()

@@ -1,0 +1,109 @@
+"""One self-contained HTML report: the Markdown report's content plus the three charts inline.
+
+No scripts, no fonts, no external URLs (a Content-Security-Policy forbids them), so the file
+opens offline and can be mailed. Every string from the plan goes through `html.escape`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from roadmap_tui.report.common import ReportData
+from roadmap_tui.report.content import Cell, Code, Section, Strong, sections, summary
+
+_CSS = """
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1b1b1b;
+       max-width: 1100px; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem; }
+table { border-collapse: collapse; margin: .5rem 0; font-size: .9rem; }
+th, td { border: 1px solid #d0d7de; padding: .25rem .55rem; text-align: left; }
+th { background: #f3f5f7; } tr:nth-child(even) td { background: #fafbfc; }
+code { font: .85rem ui-monospace, monospace; background: #f3f5f7; padding: 0 .2rem; }
+figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
+figcaption, .note { color: #555; font-size: .85rem; }
+"""
+
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def cell(value: Cell) -> str:
+    if isinstance(value, Code):
+        return f"<code>{esc(value.text)}</code>"
+    if isinstance(value, Strong):
+        return f"<strong>{esc(value.text)}</strong>"
+    return esc(value)
+
+
+def table(section: Section) -> str:
+    t = section.table
+    if t is None:
+        return ""
+    head = "".join(f"<th>{esc(h)}</th>" for h in t.headers)
+    body = "\n".join(
+        "<tr>" + "".join(f"<td>{cell(c)}</td>" for c in row) + "</tr>" for row in t.rows
+    )
+    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+
+
+def inline_svg(svg: bytes) -> str:
+    """Matplotlib's SVG without XML prolog, doctype and comments (which echo plan text)."""
+    text = svg.decode("utf-8")
+    text = re.sub(r"<\?xml[^>]*\?>", "", text)
+    text = re.sub(r"<!DOCTYPE[^>]*>", "", text)
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    return text.strip()
+
+
+_CAPTIONS = {
+    "timeline": "P50 bars with P80 and P95 bands; red ticks are targets, diamonds milestones.",
+    "scurve": "Probability that the plan and each milestone is ready by a date.",
+    "tornado": "Sensitivity: which items' durations move the finish date most.",
+}
+
+
+def write_html(data: ReportData, charts: dict[str, bytes] | None = None) -> str:
+    """`charts` maps chart name -> SVG bytes; by default all three are drawn here."""
+    if charts is None:
+        from roadmap_tui.report.charts import CHARTS, render_chart
+
+        charts = {name: render_chart(data, name, "svg") for name in CHARTS}
+    title = f"Forecast: {data.title}"
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{esc(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{esc(title)}</h1>",
+        f"<p>{esc(summary(data))}</p>",
+    ]
+    for section in sections(data):
+        parts.append(f"<h2>{esc(section.title)}</h2>")
+        parts.append(f"<p>{esc(section.intro)}</p>")
+        body = table(section)
+        if body and section.collapsed:
+            n = len(section.table.rows)
+            body = f"<details><summary>{n} items</summary>\n{body}\n</details>"
+        if body:
+            parts.append(body)
+        if section.note:
+            parts.append(f'<p class="note">{esc(section.note)}</p>')
+    if charts:
+        parts.append("<h2>Charts</h2>")
+        for name, svg in charts.items():
+            caption = esc(_CAPTIONS.get(name, name))
+            parts.append(
+                f"<figure>\n{inline_svg(svg)}\n<figcaption>{caption}</figcaption>\n</figure>"
+            )
+    parts += ["</body>", "</html>", ""]
+    return "\n".join(parts)
