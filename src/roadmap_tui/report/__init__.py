@@ -8,6 +8,7 @@ export never imports matplotlib.
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,13 +87,61 @@ def chart_path(path: Path, chart: str) -> Path:
     return path.with_name(f"{path.stem}-{chart}{path.suffix}")
 
 
+class ExportError(Exception):
+    """An export that cannot be written (bad output path, binary to a terminal...)."""
+
+
+def output_paths(fmt: ExportFormat, chart: str, output: Path | None) -> list[Path | None]:
+    """Where each output goes (None: stdout), checked before any forecast is run.
+
+    Raises ExportError for several files without `-o`, or a path that cannot be written.
+    """
+    charts = CHARTS if fmt.charts and chart == "all" else (None,)
+    if output is None:
+        if len(charts) > 1:
+            raise ExportError(f"--chart all writes {len(charts)} files: give -o FILE.{fmt.name}")
+        return [None]
+    paths = [output if c is None else chart_path(output, c) for c in charts]
+    for path in paths:
+        check_writable(path)
+    return paths
+
+
+def check_writable(path: Path) -> None:
+    if path.is_dir():
+        raise ExportError(f"{path}: is a directory, expected a file name")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ExportError(f"{path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise ExportError(f"{path}: not writable (permission denied)")
+
+
+def write_outputs(outputs: list[Output], paths: list[Path | None]) -> list[Path]:
+    """Write each output to its file (bytes as they are: ics keeps its CRLF)."""
+    written: list[Path] = []
+    for out, path in zip(outputs, paths, strict=True):
+        if path is None:
+            continue
+        try:
+            path.write_bytes(out.content)
+        except OSError as exc:
+            raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+        written.append(path)
+    return written
+
+
 __all__ = [
     "CHARTS",
     "CHART_CHOICES",
     "FORMATS",
+    "ExportError",
     "ExportFormat",
     "Output",
     "ReportData",
     "build_report",
     "chart_path",
+    "check_writable",
+    "output_paths",
+    "write_outputs",
 ]

@@ -1,0 +1,57 @@
+"""A progress bar on stderr for long exports, shown only when it is worth it.
+
+The bar appears once a job has run for `delay` seconds (short jobs print nothing) and only
+on a terminal, so stdout stays clean for pipes and stderr clean for scripts and git.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from time import monotonic
+
+Update = Callable[[int, int], None]
+
+
+@contextmanager
+def progress_bar(
+    label: str, *, delay: float = 0.5, enabled: bool | None = None
+) -> Iterator[Update]:
+    """Yield `update(done, total)`; the rich bar starts lazily and vanishes when done."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    console = Console(stderr=True)
+    show = console.is_terminal if enabled is None else enabled
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+    started = monotonic()
+    task: list[int] = []
+
+    def update(done: int, total: int) -> None:
+        if not show:
+            return
+        if not task:
+            if monotonic() - started < delay or done >= total:
+                return
+            progress.start()
+            task.append(progress.add_task(label, total=total))
+        progress.update(task[0], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if task:
+            progress.stop()
