@@ -46,18 +46,23 @@ def textconv(text: str, path: str, runs: int | None = None) -> str:
     from roadmap_tui import store
     from roadmap_tui.forecast import simulate
 
+    if not text.strip():
+        return text  # a new or emptied file: nothing to forecast
     try:
         loaded = store.load_plan_text(text, path)
     except store.PlanError as exc:
-        body = text if text.endswith("\n") or not text else text + "\n"
-        notes = [
-            f"# roadmap: invalid plan, no forecast: line {p.line}: {p.message}"
-            for p in exc.problems
-        ]
-        return body + "\n" + "\n".join([RULE, *notes]) + "\n"
+        return _as_written(text, [f"line {p.line}: {p.message}" for p in exc.problems])
+    except store.PlanFileError as exc:
+        return _as_written(text, [exc.reason])
     plan = loaded.plan
     canonical = store.format_canonical(text)
     if not canonical.endswith("\n"):
         canonical += "\n"
     forecast = simulate(plan, runs=min(plan.runs, TEXTCONV_RUNS) if runs is None else runs)
     return canonical + "\n" + "\n".join(summary_lines(plan, forecast)) + "\n"
+
+
+def _as_written(text: str, problems: list[str]) -> str:
+    body = text if text.endswith("\n") else text + "\n"
+    notes = [f"# roadmap: invalid plan, no forecast: {p}" for p in problems]
+    return body + "\n" + "\n".join([RULE, *notes]) + "\n"
