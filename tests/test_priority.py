@@ -120,8 +120,10 @@ def test_done_and_dropped_items_are_not_ranked() -> None:
     ranking = prioritize(plan, figs(plan))
     assert sorted(r.id for r in ranking.items) == ["a", "d"]
     assert [r.rank for r in ranking.items] == [1, 2]
-    with pytest.raises(PriorityError, match="unknown ranked item 'b'"):
+    with pytest.raises(PriorityError, match="'b' is done: done and dropped items are not"):
         ranking.explain("b")
+    with pytest.raises(PriorityError, match="'c' is dropped"):
+        ranking.item("c")
 
 
 def test_ready_means_every_dependency_is_done_or_dropped() -> None:

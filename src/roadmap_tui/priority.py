@@ -11,7 +11,7 @@ import difflib
 import heapq
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple, Protocol
 
 import numpy as np
@@ -182,11 +182,18 @@ class Ranking:
     weights: Mapping[str, float]
     inherit: bool
     items: list[RankedItem]
+    #: Items that are in the plan but not ranked, with their status (done or dropped).
+    unranked: Mapping[str, str] = field(default_factory=dict)
 
     def item(self, item_id: str) -> RankedItem:
         for ranked in self.items:
             if ranked.id == item_id:
                 return ranked
+        if item_id in self.unranked:
+            raise PriorityError(
+                f"item {item_id!r} is {self.unranked[item_id]}: done and dropped items are "
+                "not ranked"
+            )
         raise PriorityError(_unknown("item", item_id, [r.id for r in self.items], "ranked "))
 
     def ready_items(self) -> list[RankedItem]:
@@ -582,7 +589,8 @@ def prioritize(
             )
         )
     ranked.sort(key=lambda r: r.rank)
-    return Ranking(method=method, weights=resolved, inherit=inherit, items=ranked)
+    unranked = {i.id: i.status for i in plan.items if not i.is_open}
+    return Ranking(method, resolved, inherit, ranked, unranked)
 
 
 def bar_segments(item: RankedItem, width: int) -> list[tuple[str, int]]:
