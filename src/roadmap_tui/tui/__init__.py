@@ -1,0 +1,1 @@
+"""The Textual editor: a thin face over model, store, forecast and priority."""

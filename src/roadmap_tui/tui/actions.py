@@ -1,0 +1,106 @@
+"""The one registry of user actions: footer bindings and the command palette both read it.
+
+Each action names the widget scope that owns its key (bindings are declared on the widgets
+that own them, built from here) and the action string Textual runs. The command palette
+offers every action from anywhere, so its action strings target the app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class UserAction:
+    id: str
+    key: str
+    action: str
+    description: str
+    help: str
+    scope: str = "app"
+    show: bool = True
+    priority: bool = False
+
+    def binding(self) -> Binding:
+        return Binding(
+            self.key,
+            self.action,
+            self.description,
+            show=self.show,
+            priority=self.priority,
+            id=f"roadmap.{self.id}",
+        )
+
+
+VIEWS: tuple[tuple[str, str], ...] = (
+    ("items", "Items"),
+    ("timeline", "Timeline"),
+    ("graph", "Graph"),
+    ("forecast", "Forecast"),
+    ("priorities", "Priorities"),
+    ("risks", "Risks"),
+)
+
+ACTIONS: tuple[UserAction, ...] = (
+    *(
+        UserAction(
+            f"view-{name}",
+            str(n),
+            f"app.show_view('{name}')",
+            title,
+            f"Show the {title.lower()} view",
+            show=n == 1,
+        )
+        for n, (name, title) in enumerate(VIEWS, start=1)
+    ),
+    UserAction("add-item", "a", "app.add_item", "Add", "Add an item", scope="items"),
+    UserAction("edit-item", "enter", "app.edit_item", "Edit", "Edit the selected item", "items"),
+    UserAction(
+        "delete-item", "delete", "app.delete_item", "Delete", "Delete the selected item", "items"
+    ),
+    UserAction(
+        "link", "l", "app.link_dependency", "Link", "Add a dependency to the selected item", "items"
+    ),
+    UserAction("sort", "s", "app.sort_items", "Sort", "Sort the items by the next column", "items"),
+    UserAction("add-risk", "a", "app.add_risk", "Add risk", "Add a risk", scope="risks"),
+    UserAction("edit-risk", "enter", "app.edit_risk", "Edit", "Edit the selected risk", "risks"),
+    UserAction(
+        "delete-risk", "delete", "app.delete_risk", "Delete", "Delete the selected risk", "risks"
+    ),
+    UserAction(
+        "focus",
+        "f",
+        "app.toggle_focus",
+        "Plan/item",
+        "Forecast the whole plan or the selected item",
+        "forecast",
+    ),
+    UserAction(
+        "scenario",
+        "c",
+        "app.next_scenario",
+        "Scenario",
+        "Switch to the next scenario (baseline first)",
+    ),
+    UserAction("undo", "ctrl+z", "app.undo", "Undo", "Undo the last edit"),
+    UserAction("redo", "ctrl+y", "app.redo", "Redo", "Redo the edit undone last"),
+    UserAction("save", "ctrl+s", "app.save", "Save", "Save the plan to its file"),
+    UserAction("reforecast", "r", "app.reforecast", "Re-forecast", "Re-run with a new seed"),
+    UserAction("quit", "q", "app.quit_app", "Quit", "Quit (asks when there are unsaved changes)"),
+)
+
+
+def actions_for(scope: str) -> tuple[UserAction, ...]:
+    return tuple(a for a in ACTIONS if a.scope == scope)
+
+
+def bindings_for(scope: str) -> list[Binding]:
+    """The Textual bindings of one widget scope, for its BINDINGS class variable."""
+    return [a.binding() for a in actions_for(scope)]
+
+
+def palette_action(action: UserAction) -> str:
+    """The action string to run from the palette: widget-local actions go through the app."""
+    return action.action if action.action.startswith("app.") else f"app.{action.action}"

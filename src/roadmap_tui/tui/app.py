@@ -1,0 +1,574 @@
+"""The roadmap editor: one plan, six views, an undo history and a live forecast.
+
+The app owns the plan (an immutable value kept in `History`), the latest forecast and ranking,
+and the selection; views only draw a `Shown` snapshot and post messages. Every rule (parsing,
+cycles, forecasting, scoring, saving) comes from model, forecast, priority and store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.timer import Timer
+from textual.widgets import Footer, TabbedContent, TabPane
+from textual.worker import get_current_worker
+
+from roadmap_tui import store
+from roadmap_tui.forecast.engine import compare, simulate
+from roadmap_tui.forecast.result import ForecastResult
+from roadmap_tui.model.parse import validate_plan
+from roadmap_tui.model.types import Plan, PriorityConfig
+from roadmap_tui.priority import Ranking, prioritize
+from roadmap_tui.tui.actions import VIEWS, bindings_for
+from roadmap_tui.tui.commands import RoadmapCommands
+from roadmap_tui.tui.messages import ItemSelected, RiskSelected, ScenarioChosen, WeightsChanged
+from roadmap_tui.tui.state import History
+from roadmap_tui.tui.views import Shown, View
+from roadmap_tui.tui.views.forecast import ForecastView
+from roadmap_tui.tui.views.graph import GraphView
+from roadmap_tui.tui.views.items import ItemsView
+from roadmap_tui.tui.views.priorities import PrioritiesView
+from roadmap_tui.tui.views.risks import RisksView
+from roadmap_tui.tui.views.timeline import TimelineView
+from roadmap_tui.tui.widgets.dialogs import Choice, ChoiceDialog
+from roadmap_tui.tui.widgets.editor import ItemEditor, RiskEditor
+from roadmap_tui.tui.widgets.picker import DependencyPicker
+from roadmap_tui.tui.widgets.status import StatusLine
+
+VIEW_CLASSES: dict[str, type[View]] = {
+    "items": ItemsView,
+    "timeline": TimelineView,
+    "graph": GraphView,
+    "forecast": ForecastView,
+    "priorities": PrioritiesView,
+    "risks": RisksView,
+}
+
+
+class _Cancelled(Exception):
+    """Raised inside the engine's progress callback to abandon a stale forecast run."""
+
+
+def _forecast_key(plan: Plan) -> Plan:
+    """What a forecast depends on: the plan without its priority weights."""
+    return replace(plan, priority=PriorityConfig())
+
+
+class RoadmapApp(App[None]):
+    """Edit one plan file; the forecast and priorities follow every edit."""
+
+    CSS_PATH = "roadmap.tcss"
+    TITLE = "roadmap"
+    BINDINGS = bindings_for("app")
+    COMMANDS = App.COMMANDS | {RoadmapCommands}
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        runs: int | None = None,
+        seed: int | None = None,
+        debounce: float = 0.15,
+        poll_interval: float | None = 1.0,
+    ) -> None:
+        super().__init__()
+        self.loaded = store.load_plan(Path(path))
+        self.history = History(self.loaded.plan)
+        self.runs = runs
+        self.seed = self.loaded.plan.seed if seed is None else seed
+        self.debounce = debounce
+        self.poll_interval = poll_interval
+        self.scenario: str | None = None
+        self.focus_item = False
+        self.selected_id: str | None = self.plan.items[0].id if self.plan.items else None
+        self.selected_risk: str | None = self.plan.risks[0].id if self.plan.risks else None
+        self.forecast: ForecastResult | None = None
+        self.forecast_plan: Plan | None = None
+        self._forecast_for: tuple[Plan, str | None, int] | None = None
+        self.comparison: dict[str | None, ForecastResult] | None = None
+        self.ranking: Ranking | None = None
+        self.forecast_error: str | None = None
+        self._generation = 0
+        self._debounce_timer: Timer | None = None
+        self._running = False
+        self._disk_prompt_open = False
+        self._disk_signature: tuple[int, int] | None = self._signature()
+        self._dismissed_digest: str | None = None
+        self.sub_title = str(self.loaded.path)
+
+    # -- state -------------------------------------------------------------------------------
+
+    @property
+    def plan(self) -> Plan:
+        return self.history.present
+
+    @property
+    def stale(self) -> bool:
+        """True while the figures shown are not those of the plan, scenario and seed shown."""
+        return self._forecast_for != (_forecast_key(self.plan), self.scenario, self.seed)
+
+    @property
+    def forecasting(self) -> bool:
+        return self._running or self._debounce_timer is not None
+
+    def shown(self) -> Shown:
+        return Shown(
+            plan=self.plan,
+            forecast=self.forecast,
+            ranking=self.ranking,
+            comparison=self.comparison,
+            problems=tuple(validate_plan(self.plan)),
+            selected=self.selected_id,
+            scenario=self.scenario,
+            focus_item=self.focus_item,
+            stale=self.stale,
+        )
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(id="views", initial="items"):
+            for n, (name, title) in enumerate(VIEWS, start=1):
+                with TabPane(f"{n} {title}", id=name):
+                    yield VIEW_CLASSES[name](id=f"{name}-view")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_views()
+        self._start_forecast()
+        if self.poll_interval:
+            self.set_interval(self.poll_interval, self.check_disk)
+
+    def refresh_views(self) -> None:
+        shown = self.shown()
+        for view in self.query(View):
+            view.show(shown)
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        self.query_one(StatusLine).update_status(
+            path=self.loaded.path,
+            plan=self.plan,
+            dirty=self.history.dirty,
+            forecasting=self.forecasting,
+            stale=self.stale,
+            error=self.forecast_error,
+            runs=self.forecast.runs if self.forecast is not None else None,
+            seed=self.seed,
+            scenario=self.scenario,
+        )
+
+    # -- live forecast -----------------------------------------------------------------------
+
+    def schedule_forecast(self) -> None:
+        """Debounce: a burst of edits runs one forecast, ~0.15 s after the last."""
+        if self._debounce_timer is not None:
+            self._debounce_timer.stop()
+        self._debounce_timer = self.set_timer(self.debounce, self._start_forecast)
+        self.refresh_status()
+
+    def _start_forecast(self) -> None:
+        self._debounce_timer = None
+        self._generation += 1
+        self._running = True
+        self.refresh_status()
+        self._run_forecast(self.plan, self.scenario, self.seed, self._generation)
+
+    @work(thread=True, exclusive=True, group="forecast", exit_on_error=False)
+    def _run_forecast(self, plan: Plan, scenario: str | None, seed: int, generation: int) -> None:
+        worker = get_current_worker()
+
+        def progress(done: int, total: int) -> None:
+            if worker.is_cancelled or generation != self._generation:
+                raise _Cancelled
+
+        try:
+            result = simulate(plan, runs=self.runs, seed=seed, scenario=scenario, progress=progress)
+            self.call_from_thread(self._forecast_done, generation, plan, scenario, seed, result)
+            if plan.scenarios and not worker.is_cancelled and generation == self._generation:
+                comparison = compare(plan, runs=self.runs, seed=seed, progress=progress)
+                self.call_from_thread(self._comparison_done, generation, comparison)
+        except _Cancelled:
+            return
+        except Exception as error:  # the engine refuses a plan: say so, keep the old figures
+            self.call_from_thread(self._forecast_failed, generation, f"{error}")
+        finally:
+            if generation == self._generation:
+                self._running = False
+                self.call_from_thread(self.refresh_status)
+
+    def _forecast_done(
+        self, generation: int, plan: Plan, scenario: str | None, seed: int, result: ForecastResult
+    ) -> None:
+        if generation != self._generation:
+            return
+        self.forecast = result
+        self.forecast_plan = plan.apply_scenario(scenario) if scenario else plan
+        self._forecast_for = (_forecast_key(plan), scenario, seed)
+        self.forecast_error = None
+        if not plan.scenarios:
+            self.comparison = None
+        self._rerank()
+        self.refresh_views()
+
+    def _comparison_done(self, generation: int, comparison: dict[str | None, Any]) -> None:
+        if generation != self._generation:
+            return
+        self.comparison = comparison
+        self.refresh_views()
+
+    def _forecast_failed(self, generation: int, message: str) -> None:
+        if generation != self._generation:
+            return
+        self.forecast_error = message
+        self.refresh_status()
+
+    def _rerank(self) -> None:
+        """Rank the forecast's plan under the present weights (no new forecast needed)."""
+        if self.forecast is None or self.forecast_plan is None:
+            self.ranking = None
+            return
+        plan = replace(self.forecast_plan, priority=self.plan.priority)
+        try:
+            self.ranking = prioritize(plan, self.forecast)
+        except Exception as error:
+            self.ranking = None
+            self.notify(f"Cannot rank: {error}", severity="error")
+
+    async def wait_for_forecast(self, timeout: float = 30.0) -> None:
+        """Until the figures shown are fresh (tests and the screenshot script use it)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.forecasting or (self.stale and self.forecast_error is None):
+            if loop.time() > deadline:
+                raise TimeoutError("the forecast did not finish")
+            await asyncio.sleep(0.02)
+        await self.workers.wait_for_complete()
+
+    # -- edits -------------------------------------------------------------------------------
+
+    def apply(self, plan: Plan, label: str) -> None:
+        """Every edit goes through here: recorded for undo, then re-forecast."""
+        if not self.history.push(plan, label):
+            return
+        self._after_change()
+
+    def _after_change(self) -> None:
+        if self.selected_id not in self.plan.item_by_id:
+            self.selected_id = self.plan.items[0].id if self.plan.items else None
+        if self.selected_risk not in self.plan.risk_by_id:
+            self.selected_risk = self.plan.risks[0].id if self.plan.risks else None
+        if self.scenario is not None and self.scenario not in self.plan.scenario_by_id:
+            self.scenario = None
+        if _forecast_key(self.plan) == (self._forecast_for or (None,))[0]:
+            self._rerank()  # only the weights moved: re-rank now, no forecast needed
+        self.refresh_views()
+        if self.stale:
+            self.schedule_forecast()
+
+    def action_add_item(self) -> None:
+        def done(item: Any) -> None:
+            if item is not None:
+                self.apply(self.plan.with_item(item), f"add {item.id}")
+                self.select_item(item.id)
+
+        self.push_screen(ItemEditor(self.plan, None), done)
+
+    def action_edit_item(self) -> None:
+        if self.selected_id is None:
+            self.notify("No item selected", severity="warning")
+            return
+        original = self.plan.item(self.selected_id)
+
+        def done(item: Any) -> None:
+            if item is not None:
+                self.apply(self.plan.with_item(item), f"edit {item.id}")
+
+        self.push_screen(ItemEditor(self.plan, original), done)
+
+    def action_delete_item(self) -> None:
+        item_id = self.selected_id
+        if item_id is None:
+            return
+        dependents = [i.id for i in self.plan.items if item_id in i.depends_on]
+        risks = [r.id for r in self.plan.risks if item_id in r.affects]
+        lines = [f"Delete [b]{item_id}[/b] ({self.plan.item(item_id).title})?"]
+        if dependents:
+            lines.append("These items depend on it and will be unlinked: " + ", ".join(dependents))
+        else:
+            lines.append("No item depends on it.")
+        if risks:
+            lines.append("It will be removed from the risks: " + ", ".join(risks))
+
+        def done(choice: str | None) -> None:
+            if choice == "delete":
+                self.apply(self.plan.without_item(item_id), f"delete {item_id}")
+
+        self.push_screen(
+            ChoiceDialog(
+                "\n".join(lines),
+                [Choice("delete", "Delete", "error"), Choice("cancel", "Cancel")],
+                title="Delete item",
+            ),
+            done,
+        )
+
+    def action_link_dependency(self) -> None:
+        if self.selected_id is None:
+            return
+        item_id = self.selected_id
+
+        def done(dep: str | None) -> None:
+            if dep is None:
+                return
+            item = self.plan.item(item_id)
+            linked = replace(item, depends_on=(*item.depends_on, dep))
+            self.apply(self.plan.with_item(linked), f"link {item_id} to {dep}")
+
+        self.push_screen(DependencyPicker(self.plan, item_id), done)
+
+    def action_add_risk(self) -> None:
+        def done(risk: Any) -> None:
+            if risk is not None:
+                self.apply(self.plan.with_risk(risk), f"add risk {risk.id}")
+                self.selected_risk = risk.id
+                self.refresh_views()
+
+        self.push_screen(RiskEditor(self.plan, None), done)
+
+    def action_edit_risk(self) -> None:
+        if self.selected_risk is None:
+            return
+        original = self.plan.risk_by_id[self.selected_risk]
+
+        def done(risk: Any) -> None:
+            if risk is not None:
+                self.apply(self.plan.with_risk(risk), f"edit risk {risk.id}")
+
+        self.push_screen(RiskEditor(self.plan, original), done)
+
+    def action_delete_risk(self) -> None:
+        risk_id = self.selected_risk
+        if risk_id is None:
+            return
+
+        def done(choice: str | None) -> None:
+            if choice == "delete":
+                self.apply(self.plan.without_risk(risk_id), f"delete risk {risk_id}")
+
+        self.push_screen(
+            ChoiceDialog(
+                f"Delete the risk [b]{risk_id}[/b]?",
+                [Choice("delete", "Delete", "error"), Choice("cancel", "Cancel")],
+                title="Delete risk",
+            ),
+            done,
+        )
+
+    def action_undo(self) -> None:
+        label = self.history.undo()
+        if label is None:
+            self.notify("Nothing to undo")
+            return
+        self.notify(f"Undid {label}", timeout=2)
+        self._after_change()
+
+    def action_redo(self) -> None:
+        label = self.history.redo()
+        if label is None:
+            self.notify("Nothing to redo")
+            return
+        self.notify(f"Redid {label}", timeout=2)
+        self._after_change()
+
+    @on(WeightsChanged)
+    def _weights_changed(self, event: WeightsChanged) -> None:
+        config = replace(self.plan.priority, weights=dict(event.weights), method=event.method)
+        self.apply(replace(self.plan, priority=config), "edit priority weights")
+
+    # -- selection, views, scenario ----------------------------------------------------------
+
+    def select_item(self, item_id: str) -> None:
+        if item_id in self.plan.item_by_id and item_id != self.selected_id:
+            self.selected_id = item_id
+            self.refresh_views()
+
+    @on(ItemSelected)
+    def _item_selected(self, event: ItemSelected) -> None:
+        self.select_item(event.item_id)
+
+    @on(RiskSelected)
+    def _risk_selected(self, event: RiskSelected) -> None:
+        self.selected_risk = event.risk_id
+
+    @on(ScenarioChosen)
+    def _scenario_chosen(self, event: ScenarioChosen) -> None:
+        self.set_scenario(event.scenario)
+
+    def set_scenario(self, scenario: str | None) -> None:
+        if scenario == self.scenario:
+            return
+        self.scenario = scenario
+        self.refresh_views()
+        self.schedule_forecast()
+
+    def action_next_scenario(self) -> None:
+        order: list[str | None] = [None, *(s.id for s in self.plan.scenarios)]
+        if len(order) == 1:
+            self.notify("This plan has no scenarios")
+            return
+        self.set_scenario(order[(order.index(self.scenario) + 1) % len(order)])
+        self.notify(f"Scenario: {self.scenario or 'baseline'}", timeout=2)
+
+    def action_toggle_focus(self) -> None:
+        self.focus_item = not self.focus_item
+        self.refresh_views()
+
+    def action_show_view(self, name: str) -> None:
+        self.query_one(TabbedContent).active = name
+        self.query_one(f"#{name}-view", View).focus_main()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        pane = event.pane
+        if pane is not None and pane.id:
+            self.query_one(f"#{pane.id}-view", View).focus_main()
+
+    def action_sort_items(self) -> None:
+        self.query_one(ItemsView).sort_next()
+
+    def action_reforecast(self) -> None:
+        self.seed += 1
+        self.notify(f"Re-forecasting with seed {self.seed}", timeout=2)
+        self.refresh_views()
+        self.schedule_forecast()
+
+    # -- files -------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        self.save()
+
+    def save(self, force: bool = False) -> bool:
+        plan = self.plan
+        try:
+            self.loaded = store.save_plan(self.loaded, plan, force=force)
+        except store.ExternalChangeError:
+            self.offer_reload_or_overwrite()
+            return False
+        except (OSError, store.PlanFileError) as error:
+            self.notify(f"Could not save: {error}", severity="error")
+            return False
+        self.history.mark_saved(plan)
+        self._disk_signature = self._signature()
+        self.notify(f"Saved {self.loaded.path}", timeout=2)
+        self.refresh_status()
+        return True
+
+    def _signature(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.loaded.path)
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
+    def check_disk(self) -> None:
+        """Polled: a `git pull` or another editor changed the file under us.
+
+        A cheap stat first; only when it moved is the file read and its digest compared.
+        """
+        if self._disk_prompt_open:
+            return
+        signature = self._signature()
+        if signature is None or signature == self._disk_signature:
+            return
+        self._disk_signature = signature
+        try:
+            _, digest = store.read_text(self.loaded.path)
+        except store.PlanFileError:
+            return
+        if digest not in (self.loaded.digest, self._dismissed_digest):
+            self._dismissed_digest = None
+            self.offer_reload_or_overwrite(disk_digest=digest)
+
+    def offer_reload_or_overwrite(self, *, disk_digest: str | None = None) -> None:
+        self._disk_prompt_open = True
+        lines = [f"{self.loaded.path} changed on disk since it was opened."]
+        if self.history.dirty:
+            lines.append(
+                "Reload replaces the plan shown with the file; your edits stay in the undo "
+                "history (ctrl+z brings them back). Overwrite saves your plan over the file."
+            )
+        else:
+            lines.append("You have no unsaved edits: reload to see the new version.")
+
+        def done(choice: str | None) -> None:
+            self._disk_prompt_open = False
+            if choice == "reload":
+                self.reload()
+            elif choice == "overwrite":
+                self.save(force=True)
+            else:
+                # keep editing; ask again only when the file changes once more (a save asks too)
+                self._dismissed_digest = disk_digest
+
+        self.push_screen(
+            ChoiceDialog(
+                "\n".join(lines),
+                [
+                    Choice("reload", "Reload", "primary"),
+                    Choice("overwrite", "Overwrite", "warning"),
+                    Choice("keep", "Keep editing"),
+                ],
+                title="File changed on disk",
+            ),
+            done,
+        )
+
+    def reload(self) -> None:
+        try:
+            loaded = store.load_plan(self.loaded.path)
+        except store.PlanError as error:
+            problems = "\n".join(str(p) for p in error.problems[:5])
+            self.notify(f"The file on disk is not a valid plan:\n{problems}", severity="error")
+            return
+        except store.PlanFileError as error:
+            self.notify(f"Cannot read the file: {error}", severity="error")
+            return
+        self.loaded = loaded
+        self._disk_signature = self._signature()
+        self.history.push(loaded.plan, "reload from disk")
+        self.history.mark_saved(loaded.plan)
+        self.notify("Reloaded from disk", timeout=2)
+        self._after_change()
+
+    def action_quit_app(self) -> None:
+        if not self.history.dirty:
+            self.exit()
+            return
+
+        def done(choice: str | None) -> None:
+            if choice == "save":
+                if self.save():
+                    self.exit()
+            elif choice == "discard":
+                self.exit()
+
+        self.push_screen(
+            ChoiceDialog(
+                "The plan has unsaved changes.",
+                [
+                    Choice("save", "Save and quit", "primary"),
+                    Choice("discard", "Quit without saving", "error"),
+                    Choice("cancel", "Cancel"),
+                ],
+                title="Quit",
+            ),
+            done,
+        )

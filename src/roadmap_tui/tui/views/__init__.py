@@ -1,0 +1,67 @@
+"""One module per view. Every view shows a `Shown` snapshot and posts messages back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from textual.containers import Vertical
+
+from roadmap_tui.model.types import Estimate, Plan
+
+if TYPE_CHECKING:
+    from roadmap_tui.forecast import ForecastResult
+    from roadmap_tui.priority import Ranking
+
+
+def fmt_date(value: date | None) -> str:
+    """A percentile that falls among futures that never finish is shown as 'never'."""
+    return "never" if value is None else value.isoformat()
+
+
+def fmt_pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def fmt_estimate(estimate: Estimate | None) -> str:
+    if estimate is None:
+        return "-"
+    if estimate.low == estimate.likely == estimate.high:
+        return f"{estimate.likely:g}d"
+    return f"{estimate.low:g}/{estimate.likely:g}/{estimate.high:g}d"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Everything a view draws: the plan, its latest forecast and ranking, the selection."""
+
+    plan: Plan
+    forecast: ForecastResult | None = None
+    ranking: Ranking | None = None
+    comparison: dict[str | None, Any] | None = None
+    problems: tuple[Any, ...] = ()
+    selected: str | None = None
+    scenario: str | None = None
+    focus_item: bool = False
+    stale: bool = False
+
+    @property
+    def scenario_plan(self) -> Plan:
+        """The plan as the active scenario sees it (the forecast is of this plan)."""
+        if self.scenario is None or self.scenario not in self.plan.scenario_by_id:
+            return self.plan
+        return self.plan.apply_scenario(self.scenario)
+
+
+class View(Vertical):
+    """A tab's content. `show` is called with each new snapshot, visible or not."""
+
+    def show(self, shown: Shown) -> None:  # pragma: no cover - every view overrides it
+        raise NotImplementedError
+
+    def focus_main(self) -> None:
+        """Give the keyboard to the widget that owns this view's keys."""
+        focusable = [w for w in self.query("*") if w.focusable]
+        if focusable:
+            focusable[0].focus()

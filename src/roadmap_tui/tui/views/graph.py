@@ -1,0 +1,228 @@
+"""View 3: the dependency graph in layers (topological generations), left to right.
+
+Edges that skip layers pass through placeholder slots, so every edge runs between adjacent
+layers and can be routed in the gutter between them; box-drawing joins do the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import ScrollableContainer
+from textual.geometry import Region
+from textual.widget import Widget
+
+from roadmap_tui.model.graph import build_graph, generations
+from roadmap_tui.tui.messages import ItemSelected
+from roadmap_tui.tui.views import Shown, View
+from roadmap_tui.tui.widgets.canvas import Canvas
+
+BOX_H = 4
+GAP_Y = 1
+GUTTER = 7
+CRITICAL = 0.5
+
+
+@dataclass
+class Layout:
+    layers: list[list[str]]  # real ids and ("~", u, v, k) placeholders as strings
+    edges: list[tuple[str, str]]  # between adjacent layers only
+    real_edges: dict[str, tuple[str, str]]  # placeholder -> the real edge it carries
+    box_w: int
+
+    def position(self, node: str) -> tuple[int, int]:
+        for layer_index, layer in enumerate(self.layers):
+            if node in layer:
+                return (
+                    layer_index * (self.box_w + GUTTER),
+                    1 + layer.index(node) * (BOX_H + GAP_Y),
+                )
+        raise KeyError(node)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        tallest = max((len(layer) for layer in self.layers), default=0)
+        return (len(self.layers) * (self.box_w + GUTTER), 2 + tallest * (BOX_H + GAP_Y))
+
+
+def layout(shown: Shown) -> Layout:
+    """Layers from the model's generations; placeholders for long edges; one barycentre sweep."""
+    g = build_graph(shown.plan)
+    layers = [list(layer) for layer in generations(g)]
+    layer_of = {node: i for i, layer in enumerate(layers) for node in layer}
+    edges: list[tuple[str, str]] = []
+    real: dict[str, tuple[str, str]] = {}
+    for u, v in g.edges:
+        previous = u
+        for k in range(layer_of[u] + 1, layer_of[v]):
+            dummy = f"~{u}>{v}#{k}"
+            layers[k].append(dummy)
+            real[dummy] = (u, v)
+            edges.append((previous, dummy))
+            previous = dummy
+        edges.append((previous, v))
+    preds: dict[str, list[str]] = {}
+    for u, v in edges:
+        preds.setdefault(v, []).append(u)
+    for k in range(1, len(layers)):
+        slot = {node: i for i, node in enumerate(layers[k - 1])}
+        keyed = []
+        for i, node in enumerate(layers[k]):
+            parents = [slot[p] for p in preds.get(node, []) if p in slot]
+            keyed.append((sum(parents) / len(parents) if parents else i, i, node))
+        layers[k] = [node for *_, node in sorted(keyed)]
+    box_w = min(max((len(i.id) for i in shown.plan.items), default=6) + 4, 22)
+    return Layout(layers, edges, real, max(box_w, 14))
+
+
+class GraphCanvas(Widget, can_focus=True):
+    BINDINGS = [
+        Binding("down,j", "move(0, 1)", "Down", show=False, id="roadmap.graph-down"),
+        Binding("up,k", "move(0, -1)", "Up", show=False, id="roadmap.graph-up"),
+        Binding("right", "move(1, 0)", "Right", show=False, id="roadmap.graph-right"),
+        Binding("left", "move(-1, 0)", "Left", show=False, id="roadmap.graph-left"),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.shown: Shown | None = None
+        self.graph_layout: Layout | None = None
+
+    def set_shown(self, shown: Shown) -> None:
+        previous = self.shown
+        self.shown = shown
+        if previous is None or previous.plan != shown.plan:
+            self.graph_layout = layout(shown)
+            width, height = self.graph_layout.size
+            self.styles.width = width
+            self.styles.height = height + 2
+        self.refresh(layout=True)
+        if shown.selected and self.graph_layout is not None:
+            self.call_after_refresh(self.scroll_to_node, shown.selected)
+
+    def scroll_to_node(self, node: str) -> None:
+        if self.graph_layout is None or not any(
+            node in layer for layer in self.graph_layout.layers
+        ):
+            return
+        x, y = self.graph_layout.position(node)
+        parent = self.parent
+        if isinstance(parent, ScrollableContainer):
+            parent.scroll_to_region(Region(x, y, self.graph_layout.box_w, BOX_H), animate=False)
+
+    def render(self) -> Text:
+        shown, lay = self.shown, self.graph_layout
+        if shown is None or lay is None:
+            return Text("")
+        width, height = lay.size
+        canvas = Canvas(width, height + 2)
+        forecast = shown.forecast
+
+        def critical(node: str) -> bool:
+            if node in lay.real_edges:
+                u, v = lay.real_edges[node]
+                return critical(u) and critical(v)
+            f = forecast.items.get(node) if forecast is not None else None
+            return f is not None and f.criticality >= CRITICAL
+
+        slot_in_layer = {n: i for layer in lay.layers for i, n in enumerate(layer)}
+        for u, v in lay.edges:
+            ux, uy = lay.position(u)
+            vx, vy = lay.position(v)
+            style = "bold red" if critical(u) and critical(v) else "bright_black"
+            lane = ux + lay.box_w + 2 + slot_in_layer[v] % (GUTTER - 3)
+            canvas.hline(ux + lay.box_w, lane, uy + 1, style)
+            canvas.vline(lane, uy + 1, vy + 1, style)
+            canvas.hline(lane, vx - 1, vy + 1, style)
+        for layer in lay.layers:
+            for node in layer:
+                x, y = lay.position(node)
+                if node in lay.real_edges:
+                    u, v = lay.real_edges[node]
+                    style = "bold red" if critical(u) and critical(v) else "bright_black"
+                    canvas.hline(x - 1, x + lay.box_w, y + 1, style)
+        for u, v in lay.edges:
+            if v not in lay.real_edges:
+                vx, vy = lay.position(v)
+                canvas.put(vx - 1, vy + 1, "▸", "bold red" if critical(u) and critical(v) else "")
+        for layer in lay.layers:
+            for node in layer:
+                if node in lay.real_edges:
+                    continue
+                self.draw_node(canvas, lay, node, shown, critical(node))
+        canvas.put(0, height, "red: critical path (on it in at least half the futures)", "dim")
+        canvas.put(0, height + 1, "arrows/click select  enter edit  l link", "dim")
+        return canvas.to_text()
+
+    def draw_node(self, canvas: Canvas, lay: Layout, node: str, shown: Shown, crit: bool) -> None:
+        x, y = lay.position(node)
+        item = shown.plan.item(node)
+        style = "bold red" if crit else ("green" if item.status == "done" else "")
+        if item.status == "dropped":
+            style = "dim"
+        canvas.box(x, y, lay.box_w, BOX_H, style)
+        inner = lay.box_w - 2
+        label_style = "reverse bold" if node == shown.selected else "bold"
+        canvas.put(x + 1, y + 1, node[:inner].center(inner), label_style)
+        f = shown.forecast.items.get(node) if shown.forecast is not None else None
+        if item.status == "done":
+            detail = "done"
+        elif f is None:
+            detail = item.status
+        elif f.finish.p50 is None:
+            detail = f"never? {f.p_success:.0%}"
+        else:
+            detail = f"P50 {f.finish.p50:%m-%d}"
+        canvas.put(x + 1, y + 2, detail[:inner].center(inner), "dim" if shown.stale else "")
+
+    def node_at(self, x: int, y: int) -> str | None:
+        if self.graph_layout is None:
+            return None
+        for layer in self.graph_layout.layers:
+            for node in layer:
+                if node in self.graph_layout.real_edges:
+                    continue
+                nx_, ny = self.graph_layout.position(node)
+                if nx_ <= x < nx_ + self.graph_layout.box_w and ny <= y < ny + BOX_H:
+                    return node
+        return None
+
+    def on_click(self, event: events.Click) -> None:
+        node = self.node_at(event.x, event.y)
+        if node is not None:
+            self.post_message(ItemSelected(node))
+
+    def action_move(self, dx: int, dy: int) -> None:
+        lay, shown = self.graph_layout, self.shown
+        if lay is None or shown is None or not lay.layers:
+            return
+        real = [[n for n in layer if n not in lay.real_edges] for layer in lay.layers]
+        current = shown.selected
+        li = next((i for i, layer in enumerate(real) if current in layer), 0)
+        si = real[li].index(current) if current in real[li] else 0
+        if dy:
+            si = max(0, min(len(real[li]) - 1, si + dy))
+        if dx:
+            target = li + dx
+            while 0 <= target < len(real) and not real[target]:
+                target += dx
+            if 0 <= target < len(real):
+                _, y = lay.position(real[li][si])
+                li = target
+                si = min(range(len(real[li])), key=lambda i: abs(lay.position(real[li][i])[1] - y))
+        if real[li]:
+            self.post_message(ItemSelected(real[li][si]))
+
+
+class GraphView(View):
+    def compose(self) -> ComposeResult:
+        with ScrollableContainer(id="graph-scroll"):
+            yield GraphCanvas(id="graph-canvas")
+
+    def show(self, shown: Shown) -> None:
+        self.query_one(GraphCanvas).set_shown(shown)

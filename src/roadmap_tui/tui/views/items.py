@@ -1,0 +1,142 @@
+"""View 1: every item in a sortable table, with its forecast and score, and the plan's problems."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Static
+
+from roadmap_tui.tui.actions import bindings_for
+from roadmap_tui.tui.messages import ItemSelected
+from roadmap_tui.tui.views import Shown, View, fmt_date, fmt_estimate, fmt_pct
+
+#: (key, header, sort key of a row's data)
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("flag", " "),
+    ("id", "id"),
+    ("title", "title"),
+    ("kind", "kind"),
+    ("status", "status"),
+    ("estimate", "estimate"),
+    ("p50", "P50"),
+    ("p80", "P80"),
+    ("p_success", "P(ok)"),
+    ("criticality", "crit"),
+    ("score", "score"),
+)
+SORTABLE = [key for key, _ in COLUMNS if key != "flag"]
+
+
+def _sort_value(value: Any) -> tuple[int, Any]:
+    """None (never / unknown) sorts last whatever the type of the column."""
+    return (1, 0) if value is None else (0, value)
+
+
+class ItemTable(DataTable[Any]):
+    BINDINGS = bindings_for("items")
+
+
+class ItemsView(View):
+    """Rows keyed by item id; selection follows the app's selected item."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.sort_key = "file"
+        self.sort_reverse = False
+        self._shown: Shown | None = None
+
+    def compose(self) -> ComposeResult:
+        table = ItemTable(id="items-table", cursor_type="row", zebra_stripes=True)
+        for key, header in COLUMNS:
+            table.add_column(header, key=key)
+        yield table
+        yield Static("", id="problems", classes="problems")
+
+    def show(self, shown: Shown) -> None:
+        self._shown = shown
+        table = self.query_one(ItemTable)
+        forecast = shown.forecast
+        scores = {r.id: r.score for r in shown.ranking.items} if shown.ranking else {}
+        flagged = {p.keys[1] for p in shown.problems if len(p.keys) > 1 and p.keys[0] == "items"}
+        rows = []
+        for position, item in enumerate(shown.plan.items):
+            f = forecast.items.get(item.id) if forecast is not None else None
+            data = {
+                "file": position,
+                "id": item.id,
+                "title": item.title,
+                "kind": item.kind,
+                "status": item.status,
+                "estimate": item.duration.mean if item.estimate or item.remaining else 0.0,
+                "p50": f.finish.p50 if f else None,
+                "p80": f.finish.p80 if f else None,
+                "p_success": f.p_success if f else None,
+                "criticality": f.criticality if f else None,
+                "score": scores.get(item.id),
+            }
+            stale = "dim" if shown.stale else ""
+            cells = [
+                Text("!", style="bold red") if item.id in flagged else Text(" "),
+                Text(item.id, style="bold" if f and f.criticality >= 0.5 else ""),
+                item.title,
+                item.kind,
+                item.status,
+                fmt_estimate(item.remaining if item.status == "doing" else item.estimate),
+                Text(fmt_date(f.finish.p50) if f else "-", style=stale),
+                Text(fmt_date(f.finish.p80) if f else "-", style=stale),
+                Text(fmt_pct(f.p_success) if f else "-", style=stale),
+                Text(fmt_pct(f.criticality) if f else "-", style=stale),
+                Text(f"{scores[item.id]:.0f}" if item.id in scores else "-", style=stale),
+            ]
+            rows.append((item.id, cells, data))
+        rows.sort(key=lambda row: _sort_value(row[2][self.sort_key]), reverse=self.sort_reverse)
+        if self.sort_reverse:  # keep "never" last when sorting descending too
+            rows.sort(key=lambda row: row[2][self.sort_key] is None)
+        with self.app.batch_update():
+            table.clear()
+            for item_id, cells, _ in rows:
+                table.add_row(*cells, key=item_id)
+            if shown.selected is not None and shown.selected in shown.plan.item_by_id:
+                index = table.get_row_index(shown.selected)
+                if table.cursor_row != index:
+                    table.move_cursor(row=index, animate=False)
+        self.show_problems(shown)
+
+    def show_problems(self, shown: Shown) -> None:
+        panel = self.query_one("#problems", Static)
+        if not shown.problems:
+            panel.display = False
+            return
+        panel.display = True
+        lines = [f"[b red]{len(shown.problems)} problem(s)[/]"]
+        lines += [f"  {p.message}" for p in shown.problems[:6]]
+        panel.update("\n".join(lines))
+
+    def sort_next(self) -> None:
+        """`s` cycles the sort column; pressing it on the last column goes back to file order."""
+        order = ["file", *SORTABLE]
+        self.sort_key = order[(order.index(self.sort_key) + 1) % len(order)]
+        self.sort_reverse = False
+        self.app.notify(f"Sorted by {self.sort_key}", timeout=1.5)
+        if self._shown is not None:
+            self.show(self._shown)
+
+    @on(DataTable.HeaderSelected)
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        key = str(event.column_key.value)
+        if key == "flag":
+            return
+        if key == self.sort_key:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_key, self.sort_reverse = key, False
+        if self._shown is not None:
+            self.show(self._shown)
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None:
+            self.post_message(ItemSelected(str(event.row_key.value)))

@@ -1,0 +1,150 @@
+"""View 5: the ranking, each score a bar split by factor; the weights are edited in place and
+the ranking re-orders as you type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Input, Label, Select, Static
+
+from roadmap_tui.model.types import FACTORS, METHODS
+from roadmap_tui.priority import INHERITED, bar_segments
+from roadmap_tui.tui.actions import bindings_for
+from roadmap_tui.tui.messages import ItemSelected, WeightsChanged
+from roadmap_tui.tui.views import Shown, View
+
+BAR_W = 25
+COLOURS = {
+    "impact": "red",
+    "data": "blue",
+    "readiness": "magenta",
+    "confidence": "green",
+    "urgency": "yellow",
+    "unblocks": "cyan",
+    "ease": "bright_white",
+    INHERITED: "bright_black",
+}
+
+
+def legend() -> Text:
+    text = Text()
+    for name, colour in COLOURS.items():
+        text.append("█", style=colour)
+        text.append(f" {name}  ")
+    return text
+
+
+class RankTable(DataTable[Any]):
+    BINDINGS = bindings_for("items")
+
+
+class PrioritiesView(View):
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            with Vertical(id="ranking-pane"):
+                yield RankTable(id="ranking-table", cursor_type="row", zebra_stripes=True)
+                yield Static(legend(), id="ranking-legend")
+                yield Static("", id="ranking-explain")
+            with Vertical(id="weights-pane"):
+                yield Label("Weights", classes="dialog-title")
+                yield Select(
+                    [(m, m) for m in METHODS],
+                    value="weighted",
+                    allow_blank=False,
+                    id="weight-method",
+                    compact=True,
+                )
+                for name in FACTORS:
+                    with Horizontal(classes="weight-row"):
+                        yield Label(name, classes="weight-label")
+                        yield Input("", id=f"weight-{name}", classes="weight-input", compact=True)
+                yield Label("", id="weights-error", classes="editor-error")
+
+    def on_mount(self) -> None:
+        table = self.query_one(RankTable)
+        for key, header in (
+            ("rank", "rank"),
+            ("id", "id"),
+            ("score", "score"),
+            ("bar", "score by factor"),
+            ("ready", "ready"),
+        ):
+            table.add_column(header, key=key)
+
+    def show(self, shown: Shown) -> None:
+        config = shown.plan.priority
+        with self.prevent(Input.Changed, Select.Changed):
+            method = self.query_one("#weight-method", Select)
+            if method.value != config.method:
+                method.value = config.method
+            for name in FACTORS:
+                box = self.query_one(f"#weight-{name}", Input)
+                if box.has_focus:
+                    continue  # never overwrite what is being typed
+                text = f"{config.weights.get(name, 0):g}"
+                if box.value != text:
+                    box.value = text
+        table = self.query_one(RankTable)
+        ranking = shown.ranking
+        with self.app.batch_update():
+            table.clear()
+            if ranking is None:
+                return
+            for ranked in ranking.items:
+                bar = Text()
+                for name, cells in bar_segments(ranked, BAR_W):
+                    bar.append("█" * cells, style=COLOURS.get(name, ""))
+                table.add_row(
+                    ranked.rank_label,
+                    ranked.id,
+                    f"{ranked.score:.1f}",
+                    bar,
+                    "yes" if ranked.ready else "",
+                    key=ranked.id,
+                )
+            ids = [r.id for r in ranking.items]
+            if shown.selected in ids:
+                table.move_cursor(row=ids.index(shown.selected), animate=False)
+        explain = self.query_one("#ranking-explain", Static)
+        if ranking is not None and shown.selected in {r.id for r in ranking.items}:
+            ex = ranking.explain(shown.selected)
+            parts = [f"{row[0]} {row[4]}" for row in ex.rows]
+            explain.update(f"[b]{shown.selected}[/b] {ex.item.score:.1f} = " + " + ".join(parts))
+        else:
+            explain.update("")
+
+    def read_weights(self) -> dict[str, float] | str:
+        weights = {}
+        for name in FACTORS:
+            text = self.query_one(f"#weight-{name}", Input).value.strip()
+            try:
+                value = float(text)
+            except ValueError:
+                return f"{name}: expected a number >= 0, found '{text}'"
+            if value < 0:
+                return f"{name}: expected a number >= 0, found {value:g}"
+            weights[name] = value
+        if not any(weights.values()):
+            return "all weights are zero; expected at least one above zero"
+        return weights
+
+    @on(Input.Changed, ".weight-input")
+    @on(Select.Changed, "#weight-method")
+    def _weights(self) -> None:
+        weights = self.read_weights()
+        error = self.query_one("#weights-error", Label)
+        if isinstance(weights, str):
+            error.update(weights)
+            return
+        error.update("")
+        method = str(self.query_one("#weight-method", Select).value)
+        self.post_message(WeightsChanged(weights, method))
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None:
+            self.post_message(ItemSelected(str(event.row_key.value)))

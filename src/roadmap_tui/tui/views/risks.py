@@ -1,0 +1,76 @@
+"""View 6: the risks, editable, with the items each one delays."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Static
+
+from roadmap_tui.tui.actions import bindings_for
+from roadmap_tui.tui.messages import RiskSelected
+from roadmap_tui.tui.views import Shown, View, fmt_estimate
+
+
+class RiskTable(DataTable[Any]):
+    BINDINGS = bindings_for("risks")
+
+
+class RisksView(View):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._shown: Shown | None = None
+        self._selected: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield RiskTable(id="risks-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="risk-detail")
+
+    def on_mount(self) -> None:
+        table = self.query_one(RiskTable)
+        for key in ("id", "title", "probability", "delay", "affects"):
+            table.add_column(key, key=key)
+
+    def show(self, shown: Shown) -> None:
+        self._shown = shown
+        table = self.query_one(RiskTable)
+        with self.app.batch_update():
+            table.clear()
+            for risk in shown.plan.risks:
+                table.add_row(
+                    risk.id,
+                    risk.title,
+                    f"{risk.probability:.0%}",
+                    fmt_estimate(risk.delay),
+                    ", ".join(risk.affects) or "-",
+                    key=risk.id,
+                )
+            ids = [r.id for r in shown.plan.risks]
+            if self._selected in ids:
+                table.move_cursor(row=ids.index(self._selected), animate=False)
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        detail = self.query_one("#risk-detail", Static)
+        shown = self._shown
+        if shown is None or not shown.plan.risks:
+            detail.update("No risks yet: press a to add one.")
+            return
+        risk = shown.plan.risk_by_id.get(self._selected or "", shown.plan.risks[0])
+        lines = [
+            f"[b]{risk.id}[/b]: {risk.title}",
+            f"happens in {risk.probability:.0%} of futures and then delays every item below by "
+            f"the same draw of {fmt_estimate(risk.delay)} working days",
+        ]
+        for item_id in risk.affects:
+            item = shown.plan.item_by_id.get(item_id)
+            lines.append(f"  • {item_id}: {item.title if item else '(unknown item)'}")
+        detail.update("\n".join(lines))
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None:
+            self._selected = str(event.row_key.value)
+            self.post_message(RiskSelected(self._selected))
+            self.show_detail()

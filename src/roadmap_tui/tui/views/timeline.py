@@ -1,0 +1,155 @@
+"""View 2: a Gantt chart on a date axis: bars to P50, whiskers to P80 and P95."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+
+from roadmap_tui.tui.messages import ItemSelected
+from roadmap_tui.tui.views import Shown, View
+from roadmap_tui.tui.widgets.canvas import Canvas
+
+CRITICAL = 0.5
+LEGEND = (
+    "█ to P50  ─ to P80  ┄ to P95  ◆ target (red: missed at P80)  │ as of  "
+    "red: critical  ░ never ready in half the futures"
+)
+
+
+def _month_starts(first: date, last: date) -> list[date]:
+    day = date(first.year, first.month, 1)
+    months = []
+    while day <= last:
+        if day >= first:
+            months.append(day)
+        day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return months
+
+
+class TimelineChart(Widget, can_focus=True):
+    """Draws itself at its own width; up/down move the selection."""
+
+    BINDINGS = [
+        Binding("down,j", "move(1)", "Next", show=False, id="roadmap.timeline-down"),
+        Binding("up,k", "move(-1)", "Previous", show=False, id="roadmap.timeline-up"),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.shown: Shown | None = None
+        self.row_ids: list[str] = []
+
+    def set_shown(self, shown: Shown) -> None:
+        self.shown = shown
+        self.row_ids = [i.id for i in shown.plan.items]
+        self.styles.height = len(self.row_ids) + 4
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        shown = self.shown
+        width = max(self.size.width, 40)
+        if shown is None or shown.forecast is None:
+            return Text("waiting for the first forecast...")
+        return self.draw(shown, width)
+
+    def draw(self, shown: Shown, width: int) -> Text:
+        plan, forecast = shown.plan, shown.forecast
+        assert forecast is not None
+        label_w = min(max((len(i) for i in self.row_ids), default=4), 22) + 1
+        chart_x = label_w + 1
+        chart_w = max(width - chart_x - 1, 10)
+        first = plan.as_of or plan.start
+        first = min(first, plan.start)
+        ends = [first + timedelta(days=14)]
+        for item in plan.items:
+            f = forecast.items.get(item.id)
+            if f is not None:
+                ends += [d for d in (f.finish.p95, f.finish.p80, f.finish.p50) if d is not None]
+            if item.target is not None:
+                ends.append(item.target)
+        last = max(ends)
+        span = max((last - first).days, 1)
+
+        def col(day: date) -> int:
+            return chart_x + round((day - first).days / span * (chart_w - 1))
+
+        canvas = Canvas(width, len(self.row_ids) + 4)
+        for month in _month_starts(first, last):
+            x = col(month)
+            canvas.put(x, 0, "╷" + month.strftime("%b %y"), "dim")
+        as_of_x = col(plan.as_of) if plan.as_of is not None else None
+        for row, item in enumerate(plan.items, start=1):
+            selected = item.id == shown.selected
+            canvas.put(0, row, item.id[: label_w - 1], "reverse bold" if selected else "bold")
+            if as_of_x is not None:
+                canvas.put(as_of_x, row, "│", "magenta")
+            f = forecast.items.get(item.id)
+            if f is None:
+                canvas.put(chart_x, row, "dropped" if item.status == "dropped" else "-", "dim")
+                continue
+            critical = f.criticality >= CRITICAL
+            colour = "red" if critical else "cyan"
+            deps = [forecast.items[d].finish.p50 for d in item.depends_on if d in forecast.items]
+            starts = [d for d in deps if d is not None]
+            begin = item.started if item.started is not None else max(starts, default=plan.start)
+            x0 = col(begin)
+            p50, p80, p95 = f.finish.p50, f.finish.p80, f.finish.p95
+            right = chart_x + chart_w - 1
+            if p50 is None:
+                canvas.put(x0, row, "░" * max(right - x0, 1), colour)
+                note = f" never ready in {1 - f.p_success:.0%} of futures"
+                canvas.put(max(right - len(note), x0), row, note, "bold " + colour)
+            else:
+                x50 = col(p50)
+                canvas.put(x0, row, "█" * max(x50 - x0 + 1, 1), colour)
+                x80 = col(p80) if p80 is not None else right
+                canvas.put(x50 + 1, row, "─" * max(x80 - x50, 0), colour)
+                if p95 is None:
+                    canvas.put(x80 + 1, row, "┄" * max(right - x80 - 1, 0) + "→", colour)
+                else:
+                    x95 = col(p95)
+                    canvas.put(x80 + 1, row, "┄" * max(x95 - x80 - 1, 0), colour)
+                    if x95 > x50:
+                        canvas.put(x95, row, "┤", colour)
+            if item.target is not None:
+                missed = p80 is None or p80 > item.target
+                canvas.put(col(item.target), row, "◆", "bold red" if missed else "bold yellow")
+        if as_of_x is not None:
+            canvas.put(as_of_x, 0, "as of", "magenta")
+        canvas.put(0, len(self.row_ids) + 2, LEGEND[: width - 1], "dim")
+        return canvas.to_text()
+
+    def action_move(self, step: int) -> None:
+        if not self.row_ids or self.shown is None:
+            return
+        current = self.shown.selected
+        index = self.row_ids.index(current) if current in self.row_ids else 0
+        index = max(0, min(len(self.row_ids) - 1, index + step))
+        self.post_message(ItemSelected(self.row_ids[index]))
+        self.scroll_visible_row(index + 1)
+
+    def scroll_visible_row(self, row: int) -> None:
+        parent = self.parent
+        if isinstance(parent, VerticalScroll):
+            parent.scroll_to(y=max(row - parent.size.height // 2, 0), animate=False)
+
+    def on_click(self, event: events.Click) -> None:
+        row = event.y - 1
+        if 0 <= row < len(self.row_ids):
+            self.post_message(ItemSelected(self.row_ids[row]))
+
+
+class TimelineView(View):
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield TimelineChart(id="timeline-chart")
+
+    def show(self, shown: Shown) -> None:
+        self.query_one(TimelineChart).set_shown(shown)

@@ -1,0 +1,50 @@
+"""A modal question with a few buttons: confirmations, quit, reload or overwrite."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: str
+    variant: str = "default"
+
+
+class ChoiceDialog(ModalScreen[str | None]):
+    """Dismisses with the id of the button pressed, or None on escape."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="roadmap.dialog-cancel")]
+
+    def __init__(self, message: str, choices: list[Choice], title: str = "") -> None:
+        super().__init__(classes="dialog")
+        self.message = message
+        self.choices = choices
+        self.dialog_title = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            if self.dialog_title:
+                yield Label(self.dialog_title, classes="dialog-title")
+            yield Static(self.message, classes="dialog-message")
+            with Horizontal(classes="dialog-buttons"):
+                for choice in self.choices:
+                    yield Button(choice.label, id=choice.id, variant=choice.variant)  # type: ignore[arg-type]
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
