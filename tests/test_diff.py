@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from report_fixtures import PLAN_V1, PLAN_V2
+from roadmap_tui import store
+from roadmap_tui.cli import main
 from roadmap_tui.model.types import Estimate, Item, Override, Plan, Risk, Scenario
 from roadmap_tui.report.diff import (
     Figures,
@@ -178,3 +187,146 @@ def test_markdown_rendering_escapes_plan_text() -> None:
     assert "Launch \\| \\<b\\>beta\\</b\\>" in md
     assert "| Launch \\| \\<b\\>beta\\</b\\> (`launch`) | ±0.0 days" in md
     assert "+1.0 days" in md
+
+
+# ----------------------------------------------------------------------------- the command
+
+
+def run_diff(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["diff", *args])
+    assert "Traceback" not in result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def two_versions(tmp_path: Path) -> tuple[Path, Path]:
+    old, new = tmp_path / "old.toml", tmp_path / "new.toml"
+    old.write_text(PLAN_V1)
+    new.write_text(PLAN_V2)
+    return old, new
+
+
+def test_diff_lists_changes_and_signed_forecast_shift(two_versions: tuple[Path, Path]) -> None:
+    from roadmap_tui.forecast import simulate
+
+    old, new = two_versions
+    code, out, _ = run_diff(str(old), str(new))
+    assert code == 1
+    assert '  + audit "Bias and fairness audit"' in out
+    assert "      estimate: [5, 8, 12] -> [10, 15, 25]" in out
+    assert '      depends_on: ["intent", "ui"] -> ["intent", "ui", "audit"]' in out
+    assert "      probability: 0.3 -> 0.5" in out
+    assert "Forecast shift (2000 runs, seed 42 on both sides)" in out
+    # the shift is exactly the difference of the two forecasts with the same runs and seed
+    before = simulate(store.load_plan(old).plan, runs=2000, seed=42)
+    after = simulate(store.load_plan(new).plan, runs=2000, seed=42)
+    for key, label in ((None, "plan finish"), ("beta", "beta"), ("ga", "ga")):
+        b = before.plan if key is None else before.items[key]
+        a = after.plan if key is None else after.items[key]
+        delta = a.finish_days.p80 - b.finish_days.p80
+        assert delta > 0  # the plan got longer
+        block = out.split(f"\n  {label}", 1)[1]
+        assert f"P80 +{delta:.1f} days ({b.finish.p80} -> {a.finish.p80})" in block
+
+
+def test_diff_same_seed_leaves_untouched_items_exactly_unchanged(tmp_path: Path) -> None:
+    old, new = tmp_path / "a.toml", tmp_path / "b.toml"
+    old.write_text(PLAN_V1)
+    new.write_text(PLAN_V1.replace("target = 2027-04-30", "target = 2027-04-01"))
+    code, out, _ = run_diff(str(old), str(new))
+    assert code == 1
+    assert "      target: 2027-04-30 -> 2027-04-01" in out
+    ga = out.split("\n  ga ", 1)[1]
+    assert "P50 ±0.0 days" in ga and "P80 ±0.0 days" in ga
+    assert re.search(r"P\(on time\) [\d.]+% -> [\d.]+% \(-[\d.]+ pts\)", ga)
+
+
+def test_diff_of_equal_plans_exits_0(tmp_path: Path) -> None:
+    old, new = tmp_path / "a.toml", tmp_path / "b.toml"
+    old.write_text(PLAN_V1)
+    new.write_text("# a comment and layout are not changes\n" + PLAN_V1.replace(" = ", "  =  "))
+    code, out, _ = run_diff(str(old), str(new))
+    assert code == 0
+    assert "No changes to the plan." in out
+
+
+def test_diff_md_format(two_versions: tuple[Path, Path]) -> None:
+    old, new = two_versions
+    code, out, _ = run_diff(str(old), str(new), "--format", "md")
+    assert code == 1
+    assert out.startswith(f"## Plan changes: `{old}` → `{new}`")
+    assert "| **Plan finish** |" in out
+    assert "- added `audit` Bias and fairness audit" in out
+    assert "  - `estimate`: \\[5, 8, 12\\] → \\[10, 15, 25\\]" in out
+
+
+def test_diff_no_forecast(two_versions: tuple[Path, Path]) -> None:
+    code, out, _ = run_diff(*map(str, two_versions), "--no-forecast")
+    assert code == 1 and "Forecast shift" not in out
+
+
+def test_diff_errors_exit_2(two_versions: tuple[Path, Path], tmp_path: Path) -> None:
+    old, _ = two_versions
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[plan]\nname = 1\n")
+    code, _, err = run_diff(str(old), str(bad))
+    assert code == 2 and f"{bad}:" in err
+    code, _, err = run_diff(str(old), str(tmp_path / "missing.toml"))
+    assert code == 2 and "no such file" in err
+    code, _, err = run_diff(str(old))
+    assert code == 2 and "give two plans" in err
+    code, _, err = run_diff(str(old), "--rev", "HEAD")
+    assert code == 2 and "not inside a git repository" in err
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository with two commits of plans/assistant.toml (v1 then v2)."""
+    git(tmp_path, "init", "-q")
+    (tmp_path / "plans").mkdir()
+    plan = tmp_path / "plans" / "assistant.toml"
+    plan.write_text(PLAN_V1)
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "v1")
+    plan.write_text(PLAN_V2)
+    git(tmp_path, "commit", "-qam", "v2")
+    return tmp_path
+
+
+def test_diff_against_git_revision(repo: Path) -> None:
+    plan = repo / "plans" / "assistant.toml"
+    code, out, _ = run_diff(str(plan), "--rev", "HEAD~1")
+    assert code == 1
+    assert out.startswith(f"--- {plan}@HEAD~1\n+++ {plan}\n")
+    assert '  + audit "Bias and fairness audit"' in out
+    assert "P80 +" in out
+    code, out, _ = run_diff(str(plan), "--rev", "HEAD")
+    assert code == 0 and "No changes" in out
+    code, _, err = run_diff(str(plan), "--rev", "nope")
+    assert code == 2 and "nope: unknown revision" in err
+    code, _, err = run_diff(str(plan), "--rev", "HEAD~1", str(plan))
+    assert code == 2 and "exactly one plan" in err
+
+
+def test_diff_rev_of_file_missing_or_invalid_at_revision(repo: Path) -> None:
+    other = repo / "plans" / "new.toml"
+    other.write_text(PLAN_V1)
+    code, _, err = run_diff(str(other), "--rev", "HEAD")
+    assert code == 2 and "does not exist at revision HEAD" in err
+    (repo / "plans" / "assistant.toml").write_text("[plan]\n")
+    git(repo, "commit", "-qam", "broken")
+    (repo / "plans" / "assistant.toml").write_text(PLAN_V2)
+    code, _, err = run_diff(str(repo / "plans" / "assistant.toml"), "--rev", "HEAD")
+    assert code == 2 and "not a valid plan at that revision" in err

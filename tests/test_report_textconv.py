@@ -1,0 +1,116 @@
+"""`roadmap textconv` and git: `git diff` shows how the forecast dates moved with an edit."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from report_fixtures import PLAN_V1, PLAN_V2
+from roadmap_tui import store
+from roadmap_tui.cli import main
+from roadmap_tui.forecast import simulate
+from roadmap_tui.report.textconv import RULE, TEXTCONV_RUNS, textconv
+
+
+def summary(text: str) -> list[str]:
+    return text.split(RULE + "\n", 1)[1].splitlines()
+
+
+def test_textconv_is_canonical_text_plus_forecast_comments() -> None:
+    out = textconv(PLAN_V1, "a.toml")
+    canonical = store.format_canonical(PLAN_V1)
+    assert out.startswith(canonical)
+    plan = store.load_plan_text(PLAN_V1, "a.toml").plan
+    fc = simulate(plan, runs=2000, seed=42)
+    lines = summary(out)
+    assert lines[0] == "# 2000 runs, seed 42"
+    p = fc.plan
+    assert lines[1].startswith(
+        f"# plan finish: P50 {p.finish.p50}, P80 {p.finish.p80}, P95 {p.finish.p95}"
+    )
+    beta = fc.items["beta"]
+    assert lines[2] == (
+        f"# beta: P50 {beta.finish.p50}, P80 {beta.finish.p80}, P95 {beta.finish.p95}, "
+        f"P(success) {100 * beta.p_success:.1f}%, P(on time) {100 * beta.p_on_time:.1f}% "
+        "(target 2027-03-15)"
+    )
+    assert lines[3].startswith("# ga: ")
+    assert len(lines) == 4
+    # the whole output is still a valid plan: the summary is only comments
+    assert store.load_plan_text(out, "a.toml").plan == plan
+    assert textconv(PLAN_V1, "other-name.toml") == out  # git passes temporary file names
+
+
+def test_textconv_caps_runs_for_speed() -> None:
+    big = PLAN_V1.replace("runs = 2000", "runs = 50000")
+    assert summary(textconv(big, "a.toml"))[0] == f"# {TEXTCONV_RUNS} runs, seed 42"
+    assert summary(textconv(big, "a.toml", runs=300))[0] == "# 300 runs, seed 42"
+
+
+def test_textconv_of_invalid_plan_shows_it_as_written() -> None:
+    broken = PLAN_V1.replace("estimate = [10, 15, 30]", "estimate = [30, 15, 10]")
+    out = textconv(broken, "a.toml")
+    assert out.startswith(broken)
+    assert "# roadmap: invalid plan, no forecast: line 14:" in out
+    assert textconv("", "a.toml") == ""
+
+
+def test_textconv_command(tmp_path: Path) -> None:
+    plan = tmp_path / "a.toml"
+    plan.write_text(PLAN_V1)
+    result = CliRunner().invoke(main, ["textconv", str(plan)])
+    assert result.exit_code == 0
+    assert result.stdout == textconv(PLAN_V1, str(plan))
+    result = CliRunner().invoke(main, ["textconv", str(tmp_path / "missing.toml")])
+    assert result.exit_code == 2 and "no such file" in result.stderr
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GIT_PAGER": "cat", "GIT_CONFIG_NOSYSTEM": "1"},
+    ).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """Two commits of a plan, with the README's .gitattributes line and textconv config."""
+    git(tmp_path, "init", "-q")
+    (tmp_path / ".gitattributes").write_text("plans/*.toml diff=roadmap\n")
+    roadmap = f"{shlex.quote(sys.executable)} -m roadmap_tui textconv"
+    git(tmp_path, "config", "diff.roadmap.textconv", roadmap)
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "assistant.toml").write_text(PLAN_V1)
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "v1")
+    (tmp_path / "plans" / "assistant.toml").write_text(PLAN_V2)
+    git(tmp_path, "commit", "-qam", "v2")
+    return tmp_path
+
+
+def test_git_diff_shows_the_p80_dates_move(repo: Path) -> None:
+    out = git(repo, "diff", "HEAD~1", "HEAD", "--", "plans/assistant.toml")
+    before = simulate(store.load_plan_text(PLAN_V1, "a").plan, runs=2000, seed=42)
+    after = simulate(store.load_plan_text(PLAN_V2, "b").plan, runs=2000, seed=42)
+    for key in ("beta", "ga"):
+        old, new = before.items[key].finish.p80, after.items[key].finish.p80
+        assert old != new
+        assert any(
+            line.startswith(f"-# {key}: ") and f"P80 {old}," in line for line in out.splitlines()
+        )
+        assert any(
+            line.startswith(f"+# {key}: ") and f"P80 {new}," in line for line in out.splitlines()
+        )
+    assert any(line.startswith("+[items.audit]") for line in out.splitlines())
+    log = git(repo, "log", "-p", "--format=%s", "--", "plans/assistant.toml")
+    assert f"+# plan finish: P50 {after.plan.finish.p50}" in log
