@@ -194,7 +194,7 @@ class Ranking:
                 f"item {item_id!r} is {self.unranked[item_id]}: done and dropped items are "
                 "not ranked"
             )
-        raise PriorityError(_unknown("item", item_id, [r.id for r in self.items], "ranked "))
+        raise PriorityError(unknown_name("item", item_id, [r.id for r in self.items], "ranked "))
 
     def ready_items(self) -> list[RankedItem]:
         """What the team can start today, still in rank order."""
@@ -315,17 +315,17 @@ def resolve_weights(
 
 def check_method(method: str) -> str:
     if method not in METHODS:
-        raise PriorityError(_unknown("method", method, METHODS))
+        raise PriorityError(unknown_name("method", method, METHODS))
     return method
 
 
 def _check_names(weights: Mapping[str, Any]) -> None:
     for name in weights:
         if name not in FACTORS:
-            raise WeightError(_unknown("factor", name, FACTORS))
+            raise WeightError(unknown_name("factor", name, FACTORS))
 
 
-def _unknown(what: str, name: str, known: Iterable[str], prefix: str = "") -> str:
+def unknown_name(what: str, name: str, known: Iterable[str], prefix: str = "") -> str:
     known = list(known)
     close = difflib.get_close_matches(name, known, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
