@@ -57,7 +57,7 @@ def test_textconv_of_invalid_plan_shows_it_as_written() -> None:
     broken = PLAN_V1.replace("estimate = [10, 15, 30]", "estimate = [30, 15, 10]")
     out = textconv(broken, "a.toml")
     assert out.startswith(broken)
-    assert "# roadmap: invalid plan, no forecast: line 14:" in out
+    assert "# roadmap: invalid plan, no forecast: line 13:" in out
     assert textconv("", "a.toml") == ""
 
 
