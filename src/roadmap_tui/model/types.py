@@ -239,7 +239,21 @@ class Plan:
         risks = tuple(
             replace(r, affects=tuple(a for a in r.affects if a != item_id)) for r in self.risks
         )
-        return replace(self, items=items, risks=risks)
+        return replace(
+            self, items=items, risks=risks, scenarios=self._scenarios_without("items", item_id)
+        )
+
+    def _scenarios_without(self, section: str, target_id: str) -> tuple[Scenario, ...]:
+        """Scenarios with the overrides of a removed item or risk dropped."""
+        return tuple(
+            replace(
+                s,
+                overrides=tuple(
+                    o for o in s.overrides if not (o.section == section and o.id == target_id)
+                ),
+            )
+            for s in self.scenarios
+        )
 
     def with_risk(self, risk: Risk) -> Plan:
         if risk.id in self.risk_by_id:
@@ -249,14 +263,28 @@ class Plan:
         return replace(self, risks=risks)
 
     def without_risk(self, risk_id: str) -> Plan:
-        return replace(self, risks=tuple(r for r in self.risks if r.id != risk_id))
+        return replace(
+            self,
+            risks=tuple(r for r in self.risks if r.id != risk_id),
+            scenarios=self._scenarios_without("risks", risk_id),
+        )
 
     def apply_scenario(self, scenario_id: str) -> Plan:
         """The plan as the scenario sees it; raises KeyError for an unknown scenario."""
         scenario = self.scenario_by_id[scenario_id]
         plan = self
         for o in scenario.overrides:
-            if o.section == "items":
+            if o.section == "items" and o.field == "distribution":
+                # `distribution` is written beside `estimate` but lives inside the Estimates.
+                item = plan.item(o.id)
+                plan = plan.with_item(
+                    replace(
+                        item,
+                        estimate=item.estimate and replace(item.estimate, distribution=o.value),
+                        remaining=item.remaining and replace(item.remaining, distribution=o.value),
+                    )
+                )
+            elif o.section == "items":
                 plan = plan.with_item(replace(plan.item(o.id), **{o.field: o.value}))
             else:
                 plan = plan.with_risk(replace(plan.risk_by_id[o.id], **{o.field: o.value}))

@@ -1,0 +1,1026 @@
+"""From a raw TOML dict to a validated Plan, collecting every problem at once.
+
+Pure: no text, no lines, no files. A problem is a key path (``("items", "x", "estimate")``)
+and a message; `store` turns key paths into line numbers. Each item and risk field has one
+parser in a registry, and everything that accepts a field value (the loader, scenario
+overrides, ``roadmap set`` and the TUI editor) goes through it, so the rules live in one place.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from typing import Any
+
+from roadmap_tui.model import graph as graph_mod
+from roadmap_tui.model.types import (
+    DEFAULT_WEIGHTS,
+    DEFAULT_WORKDAYS,
+    DISTRIBUTIONS,
+    FACTORS,
+    KINDS,
+    METHODS,
+    STATUSES,
+    WEEKDAYS,
+    Estimate,
+    Item,
+    Metric,
+    Override,
+    Plan,
+    PriorityConfig,
+    Risk,
+    Scenario,
+)
+
+Keys = tuple[str, ...]
+
+ID_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+
+#: Item fields in canonical order: the order `fmt` writes and the TUI editor shows.
+ITEM_FIELDS: tuple[str, ...] = (
+    "title",
+    "kind",
+    "estimate",
+    "distribution",
+    "p_success",
+    "max_attempts",
+    "metric",
+    "depends_on",
+    "impact",
+    "data",
+    "readiness",
+    "target",
+    "status",
+    "started",
+    "finished",
+    "remaining",
+    "owner",
+    "tags",
+    "notes",
+)
+#: Risk fields in canonical order.
+RISK_FIELDS: tuple[str, ...] = ("title", "probability", "delay", "affects")
+PLAN_FIELDS: tuple[str, ...] = ("name", "start", "workdays", "holidays", "as_of")
+FORECAST_FIELDS: tuple[str, ...] = ("runs", "seed")
+PRIORITY_FIELDS: tuple[str, ...] = ("method", *FACTORS, "inherit")
+SCENARIO_FIELDS: tuple[str, ...] = ("title", "items", "risks")
+TOP_LEVEL: tuple[str, ...] = ("plan", "forecast", "priority", "items", "risks", "scenarios")
+
+MAX_RUNS = 1_000_000
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """One problem: where (a key path into the TOML document) and what."""
+
+    keys: Keys
+    message: str
+
+
+class FieldError(ValueError):
+    """A field value is wrong. The text says what was found and what was expected."""
+
+
+# ---------------------------------------------------------------- value display
+
+
+def show(value: Any) -> str:
+    """A raw value as the user wrote it (roughly TOML), short enough for a message."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str):
+        text = '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    elif isinstance(value, date | time):
+        text = value.isoformat()
+    elif isinstance(value, float):
+        text = repr(value) if math.isfinite(value) else str(value).replace("inf", "inf")
+    elif isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, list | tuple):
+        text = "[" + ", ".join(show(v) for v in value) + "]"
+    elif isinstance(value, Mapping):
+        text = "{" + ", ".join(f"{k} = {show(v)}" for k, v in value.items()) + "}"
+    else:
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a float"
+    if isinstance(value, datetime):
+        return "a date-time"
+    if isinstance(value, date):
+        return "a date"
+    if isinstance(value, time):
+        return "a time"
+    if isinstance(value, list | tuple):
+        return "an array"
+    if isinstance(value, Mapping):
+        return "a table"
+    return type(value).__name__
+
+
+def _found(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "found a table"
+    return f"found {show(value)} ({type_name(value)})"
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """'; did you mean 'title'?' or the list of what is allowed."""
+    choices = list(choices)
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    if len(choices) > 8:
+        return f"; expected one of: {', '.join(choices[:8])}, ... ({len(choices)} in all)"
+    return "; expected one of: " + ", ".join(choices)
+
+
+# ---------------------------------------------------------------- field parsers
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _number(value: Any, expected: str) -> float:
+    if not _is_number(value):
+        raise FieldError(f"expected {expected}, {_found(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise FieldError(f"expected {expected}, found {show(value)}")
+    return float(value)
+
+
+def _ranged(lo: float, hi: float | None, what: str) -> Callable[[Any], float]:
+    expected = (
+        f"{what} from {_fmt(lo)} to {_fmt(hi)}" if hi is not None else f"{what} >= {_fmt(lo)}"
+    )
+
+    def parse(value: Any) -> float:
+        x = _number(value, expected)
+        if x < lo or (hi is not None and x > hi):
+            raise FieldError(f"expected {expected}, found {show(value)}")
+        return x
+
+    return parse
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return ""
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _int_ranged(lo: int, hi: int | None, what: str) -> Callable[[Any], int]:
+    expected = f"{what} from {lo} to {hi}" if hi is not None else f"{what} >= {lo}"
+
+    def parse(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise FieldError(f"expected {expected}, {_found(value)}")
+        if value < lo or (hi is not None and value > hi):
+            raise FieldError(f"expected {expected}, found {value}")
+        return value
+
+    return parse
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise FieldError(f"expected a string, {_found(value)}")
+    return value
+
+
+def _title(value: Any) -> str:
+    text = _text(value)
+    if not text.strip():
+        raise FieldError('expected a non-empty title, found ""')
+    return text
+
+
+def _enum(choices: tuple[str, ...]) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        if not isinstance(value, str):
+            raise FieldError(f"expected one of {', '.join(choices)}, {_found(value)}")
+        if value not in choices:
+            hint = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+            mean = f" (did you mean '{hint[0]}'?)" if hint else ""
+            raise FieldError(f"expected one of {', '.join(choices)}, found {show(value)}{mean}")
+        return value
+
+    return parse
+
+
+def parse_date(value: Any) -> date:
+    """A TOML local date (2027-01-04); a date-time or a string is refused."""
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise FieldError(f"expected a date like 2027-01-04, {_found(value)}")
+    return value
+
+
+def _ids(value: Any) -> tuple[str, ...]:
+    expected = 'an array of ids like ["collect-tickets"]'
+    if not isinstance(value, list | tuple):
+        raise FieldError(f"expected {expected}, {_found(value)}")
+    seen: list[str] = []
+    for v in value:
+        if not isinstance(v, str):
+            raise FieldError(f"expected {expected}, found {show(v)} ({type_name(v)}) in the array")
+        if not ID_RE.match(v):
+            raise FieldError(f"expected ids of letters, digits, '-' and '_', found {show(v)}")
+        if v in seen:
+            raise FieldError(f"{show(v)} is listed twice; expected each id once")
+        seen.append(v)
+    return tuple(seen)
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise FieldError(f'expected an array of strings like ["nlp"], {_found(value)}')
+    return tuple(value)
+
+
+def parse_points(value: Any) -> tuple[float, float, float]:
+    """`[low, likely, high]` working days or one number; checks order and sign."""
+    expected = "[low, likely, high] working days or one number"
+    if _is_number(value):
+        x = _number(value, expected)
+        if x < 0:
+            raise FieldError(f"expected a number >= 0, found {show(value)}")
+        return (x, x, x)
+    if not isinstance(value, list | tuple):
+        raise FieldError(f"expected {expected}, {_found(value)}")
+    if len(value) != 3:
+        raise FieldError(f"expected {expected}, found {len(value)} values {show(value)}")
+    lo, ml, hi = (_number(v, expected) for v in value)
+    for name, x in (("low", lo), ("likely", ml), ("high", hi)):
+        if x < 0:
+            raise FieldError(f"{name} {_fmt(x)} is negative; expected numbers >= 0")
+    if lo > ml:
+        raise FieldError(
+            f"low {_fmt(lo)} is greater than likely {_fmt(ml)}; expected low <= likely <= high"
+        )
+    if ml > hi:
+        raise FieldError(
+            f"likely {_fmt(ml)} is greater than high {_fmt(hi)}; expected low <= likely <= high"
+        )
+    return (lo, ml, hi)
+
+
+def _metric(value: Any) -> Metric:
+    expected = 'a table like { name = "F1", current = 0.78, target = 0.85 }'
+    if not isinstance(value, Mapping):
+        raise FieldError(f"expected {expected}, {_found(value)}")
+    for key in value:
+        if key not in ("name", "current", "target"):
+            raise FieldError(
+                f"unknown key '{key}'" + did_you_mean(key, ("name", "current", "target"))
+            )
+    if "name" not in value:
+        raise FieldError(f"name is missing; expected {expected}")
+    name = _text(value["name"])
+    current = _number(value["current"], "a number") if "current" in value else None
+    target = _number(value["target"], "a number") if "target" in value else None
+    return Metric(name, current, target)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """How one field is read: its parser, default and whether it must be present."""
+
+    name: str
+    parse: Callable[[Any], Any]
+    default: Any = None
+    required: bool = False
+    help: str = ""
+
+
+_ITEM_SPECS: dict[str, FieldSpec] = {
+    s.name: s
+    for s in (
+        FieldSpec("title", _title, required=True, help="what the item delivers"),
+        FieldSpec("kind", _enum(KINDS), "task", help="task | data | experiment | milestone"),
+        FieldSpec("estimate", parse_points, help="[low, likely, high] working days, or one number"),
+        FieldSpec("distribution", _enum(DISTRIBUTIONS), help=" | ".join(DISTRIBUTIONS)),
+        FieldSpec(
+            "p_success", _ranged(0, 1, "a probability"), 1.0, help="chance one attempt works"
+        ),
+        FieldSpec("max_attempts", _int_ranged(1, None, "an integer"), 1, help="attempts, >= 1"),
+        FieldSpec("metric", _metric, help="{ name, current, target }"),
+        FieldSpec("depends_on", _ids, (), help="ids that must finish first"),
+        FieldSpec("impact", _ranged(0, 5, "a number"), 3.0, help="business impact 0-5"),
+        FieldSpec("data", _ranged(0, 1, "a share"), 1.0, help="share of needed data in hand, 0-1"),
+        FieldSpec("readiness", _int_ranged(0, 9, "an integer level"), 9, help="ML TRL 0-9"),
+        FieldSpec("target", parse_date, help="deadline date"),
+        FieldSpec("status", _enum(STATUSES), "todo", help="todo | doing | done | dropped"),
+        FieldSpec("started", parse_date, help="actual start date"),
+        FieldSpec("finished", parse_date, help="actual finish date"),
+        FieldSpec("remaining", parse_points, help="what is left, for doing"),
+        FieldSpec("owner", _text, help="free text"),
+        FieldSpec("tags", _strings, (), help="array of strings"),
+        FieldSpec("notes", _text, help="free text"),
+    )
+}
+_RISK_SPECS: dict[str, FieldSpec] = {
+    s.name: s
+    for s in (
+        FieldSpec("title", _title, required=True, help="what could go wrong"),
+        FieldSpec("probability", _ranged(0, 1, "a probability"), required=True, help="0-1"),
+        FieldSpec("delay", parse_points, required=True, help="[low, likely, high] working days"),
+        FieldSpec("affects", _ids, (), help="ids of the items it delays"),
+    )
+}
+ITEM_SPECS: Mapping[str, FieldSpec] = _ITEM_SPECS
+RISK_SPECS: Mapping[str, FieldSpec] = _RISK_SPECS
+
+
+def parse_item_field(field: str, raw: Any) -> Any:
+    """Check one raw item value on its own (no cross-field rules); raises FieldError.
+
+    `estimate` and `remaining` give `(low, likely, high)`; use `update_item` to get an Item.
+    """
+    if field not in _ITEM_SPECS:
+        raise FieldError(f"unknown field '{field}'" + did_you_mean(field, ITEM_FIELDS))
+    return _ITEM_SPECS[field].parse(raw)
+
+
+def parse_risk_field(field: str, raw: Any) -> Any:
+    if field not in _RISK_SPECS:
+        raise FieldError(f"unknown field '{field}'" + did_you_mean(field, RISK_FIELDS))
+    return _RISK_SPECS[field].parse(raw)
+
+
+def _default_distribution(raw_estimate: Any) -> str:
+    """One number means a fixed duration; three points mean PERT unless told otherwise."""
+    return "fixed" if _is_number(raw_estimate) else "pert"
+
+
+def _estimate(points: tuple[float, float, float], distribution: str) -> Estimate:
+    return Estimate(points[0], points[1], points[2], distribution)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- items and risks
+
+
+def parse_item(item_id: str, raw: Any) -> tuple[Item | None, list[ParseProblem]]:
+    """One item table -> Item. Problem keys are relative to the item table."""
+    who = f"item '{item_id}'"
+    problems: list[ParseProblem] = []
+    if not isinstance(raw, Mapping):
+        return None, [ParseProblem((), f"{who}: expected a table [items.{item_id}], {_found(raw)}")]
+    if not ID_RE.match(item_id):
+        problems.append(
+            ParseProblem((), f"{who}: the id must be a bare key of letters, digits, '-' and '_'")
+        )
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        spec = _ITEM_SPECS.get(key)
+        if spec is None:
+            problems.append(
+                ParseProblem(
+                    (key,), f"{who}: unknown field '{key}'" + did_you_mean(key, ITEM_FIELDS)
+                )
+            )
+            continue
+        try:
+            values[key] = spec.parse(value)
+        except FieldError as err:
+            problems.append(ParseProblem((key,), f"{who}: {key}: {err}"))
+    if "title" not in raw:
+        problems.append(ParseProblem((), f'{who}: title: missing; expected title = "..."'))
+    if problems:
+        return None, problems
+
+    kind = values.get("kind", "task")
+    status = values.get("status", "todo")
+    explicit = values.get("distribution")
+    estimate = remaining = None
+    if "estimate" in values:
+        estimate = _estimate(values["estimate"], explicit or _default_distribution(raw["estimate"]))
+    if "remaining" in values:
+        remaining = _estimate(
+            values["remaining"], explicit or _default_distribution(raw["remaining"])
+        )
+
+    if kind == "milestone":
+        for key in ("estimate", "remaining"):
+            if key in values:
+                problems.append(
+                    ParseProblem(
+                        (key,),
+                        f"{who}: {key}: a milestone has no duration, found {show(raw[key])}; "
+                        f"expected no {key} (or a kind other than milestone)",
+                    )
+                )
+    elif estimate is None and status in ("todo", "doing") and remaining is None:
+        problems.append(
+            ParseProblem(
+                (),
+                f"{who}: estimate: missing; expected estimate = [low, likely, high] working days "
+                "or one number (only a milestone has none)",
+            )
+        )
+    for key, est in (("estimate", estimate), ("remaining", remaining)):
+        if est is not None and est.distribution == "lognormal" and est.low <= 0 < est.high:
+            problems.append(
+                ParseProblem(
+                    (key,),
+                    f"{who}: {key}: a lognormal needs low > 0, found {show(raw[key])}; "
+                    "expected low > 0 or another distribution",
+                )
+            )
+    started, finished = values.get("started"), values.get("finished")
+    if started is not None and finished is not None and finished < started:
+        problems.append(
+            ParseProblem(
+                ("finished",),
+                f"{who}: finished: {finished.isoformat()} is before started "
+                f"{started.isoformat()}; expected finished on or after started",
+            )
+        )
+    if status == "done" and finished is None:
+        problems.append(
+            ParseProblem(
+                ("status",),
+                f'{who}: status: "done" without finished; expected finished = <date>, '
+                "the actual finish",
+            )
+        )
+    if item_id in values.get("depends_on", ()):
+        problems.append(
+            ParseProblem(
+                ("depends_on",),
+                f"{who}: depends_on: the item depends on itself; expected other items' ids",
+            )
+        )
+    if problems:
+        return None, problems
+
+    item = Item(
+        id=item_id,
+        title=values["title"],
+        kind=kind,
+        estimate=estimate,
+        depends_on=values.get("depends_on", ()),
+        impact=values.get("impact", 3.0),
+        data=values.get("data", 1.0),
+        readiness=values.get("readiness", 9),
+        target=values.get("target"),
+        status=status,
+        started=started,
+        finished=finished,
+        remaining=remaining,
+        owner=values.get("owner"),
+        tags=values.get("tags", ()),
+        notes=values.get("notes"),
+        p_success=values.get("p_success", 1.0),
+        max_attempts=values.get("max_attempts", 1),
+        metric=values.get("metric"),
+    )
+    return item, []
+
+
+def parse_risk(risk_id: str, raw: Any) -> tuple[Risk | None, list[ParseProblem]]:
+    """One risk table -> Risk. Problem keys are relative to the risk table."""
+    who = f"risk '{risk_id}'"
+    if not isinstance(raw, Mapping):
+        return None, [ParseProblem((), f"{who}: expected a table [risks.{risk_id}], {_found(raw)}")]
+    problems: list[ParseProblem] = []
+    if not ID_RE.match(risk_id):
+        problems.append(
+            ParseProblem((), f"{who}: the id must be a bare key of letters, digits, '-' and '_'")
+        )
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        spec = _RISK_SPECS.get(key)
+        if spec is None:
+            problems.append(
+                ParseProblem(
+                    (key,), f"{who}: unknown field '{key}'" + did_you_mean(key, RISK_FIELDS)
+                )
+            )
+            continue
+        try:
+            values[key] = spec.parse(value)
+        except FieldError as err:
+            problems.append(ParseProblem((key,), f"{who}: {key}: {err}"))
+    for name, spec in _RISK_SPECS.items():
+        if spec.required and name not in raw:
+            problems.append(ParseProblem((), f"{who}: {name}: missing; expected {spec.help}"))
+    if problems:
+        return None, problems
+    delay = _estimate(values["delay"], _default_distribution(raw["delay"]))
+    return Risk(
+        risk_id, values["title"], values["probability"], delay, values.get("affects", ())
+    ), []
+
+
+# ---------------------------------------------------------------- back to TOML values
+
+
+def _points_toml(est: Estimate) -> float | list[float]:
+    return est.as_toml()
+
+
+def item_to_toml(item: Item) -> dict[str, Any]:
+    """The item as TOML values in canonical order, fields at their default left out."""
+    out: dict[str, Any] = {}
+    for name in ITEM_FIELDS:
+        value = item_field_toml(item, name)
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def item_field_toml(item: Item, field: str) -> Any:
+    """One field as it is written in a plan, or None when it is absent (at its default)."""
+    if field == "distribution":
+        est = item.estimate or item.remaining
+        if est is None:
+            return None
+        return (
+            None if est.distribution == _default_distribution(est.as_toml()) else est.distribution
+        )
+    if field in ("estimate", "remaining"):
+        est = getattr(item, field)
+        return None if est is None else _points_toml(est)
+    if field == "metric":
+        m = item.metric
+        if m is None:
+            return None
+        out: dict[str, Any] = {"name": m.name}
+        if m.current is not None:
+            out["current"] = _num(m.current)
+        if m.target is not None:
+            out["target"] = _num(m.target)
+        return out
+    if field == "title":
+        return item.title
+    value = getattr(item, field)
+    spec = _ITEM_SPECS[field]
+    if value is None or value == spec.default or (isinstance(value, tuple) and not value):
+        return None
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, float):
+        return _num(value)
+    return value
+
+
+def risk_to_toml(risk: Risk) -> dict[str, Any]:
+    out: dict[str, Any] = {"title": risk.title, "probability": _num(risk.probability)}
+    out["delay"] = _points_toml(risk.delay)
+    if risk.affects:
+        out["affects"] = list(risk.affects)
+    return out
+
+
+def risk_field_toml(risk: Risk, field: str) -> Any:
+    return risk_to_toml(risk).get(field)
+
+
+def _num(x: float) -> float:
+    return int(x) if float(x).is_integer() else x
+
+
+def update_item(item: Item, field: str, raw: Any) -> Item:
+    """The item with one field set from a raw TOML value (None removes the field).
+
+    Every item rule applies (e.g. low <= likely <= high, done needs finished); raises
+    FieldError with the messages. References to other items are checked by `validate_plan`.
+    """
+    if field not in _ITEM_SPECS:
+        raise FieldError(f"unknown field '{field}'" + did_you_mean(field, ITEM_FIELDS))
+    table = item_to_toml(item)
+    if field in ("estimate", "remaining") and raw is not None and "distribution" not in table:
+        # Keep the item's distribution when the new value changes shape (3 points <-> 1 number).
+        for key in ("estimate", "remaining"):
+            est = getattr(item, key)
+            if est is not None:
+                table["distribution"] = est.distribution
+                break
+    if raw is None:
+        table.pop(field, None)
+    else:
+        table[field] = raw
+    new, problems = parse_item(item.id, table)
+    if new is None:
+        raise FieldError("; ".join(p.message for p in problems))
+    return new
+
+
+def update_risk(risk: Risk, field: str, raw: Any) -> Risk:
+    """The risk with one field set from a raw TOML value; raises FieldError."""
+    if field not in _RISK_SPECS:
+        raise FieldError(f"unknown field '{field}'" + did_you_mean(field, RISK_FIELDS))
+    table = risk_to_toml(risk)
+    if raw is None:
+        table.pop(field, None)
+    else:
+        table[field] = raw
+    new, problems = parse_risk(risk.id, table)
+    if new is None:
+        raise FieldError("; ".join(p.message for p in problems))
+    return new
+
+
+# ---------------------------------------------------------------- whole plan
+
+
+def validate_plan(plan: Plan) -> list[ParseProblem]:
+    """Rules across items: unknown ids in depends_on / affects / overrides and cycles."""
+    problems: list[ParseProblem] = []
+    item_ids = list(plan.item_by_id)
+    for item in plan.items:
+        for dep in item.depends_on:
+            if dep == item.id:
+                problems.append(
+                    ParseProblem(
+                        ("items", item.id, "depends_on"),
+                        f"item '{item.id}': depends_on: the item depends on itself; "
+                        "expected other items' ids",
+                    )
+                )
+            elif dep not in plan.item_by_id:
+                problems.append(
+                    ParseProblem(
+                        ("items", item.id, "depends_on"),
+                        f"item '{item.id}': depends_on: unknown item '{dep}'"
+                        + did_you_mean(dep, item_ids),
+                    )
+                )
+    for risk in plan.risks:
+        for target in risk.affects:
+            if target not in plan.item_by_id:
+                problems.append(
+                    ParseProblem(
+                        ("risks", risk.id, "affects"),
+                        f"risk '{risk.id}': affects: unknown item '{target}'"
+                        + did_you_mean(target, item_ids),
+                    )
+                )
+    cycle = graph_mod.find_cycle(graph_mod.build_graph(plan))
+    if cycle is not None:
+        problems.append(
+            ParseProblem(
+                ("items", cycle[1], "depends_on"),
+                f"dependency cycle: {graph_mod.format_cycle(cycle)} "
+                "(each item must finish before the next starts)",
+            )
+        )
+    for scenario in plan.scenarios:
+        for o in scenario.overrides:
+            known = plan.item_by_id if o.section == "items" else plan.risk_by_id
+            if o.id not in known:
+                noun = "item" if o.section == "items" else "risk"
+                problems.append(
+                    ParseProblem(
+                        ("scenarios", scenario.id, o.section, o.id),
+                        f"scenario '{scenario.id}': unknown {noun} '{o.id}'"
+                        + did_you_mean(o.id, list(known)),
+                    )
+                )
+    return problems
+
+
+def _table(
+    data: Mapping[str, Any], key: str, problems: list[ParseProblem], where: Keys = ()
+) -> Mapping[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, Mapping):
+        problems.append(
+            ParseProblem((*where, key), f"{key}: expected a table [{key}], {_found(value)}")
+        )
+        return {}
+    return value
+
+
+def _unknown_keys(
+    table: Mapping[str, Any], allowed: tuple[str, ...], where: Keys, who: str
+) -> list[ParseProblem]:
+    return [
+        ParseProblem((*where, key), f"{who}: unknown key '{key}'" + did_you_mean(key, allowed))
+        for key in table
+        if key not in allowed
+    ]
+
+
+def _parse_settings(data: Mapping[str, Any], problems: list[ParseProblem]) -> dict[str, Any] | None:
+    """[plan], [forecast] and [priority] -> keyword arguments for Plan."""
+    out: dict[str, Any] = {}
+    ok = True
+
+    def field(where: Keys, who: str, table: Mapping[str, Any], key: str, parse: Callable) -> Any:
+        nonlocal ok
+        try:
+            return parse(table[key])
+        except FieldError as err:
+            ok = False
+            problems.append(ParseProblem((*where, key), f"{who}: {key}: {err}"))
+            return None
+
+    if "plan" not in data:
+        problems.append(
+            ParseProblem(
+                (), 'missing [plan] table; expected [plan] with name = "..." and start = <date>'
+            )
+        )
+        ok = False
+    plan = _table(data, "plan", problems)
+    problems.extend(_unknown_keys(plan, PLAN_FIELDS, ("plan",), "[plan]"))
+    if "plan" in data and isinstance(data["plan"], Mapping):
+        for key, help_ in (
+            ("name", 'name = "..."'),
+            ("start", "start = <date>, day 0 of the plan"),
+        ):
+            if key not in plan:
+                problems.append(
+                    ParseProblem(("plan",), f"[plan]: {key}: missing; expected {help_}")
+                )
+                ok = False
+    if "name" in plan:
+        out["name"] = field(("plan",), "[plan]", plan, "name", _title)
+    if "start" in plan:
+        out["start"] = field(("plan",), "[plan]", plan, "start", parse_date)
+    if "workdays" in plan:
+        out["workdays"] = field(("plan",), "[plan]", plan, "workdays", _workdays)
+    if "holidays" in plan:
+        out["holidays"] = field(("plan",), "[plan]", plan, "holidays", _dates)
+    if "as_of" in plan:
+        out["as_of"] = field(("plan",), "[plan]", plan, "as_of", parse_date)
+
+    forecast = _table(data, "forecast", problems)
+    problems.extend(_unknown_keys(forecast, FORECAST_FIELDS, ("forecast",), "[forecast]"))
+    if "runs" in forecast:
+        out["runs"] = field(
+            ("forecast",), "[forecast]", forecast, "runs", _int_ranged(1, MAX_RUNS, "an integer")
+        )
+    if "seed" in forecast:
+        out["seed"] = field(
+            ("forecast",), "[forecast]", forecast, "seed", _int_ranged(0, 2**63 - 1, "an integer")
+        )
+
+    priority = _table(data, "priority", problems)
+    problems.extend(_unknown_keys(priority, PRIORITY_FIELDS, ("priority",), "[priority]"))
+    method = "weighted"
+    if "method" in priority:
+        method = field(("priority",), "[priority]", priority, "method", _enum(METHODS))
+    weights = dict(DEFAULT_WEIGHTS)
+    for name in FACTORS:
+        if name in priority:
+            weights[name] = field(
+                ("priority",), "[priority]", priority, name, _ranged(0, None, "a weight")
+            )
+    inherit = True
+    if "inherit" in priority:
+        inherit = field(("priority",), "[priority]", priority, "inherit", _bool)
+    if ok and not any(weights.values()):
+        problems.append(
+            ParseProblem(
+                ("priority",),
+                "[priority]: every factor weight is 0; expected at least one weight > 0",
+            )
+        )
+        ok = False
+    out["priority"] = PriorityConfig(method=method, weights=weights, inherit=inherit)  # type: ignore[arg-type]
+    return out if ok else None
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise FieldError(f"expected true or false, {_found(value)}")
+    return value
+
+
+def _workdays(value: Any) -> tuple[str, ...]:
+    expected = 'an array of weekdays like ["mon", "tue", "wed", "thu", "fri"]'
+    if not isinstance(value, list | tuple):
+        raise FieldError(f"expected {expected}, {_found(value)}")
+    days: list[str] = []
+    for v in value:
+        if not isinstance(v, str) or v not in WEEKDAYS:
+            raise FieldError(f"expected weekdays from {', '.join(WEEKDAYS)}, found {show(v)}")
+        if v in days:
+            raise FieldError(f"{show(v)} is listed twice; expected each weekday once")
+        days.append(v)
+    if not days:
+        raise FieldError(
+            f"expected at least one working day, found []; default {list(DEFAULT_WORKDAYS)}"
+        )
+    return tuple(days)
+
+
+def _dates(value: Any) -> tuple[date, ...]:
+    if not isinstance(value, list | tuple):
+        raise FieldError(f"expected an array of dates like [2027-01-18], {_found(value)}")
+    return tuple(parse_date(v) for v in value)
+
+
+def _parse_section(
+    data: Mapping[str, Any],
+    section: str,
+    parse_one: Callable[[str, Any], tuple[Any, list[ParseProblem]]],
+    problems: list[ParseProblem],
+) -> tuple[dict[str, Any], bool]:
+    """Every table of [items] or [risks]: the ones that parsed, and whether all did."""
+    ok = section not in data or isinstance(data[section], Mapping)
+    good: dict[str, Any] = {}
+    for key, raw in _table(data, section, problems).items():
+        value, found = parse_one(key, raw)
+        problems.extend(ParseProblem((section, key, *p.keys), p.message) for p in found)
+        if value is None:
+            ok = False
+        else:
+            good[key] = value
+    return good, ok
+
+
+def _parse_scenario(
+    scenario_id: str,
+    raw: Any,
+    items: Mapping[str, Any],
+    risks: Mapping[str, Any],
+    good_items: Mapping[str, Item],
+    good_risks: Mapping[str, Risk],
+) -> tuple[Scenario | None, list[ParseProblem]]:
+    """Scenario overrides are parsed by merging them into the base table and parsing that."""
+    who = f"scenario '{scenario_id}'"
+    where: Keys = ("scenarios", scenario_id)
+    if not isinstance(raw, Mapping):
+        return None, [ParseProblem(where, f"{who}: expected a table, {_found(raw)}")]
+    problems = _unknown_keys(raw, SCENARIO_FIELDS, where, who)
+    title = scenario_id
+    if "title" not in raw:
+        problems.append(ParseProblem(where, f'{who}: title: missing; expected title = "..."'))
+    else:
+        try:
+            title = _title(raw["title"])
+        except FieldError as err:
+            problems.append(ParseProblem((*where, "title"), f"{who}: title: {err}"))
+    overrides: list[Override] = []
+    for section, base, fields, noun in (
+        ("items", items, ITEM_FIELDS, "item"),
+        ("risks", risks, RISK_FIELDS, "risk"),
+    ):
+        table = raw.get(section, {})
+        if not isinstance(table, Mapping):
+            problems.append(
+                ParseProblem(
+                    (*where, section),
+                    f"{who}: {section}: expected overrides like {section}.<id>.<field> = ..., "
+                    f"{_found(table)}",
+                )
+            )
+            continue
+        for target_id, changes in table.items():
+            at: Keys = (*where, section, target_id)
+            if target_id not in base:
+                problems.append(
+                    ParseProblem(
+                        at, f"{who}: unknown {noun} '{target_id}'" + did_you_mean(target_id, base)
+                    )
+                )
+                continue
+            if not isinstance(changes, Mapping):
+                problems.append(
+                    ParseProblem(
+                        at,
+                        f"{who}: {noun} '{target_id}': expected field overrides like "
+                        f"{section}.{target_id}.<field> = ..., {_found(changes)}",
+                    )
+                )
+                continue
+            bad = _unknown_keys(changes, fields, at, f"{who}: {noun} '{target_id}'")
+            problems.extend(
+                ParseProblem(p.keys, p.message.replace("unknown key", "unknown field")) for p in bad
+            )
+            changes = {k: v for k, v in changes.items() if k in fields}
+            good = good_items if section == "items" else good_risks
+            if target_id not in good or not changes:
+                continue  # the base table has its own problems, already reported
+            merged = {**base[target_id], **changes}
+            parse_one = parse_item if section == "items" else parse_risk
+            parsed, found = parse_one(target_id, merged)
+            for p in found:
+                if p.keys and p.keys[0] in changes:
+                    problems.append(ParseProblem((*at, *p.keys), f"{who}: {p.message}"))
+            if parsed is None:
+                if not any(p.keys and p.keys[0] in changes for p in found):
+                    problems.append(
+                        ParseProblem(at, f"{who}: " + "; ".join(p.message for p in found))
+                    )
+                continue
+            for key in changes:
+                value = changes[key] if key == "distribution" else getattr(parsed, key)
+                overrides.append(Override(section, target_id, key, value))  # type: ignore[arg-type]
+    if problems:
+        return None, problems
+    return Scenario(scenario_id, title, tuple(overrides)), []
+
+
+def parse_plan(data: Mapping[str, Any]) -> tuple[Plan | None, list[ParseProblem]]:
+    """The whole document -> Plan, or None and every problem found."""
+    problems: list[ParseProblem] = []
+    problems.extend(_unknown_keys(data, TOP_LEVEL, (), "top level"))
+    settings = _parse_settings(data, problems)
+    parsed_items, items_ok = _parse_section(data, "items", parse_item, problems)
+    parsed_risks, risks_ok = _parse_section(data, "risks", parse_risk, problems)
+    raw_items = data.get("items") if isinstance(data.get("items"), Mapping) else {}
+    raw_risks = data.get("risks") if isinstance(data.get("risks"), Mapping) else {}
+
+    scenarios: list[Scenario] = []
+    scen_ok = True
+    for scenario_id, raw in _table(data, "scenarios", problems).items():
+        scenario, found = _parse_scenario(
+            scenario_id, raw, raw_items, raw_risks, parsed_items, parsed_risks
+        )
+        problems.extend(found)
+        if scenario is None:
+            scen_ok = False
+        else:
+            scenarios.append(scenario)
+
+    if settings is None or not (items_ok and risks_ok and scen_ok) or problems:
+        # Cross-item rules still run, with stand-ins for the tables that did not parse, so
+        # one pass reports everything.
+        partial = Plan(
+            name="",
+            start=date(2000, 1, 1),
+            items=tuple(parsed_items.get(k) or _stub_item(k, v) for k, v in raw_items.items()),
+            risks=tuple(parsed_risks.get(k) or _stub_risk(k, v) for k, v in raw_risks.items()),
+        )
+        problems.extend(validate_plan(partial))
+        return None, _dedupe(problems)
+
+    plan = Plan(
+        items=tuple(parsed_items.values()),
+        risks=tuple(parsed_risks.values()),
+        scenarios=tuple(scenarios),
+        **settings,
+    )
+    problems.extend(validate_plan(plan))
+    problems.extend(_scenario_graph_problems(plan))
+    if problems:
+        return None, _dedupe(problems)
+    return plan, []
+
+
+def _safe_ids(raw: Any, key: str) -> tuple[str, ...]:
+    try:
+        return _ids(raw.get(key, ())) if isinstance(raw, Mapping) else ()
+    except FieldError:
+        return ()
+
+
+def _stub_item(item_id: str, raw: Any) -> Item:
+    """A stand-in for an item table with problems: its id and its dependencies only."""
+    return Item(id=item_id, title=item_id, depends_on=_safe_ids(raw, "depends_on"))
+
+
+def _stub_risk(risk_id: str, raw: Any) -> Risk:
+    return Risk(risk_id, risk_id, 0.0, Estimate.fixed(0), _safe_ids(raw, "affects"))
+
+
+def _scenario_graph_problems(plan: Plan) -> list[ParseProblem]:
+    """A scenario whose overrides add an unknown dependency or close a cycle."""
+    problems: list[ParseProblem] = []
+    for scenario in plan.scenarios:
+        applied = plan.apply_scenario(scenario.id)
+        overridden = {(o.section, o.id, o.field) for o in scenario.overrides}
+        for p in validate_plan(replace(applied, scenarios=())):
+            if p.message.startswith("dependency cycle"):
+                problems.append(
+                    ParseProblem(
+                        ("scenarios", scenario.id),
+                        f"scenario '{scenario.id}': {p.message}",
+                    )
+                )
+            elif len(p.keys) == 3 and (p.keys[0], p.keys[1], p.keys[2]) in overridden:
+                problems.append(
+                    ParseProblem(
+                        ("scenarios", scenario.id, *p.keys),
+                        f"scenario '{scenario.id}': {p.message}",
+                    )
+                )
+    return problems
+
+
+def _dedupe(problems: list[ParseProblem]) -> list[ParseProblem]:
+    seen: set[tuple[Keys, str]] = set()
+    out = []
+    for p in problems:
+        if (p.keys, p.message) not in seen:
+            seen.add((p.keys, p.message))
+            out.append(p)
+    return out
