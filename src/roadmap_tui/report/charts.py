@@ -124,6 +124,18 @@ def timeline_figure(bars: Sequence[Bar], title: str, plan_p80: date | None = Non
                 if bar.p95 is not None:
                     p95 = num(_end(bar.p95))
                     ax.barh(y, p95 - p80, left=p80, height=0.6, color=SKY, alpha=0.3, zorder=2)
+        missing = "P80" if bar.p80 is None else "P95" if bar.p95 is None else None
+        if missing is not None:  # that percentile falls among futures where it never completes
+            reach = bar.p50 if bar.p80 is None else bar.p80
+            ax.annotate(
+                f"{missing} not ready",
+                (num(_end(reach)), y),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7,
+                color=GREY,
+            )
         if bar.target is not None:
             ax.plot(
                 num(_end(bar.target)),
@@ -194,6 +206,7 @@ def scurve_figure(curves: Sequence[Curve], title: str) -> Figure:
         prob = np.asarray(curve.prob, dtype=float)
         colour = SERIES[k % len(SERIES)]
         width = 2.4 if k == 0 else 1.5
+        style = ("-", "--", "-.", ":")[k % 4]  # curves that coincide stay visible
         label = _short(curve.label, 48)
         note = plateau_note(prob)
         if note is not None:
@@ -201,7 +214,7 @@ def scurve_figure(curves: Sequence[Curve], title: str) -> Figure:
             notes.append(f"{_short(curve.label, 40)}: {note}")
         if days.size:
             x = mdates.date2num(days)
-            ax.step(x, prob, where="post", color=colour, lw=width, label=label)
+            ax.step(x, prob, where="post", color=colour, lw=width, ls=style, label=label)
             ax.plot(x[-1], prob[-1], marker="o", color=colour, ms=3)
     ax.set_ylim(0, 1.02)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -326,7 +339,7 @@ def make_figure(data: ReportData, chart: str) -> Figure:
                 scurves(data), f"{_short(data.title, 60)}: P(ready by date) ({runs})"
             )
         if chart == "tornado":
-            ids = [i for i, f in fc.items.items() if f.sensitivity is not None]
+            ids = [i for i, f in fc.items.items() if f.sensitivity]  # 0: takes no time
             return tornado_figure(
                 [data.plan.item(i).title for i in ids],
                 [float(fc.items[i].sensitivity) for i in ids],

@@ -166,7 +166,7 @@ def risks_section(data: ReportData) -> Section:
 def sensitivity_section(data: ReportData) -> Section:
     fc = data.forecast
     ranked = sorted(
-        ((i, f) for i, f in fc.items.items() if f.sensitivity is not None),
+        ((i, f) for i, f in fc.items.items() if f.sensitivity),  # milestones take no time
         key=lambda p: (-abs(p[1].sensitivity), p[0]),
     )[:TOP_SENSITIVITIES]
     rows = tuple(

@@ -33,6 +33,17 @@ def _num(value: float | None, digits: int = 4) -> str:
     return f"{float(value):.{digits}f}"
 
 
+def _raw(value: object) -> str:
+    """A factor's raw input: a number, a word, or a pair like urgency's `[0.9500, 0.8480]`."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_raw(v) or "null" for v in value) + "]"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return _num(value)
+
+
 def write_csv(data: ReportData) -> str:
     fc = data.forecast
     ranked = {r.id: r for r in data.ranking.items}
@@ -75,8 +86,7 @@ def write_csv(data: ReportData) -> str:
                 if fv is None:
                     row += ["", "", "", ""]
                     continue
-                raw = fv.raw if isinstance(fv.raw, str) or fv.raw is None else _num(fv.raw)
-                row += [raw or "", _num(fv.value), _num(fv.weight, 2), _num(fv.contribution, 2)]
+                row += [_raw(fv.raw), _num(fv.value), _num(fv.weight, 2), _num(fv.contribution, 2)]
             if r.inherited is None:
                 row += ["", ""]
             else:
