@@ -20,6 +20,7 @@ from roadmap_tui import store
 from roadmap_tui.cli import main
 from roadmap_tui.forecast import simulate
 from roadmap_tui.priority import prioritize
+from roadmap_tui.report.common import fmt_date
 
 TITLE = "Support assistant <script>alert(1)</script>"
 
@@ -63,14 +64,14 @@ def test_md_shows_finish_milestones_risks_sensitivities_priorities(plan_file: Pa
     plan, fc, ranking = truth
     md = export(str(plan_file), "--format", "md")[1].decode()
     p = fc.plan
-    assert f"| **Plan finish** |  | {p.finish.p50} | {p.finish.p80} | {p.finish.p95} |" in md
+    assert p.finish.p95 is None  # 3 attempts at 60%: not ready in ~6% of futures
+    assert f"| **Plan finish** |  | {p.finish.p50} | {p.finish.p80} | not ready |" in md
     for mid in ("beta", "ga"):
         f = fc.items[mid]
         row = next(
             line for line in md.splitlines() if f"(`{mid}`)" in line or f"| `{mid}` |" in line
         )
-        for value in (f.finish.p50, f.finish.p80, f.finish.p95):
-            assert str(value) in row
+        assert f"| {f.finish.p50} | {f.finish.p80} | {fmt_date(f.finish.p95)} |" in row
         assert f"{100 * f.p_success:.1f}%" in row
         assert f"{100 * f.p_on_time:.1f}%" in row
         assert str(plan.item(mid).target) in row
@@ -91,7 +92,9 @@ def test_md_mermaid_gantt_of_p50_timeline(plan_file: Path, truth) -> None:
     lines = block.splitlines()
     assert lines[0] == "gantt"
     assert "dateFormat YYYY-MM-DD" in block
-    tasks = [line for line in lines if re.match(r"^    \S.* :", line) and "section" not in line]
+    tasks = [
+        ln for ln in lines if re.match(r"^    \S.* :", ln) and not ln.startswith("    section ")
+    ]
     assert len(tasks) == sum(1 for f in fc.items.values() if f.finish.p50 is not None)
     for line in tasks:
         assert line.count(":") == 1, line  # a title colon would split the task
