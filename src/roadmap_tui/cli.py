@@ -81,3 +81,174 @@ def validate_command(plans: tuple[str, ...]) -> None:
         click.echo(f"{path}: ok ({len(plan.items)} items, {len(plan.risks)} risks)")
     sys.exit(worst)
 
+
+# ---------------------------------------------------------------- exports and plan review (issue 6)
+
+
+@main.command()
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    required=True,
+    metavar="FMT",
+    help="md, csv, json, html, svg, png, ics or toml.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
+)
+@click.option("--scenario", metavar="NAME", help="Forecast and rank the plan under this scenario.")
+@click.option(
+    "--chart", metavar="CHART", help="svg/png: timeline (default), scurve, tornado or all."
+)
+@click.option(
+    "--runs", type=click.IntRange(min=1), help="Runs (default: the plan's [forecast] runs)."
+)
+@click.option("--seed", type=int, help="Seed (default: the plan's [forecast] seed).")
+def export(
+    plan: Path,
+    fmt: str,
+    output: Path | None,
+    scenario: str | None,
+    chart: str | None,
+    runs: int | None,
+    seed: int | None,
+) -> None:
+    """Export the forecast of PLAN: report, table, chart, calendar or snapshot (docs/exports.md)."""
+    from roadmap_tui import report
+    from roadmap_tui.report.progress import progress_bar
+
+    spec = report.FORMATS.get(fmt.lower())
+    if spec is None:
+        fail(f"unknown format {fmt!r}; expected one of: {', '.join(report.FORMATS)}")
+    if chart is not None and not spec.charts:
+        fail(f"--chart applies to --format svg or png, not {spec.name}")
+    chart = chart or "timeline"
+    if chart not in report.CHART_CHOICES:
+        fail(f"unknown chart {chart!r}; expected one of: {', '.join(report.CHART_CHOICES)}")
+    try:
+        paths = report.output_paths(spec, chart, output)
+    except report.ExportError as exc:
+        fail(str(exc))
+    if paths == [None] and spec.binary and sys.stdout.isatty():
+        fail(f"{spec.name} is binary: give -o FILE.{spec.name} or redirect stdout to a file")
+    loaded = open_plan(plan)
+    if scenario is not None and scenario not in loaded.plan.scenario_by_id:
+        known = ", ".join(loaded.plan.scenario_by_id) or "none"
+        fail(f"{plan}: unknown scenario {scenario!r}; the plan's scenarios: {known}")
+    try:
+        with progress_bar(f"Forecasting {loaded.plan.name}") as update:
+            data = report.build_report(
+                loaded.plan, scenario=scenario, runs=runs, seed=seed, progress=update
+            )
+        outputs = spec.write(data, chart)
+        if paths == [None]:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(outputs[0].content)
+            sys.stdout.buffer.flush()
+            return
+        for path in report.write_outputs(outputs, paths):
+            click.echo(f"wrote {path}", err=True)
+    except (report.ExportError, ValueError) as exc:
+        fail(f"{plan}: {exc}")
+
+
+def _open_for_diff(path: Path):
+    """open_plan, but an invalid plan is an error (2) for diff: 1 means `changed`."""
+    try:
+        return open_plan(path)
+    except SystemExit as exc:
+        if exc.code == EXIT_INVALID:
+            sys.exit(EXIT_USAGE)
+        raise
+
+
+@main.command("diff")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--rev", metavar="REV", help="Compare PLAN with its version at git revision REV.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "md"]), default="text", show_default=True
+)
+@click.option(
+    "--runs", type=click.IntRange(min=1), help="Runs on both sides (default: the new plan's)."
+)
+@click.option("--seed", type=int, help="Seed on both sides (default: the new plan's).")
+@click.option("--scenario", metavar="NAME", help="Compare the forecasts under this scenario.")
+@click.option(
+    "--no-forecast", is_flag=True, help="List the changes only, without the forecast shift."
+)
+def diff_command(
+    paths: tuple[Path, ...],
+    rev: str | None,
+    fmt: str,
+    runs: int | None,
+    seed: int | None,
+    scenario: str | None,
+    no_forecast: bool,
+) -> None:
+    """Compare OLD and NEW plans (or PLAN --rev REV): changes and forecast shift.
+
+    Exit status as diff(1): 0 nothing changed, 1 something changed, 2 an error.
+    """
+    from roadmap_tui import store
+    from roadmap_tui.report import diff as plan_diff
+    from roadmap_tui.report.gitrev import GitRevError, read_at_rev
+    from roadmap_tui.report.progress import progress_bar
+
+    if rev is not None:
+        if len(paths) != 1:
+            fail("with --rev give exactly one plan: roadmap diff PLAN --rev REV")
+        path = paths[0]
+        new = _open_for_diff(path)
+        old_label, new_label = f"{path}@{rev}", str(path)
+        try:
+            old = store.load_plan_text(read_at_rev(path, rev), old_label)
+        except GitRevError as exc:
+            fail(str(exc))
+        except store.PlanError as exc:
+            click.echo("\n".join(str(p) for p in exc.problems), err=True)
+            fail(f"{old_label}: not a valid plan at that revision")
+        except store.PlanFileError as exc:
+            fail(str(exc))
+    else:
+        if len(paths) != 2:
+            fail("give two plans (roadmap diff OLD NEW) or one with --rev REV")
+        old, new = _open_for_diff(paths[0]), _open_for_diff(paths[1])
+        old_label, new_label = str(paths[0]), str(paths[1])
+    if scenario is not None and scenario not in new.plan.scenario_by_id:
+        fail(f"{new_label}: unknown scenario {scenario!r}")
+    changes = plan_diff.diff_plans(old.plan, new.plan)
+    shift = None
+    if changes.changed and not no_forecast:
+        try:
+            with progress_bar("Forecasting both sides") as update:
+                shift = plan_diff.forecast_shift(
+                    old.plan, new.plan, runs=runs, seed=seed, scenario=scenario, progress=update
+                )
+        except ValueError as exc:
+            fail(f"forecast failed: {exc}")
+    render = plan_diff.render_md if fmt == "md" else plan_diff.render_text
+    click.echo(render(changes, shift, old_label, new_label), nl=False)
+    sys.exit(1 if changes.changed else EXIT_OK)
+
+
+@main.command()
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.option(
+    "--runs", type=click.IntRange(min=1), help="Runs (default: the plan's, at most 2000)."
+)
+def textconv(plan: Path, runs: int | None) -> None:
+    """Print PLAN canonically with a forecast summary, for git's diff.roadmap.textconv."""
+    from roadmap_tui import store
+    from roadmap_tui.report.textconv import textconv as convert
+
+    try:
+        text, _ = store.read_text(plan)
+    except store.PlanFileError as exc:
+        fail(str(exc))
+    try:
+        click.echo(convert(text, str(plan), runs=runs), nl=False)
+    except ValueError as exc:  # a plan the engine cannot simulate: show it as written
+        click.echo(text, nl=not text.endswith("\n"))
+        click.echo(f"# roadmap: no forecast: {exc}")
