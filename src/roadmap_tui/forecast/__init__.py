@@ -1,0 +1,42 @@
+"""The forecast layer: a vectorised Monte Carlo of the plan. Pure: plan in, result out.
+
+Imports numpy and the model only; never Textual or matplotlib (a test checks it).
+"""
+
+from roadmap_tui.forecast.engine import (
+    DEFAULT_CHUNK,
+    SENSITIVITY_RUNS,
+    ForecastError,
+    Progress,
+    compare,
+    simulate,
+)
+from roadmap_tui.forecast.result import (
+    PERCENTILE_KEYS,
+    SCHEMA,
+    DatePercentiles,
+    ForecastResult,
+    Histogram,
+    ItemForecast,
+    Percentiles,
+    PlanForecast,
+    ReadinessCurve,
+)
+
+__all__ = [
+    "DEFAULT_CHUNK",
+    "PERCENTILE_KEYS",
+    "SCHEMA",
+    "SENSITIVITY_RUNS",
+    "DatePercentiles",
+    "ForecastError",
+    "ForecastResult",
+    "Histogram",
+    "ItemForecast",
+    "Percentiles",
+    "PlanForecast",
+    "Progress",
+    "ReadinessCurve",
+    "compare",
+    "simulate",
+]

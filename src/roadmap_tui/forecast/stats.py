@@ -1,0 +1,147 @@
+"""Statistics of the simulated runs: percentiles, order-statistic intervals, Spearman, curves.
+
+Runs that never complete are `inf`. They sort above every finite value, so a percentile
+whose order statistic is `inf` is reported as None rather than as a number.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+#: The percentile levels reported besides the mean.
+QUANTILES: tuple[float, ...] = (0.10, 0.50, 0.80, 0.95)
+
+
+def quantile_rank(q: float, n: int) -> int:
+    """0-based order statistic of the q-quantile of n runs (the inverted empirical CDF).
+
+    The smallest sample x with at least q·n runs finished by x: P(finish <= x) >= q holds
+    in the runs themselves, so a P80 date is met in at least 80 % of them.
+    """
+    return min(max(math.ceil(q * n - 1e-9) - 1, 0), n - 1)
+
+
+def percentiles_of_rows(
+    samples: np.ndarray, quantiles: tuple[float, ...] = QUANTILES
+) -> np.ndarray:
+    """Quantiles of every row of a (items, runs) array, by partition (O(runs) per row).
+
+    Returns float64 (items, len(quantiles)) with inf where the order statistic never completes.
+    """
+    n = samples.shape[1]
+    ranks = sorted({quantile_rank(q, n) for q in quantiles})
+    part = np.partition(samples, ranks, axis=1)
+    return np.stack([part[:, quantile_rank(q, n)] for q in quantiles], axis=1).astype(np.float64)
+
+
+def finite_means(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(mean over the finite runs, count of finite runs) of every row; mean NaN if none."""
+    finite = np.isfinite(samples)
+    counts = finite.sum(axis=1)
+    sums = np.where(finite, samples, 0).sum(axis=1, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = sums / counts
+    return means, counts
+
+
+def _binom_log_pmf(k: np.ndarray, n: int, p: float) -> np.ndarray:
+    lg = np.vectorize(math.lgamma, otypes=[float])
+    return lg(n + 1) - lg(k + 1) - lg(n - k + 1) + k * math.log(p) + (n - k) * math.log1p(-p)
+
+
+def order_statistic_interval(n: int, q: float = 0.8, confidence: float = 0.95) -> tuple[int, int]:
+    """0-based ranks (l, u) with P(x_(l) <= true q-quantile <= x_(u)) >= confidence.
+
+    The number of runs below the true quantile is Binomial(n, q); the interval is the
+    narrowest symmetric-tail one from the exact binomial CDF (evaluated within +-10 sd of
+    n·q, where all but a negligible mass lies). Needs no assumption about the distribution.
+    """
+    if n < 2:
+        return 0, n - 1
+    sd = math.sqrt(n * q * (1 - q))
+    lo_k = max(0, math.floor(n * q - 10 * sd - 1))
+    hi_k = min(n, math.ceil(n * q + 10 * sd + 1))
+    k = np.arange(lo_k, hi_k + 1)
+    pmf = np.exp(_binom_log_pmf(k, n, q))
+    cdf = np.cumsum(pmf)  # cdf[j] = P(X <= k[j]), mass below lo_k is negligible
+    alpha = (1 - confidence) / 2
+    # lower rank l (1-based): largest l with P(X <= l-1) <= alpha
+    below = np.flatnonzero(cdf <= alpha)
+    lower1 = int(k[below[-1]]) + 1 if below.size else max(lo_k, 1)
+    # upper rank u (1-based): smallest u with P(X <= u-1) >= 1 - alpha
+    above = np.flatnonzero(cdf >= 1 - alpha)
+    upper1 = int(k[above[0]]) + 1 if above.size else n
+    lower1 = min(max(lower1, 1), n)
+    upper1 = min(max(upper1, lower1), n)
+    return lower1 - 1, upper1 - 1
+
+
+def average_ranks(x: np.ndarray) -> np.ndarray:
+    """Ranks 1..n with ties sharing their average rank (inf values tie at the top)."""
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    new = np.empty(xs.size, dtype=bool)
+    new[:1] = True
+    np.not_equal(xs[1:], xs[:-1], out=new[1:])
+    dense = np.cumsum(new)
+    bounds = np.flatnonzero(np.append(new, True))
+    avg = 0.5 * (bounds[dense] + bounds[dense - 1] + 1)
+    ranks = np.empty(xs.size, dtype=np.float64)
+    ranks[order] = avg
+    return ranks
+
+
+def spearman_with(x: np.ndarray, centred_y_ranks: np.ndarray, y_norm: float) -> float:
+    """Spearman's rho of x against y, given y's centred ranks and their norm.
+
+    A constant x (or y) has no rank order: its correlation is 0, not NaN.
+    """
+    if y_norm == 0.0 or x.size < 2 or x.min() == x.max():
+        return 0.0
+    rx = average_ranks(x)
+    rx -= rx.mean()
+    denom = math.sqrt(float(rx @ rx)) * y_norm
+    if denom == 0.0:
+        return 0.0
+    return float(rx @ centred_y_ranks) / denom
+
+
+def curve_counts(samples: np.ndarray, step: int, points: int) -> np.ndarray:
+    """Per row, how many runs finish by grid offset j·step, j = 0..points-1 (cumulative)."""
+    out = np.empty((samples.shape[0], points), dtype=np.int64)
+    for i, row in enumerate(samples):
+        finite = row[np.isfinite(row)]
+        bins = np.ceil(finite.astype(np.float64) / step).astype(np.int64)
+        np.clip(bins, 0, points, out=bins)  # beyond the grid: counted nowhere below
+        counts = np.bincount(bins, minlength=points + 1)[:points]
+        np.cumsum(counts, out=out[i])
+    return out
+
+
+def day_grid(max_finish: float, max_points: int = 400) -> tuple[int, np.ndarray]:
+    """Integer working-day grid 0, s, 2s, ... covering max_finish with at most ~max_points."""
+    top = max(math.ceil(max_finish), 1) if math.isfinite(max_finish) else 1
+    step = max(1, math.ceil(top / (max_points - 1)))
+    points = math.ceil(top / step) + 1
+    return step, np.arange(points, dtype=np.float64) * step
+
+
+def histogram(samples: np.ndarray, bins: int = 40) -> tuple[np.ndarray, np.ndarray, int]:
+    """Whole-day-aligned histogram of the finite samples: (edges, counts, never-complete)."""
+    finite = samples[np.isfinite(samples)].astype(np.float64)
+    never = int(samples.size - finite.size)
+    if finite.size == 0:
+        return np.array([0.0, 1.0]), np.zeros(1, dtype=np.int64), never
+    lo = math.floor(float(finite.min()))
+    hi = math.ceil(float(finite.max()))
+    width = max(1, math.ceil((hi - lo) / bins))
+    # bins (e_k, e_k+1]: the first edge sits one width below the minimum when it is an integer
+    start = lo - width if lo == float(finite.min()) else lo
+    n_bins = max(1, math.ceil((hi - start) / width))
+    edges = start + width * np.arange(n_bins + 1, dtype=np.float64)
+    idx = np.ceil((finite - start) / width).astype(np.int64) - 1
+    np.clip(idx, 0, n_bins - 1, out=idx)
+    counts = np.bincount(idx, minlength=n_bins)
+    return edges, counts, never
