@@ -9,13 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from time import monotonic
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 Update = Callable[[int, int], None]
 
 
 @contextmanager
 def progress_bar(
-    label: str, *, delay: float = 0.5, enabled: bool | None = None
+    label: str, *, delay: float = 0.5, enabled: bool | None = None, console: Console | None = None
 ) -> Iterator[Update]:
     """Yield `update(done, total)`; the rich bar starts lazily and vanishes when done."""
     from rich.console import Console
@@ -27,7 +31,7 @@ def progress_bar(
         TimeRemainingColumn,
     )
 
-    console = Console(stderr=True)
+    console = console or Console(stderr=True)
     show = console.is_terminal if enabled is None else enabled
     progress = Progress(
         TextColumn("{task.description}"),
