@@ -210,6 +210,7 @@ class _Scanner:
         self.i = 0
         self.line = 1
         self.lines: dict[tuple[str, ...], int] = {}
+        self.headers: list[tuple[tuple[str, ...], int]] = []
 
     def peek(self, k: int = 0) -> str:
         j = self.i + k
@@ -254,6 +255,7 @@ class _Scanner:
                 self.skip_ws()
                 table = tuple(self.key())
                 self.record(table, line)
+                self.headers.append((table, line))
                 self.skip_comment()
             else:
                 self.keyval(table)
@@ -406,3 +408,336 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+# ---------------------------------------------------------------- style-preserving saves
+
+
+class SaveError(Exception):
+    """The edited document would not read back as the plan being saved (a bug, not user input)."""
+
+
+def file_changed(loaded: LoadedPlan) -> bool:
+    """True when the file on disk is not the one `loaded` was read from (or is gone)."""
+    try:
+        data = Path(loaded.path).read_bytes()
+    except OSError:
+        return True
+    return digest_of(data) != loaded.digest
+
+
+def save_plan(loaded: LoadedPlan, new_plan: Plan, *, force: bool = False) -> LoadedPlan:
+    """Write `new_plan` over the file `loaded` came from, changing only what changed.
+
+    Raises ExternalChangeError when the file changed on disk since it was loaded (unless
+    `force`), PlanError when `new_plan` is not valid (nothing is written then), and
+    PlanFileError when the folder cannot be written. Returns the plan as now on disk.
+    """
+    if not force and file_changed(loaded):
+        raise ExternalChangeError(loaded.path)
+    text = render_plan_changes(loaded.text, loaded.plan, new_plan)
+    saved = load_plan_text(text, loaded.path)
+    _check_round_trip(saved.plan, new_plan)
+    try:
+        atomic_write(loaded.path, text)
+    except OSError as err:
+        raise PlanFileError(loaded.path, f"cannot write: {err.strerror or err}") from None
+    return saved
+
+
+def write_new_plan(path: str | os.PathLike[str], text: str) -> LoadedPlan:
+    """Create a plan file from text after validating it; refuses to overwrite anything."""
+    loaded = load_plan_text(text, path)
+    p = Path(path)
+    if p.exists() or p.is_symlink():
+        raise PlanFileError(path, "already exists; refusing to overwrite it")
+    try:
+        fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        raise PlanFileError(path, "already exists; refusing to overwrite it") from None
+    except OSError as err:
+        raise PlanFileError(path, f"cannot create: {err.strerror or err}") from None
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    return loaded
+
+
+def _check_round_trip(saved: Plan, wanted: Plan) -> None:
+    def norm(plan: Plan) -> tuple[Any, ...]:
+        return (
+            plan.name,
+            plan.start,
+            plan.workdays,
+            plan.holidays,
+            plan.as_of,
+            plan.runs,
+            plan.seed,
+            plan.priority,
+            dict(plan.item_by_id),
+            dict(plan.risk_by_id),
+            {s.id: (s.title, frozenset(s.overrides)) for s in plan.scenarios},
+        )
+
+    if norm(saved) != norm(wanted):
+        raise SaveError("the edited file does not read back as the plan being saved")
+
+
+def render_plan_changes(text: str, old: Plan, new: Plan) -> str:
+    """`text` (which reads as `old`) edited to read as `new`, touching only what differs."""
+    import tomlkit
+
+    from roadmap_tui.model import parse as P
+
+    # Whole tables go in and out as text, so neighbouring comments and spacing stay put.
+    for section, old_ids, new_ids in (
+        ("items", old.item_by_id, new.item_by_id),
+        ("risks", old.risk_by_id, new.risk_by_id),
+        ("scenarios", old.scenario_by_id, new.scenario_by_id),
+    ):
+        for table_id in old_ids:
+            if table_id not in new_ids:
+                text = _remove_table(text, (section, table_id))
+    added = [
+        ("items", f"[items.{i.id}]", P.item_to_toml(i))
+        for i in new.items
+        if i.id not in old.item_by_id
+    ]
+    added += [
+        ("risks", f"[risks.{r.id}]", P.risk_to_toml(r))
+        for r in new.risks
+        if r.id not in old.risk_by_id
+    ]
+    added += [
+        ("scenarios", f"[scenarios.{s.id}]", _scenario_toml(s))
+        for s in new.scenarios
+        if s.id not in old.scenario_by_id
+    ]
+    for section, header, table in added:
+        text = _append_table(text, section, header, table)
+
+    doc = tomlkit.parse(text)
+    _edit_settings(doc, old, new)
+    for item in new.items:
+        before = old.item_by_id.get(item.id)
+        if before is not None and before != item:
+            table = doc["items"][item.id]
+            for field in P.ITEM_FIELDS:
+                a, b = P.item_field_toml(before, field), P.item_field_toml(item, field)
+                if a != b:
+                    default = P.ITEM_SPECS[field].default
+                    if b is None and field == "distribution":
+                        est = item.estimate or item.remaining
+                        b = est.distribution if est is not None and field in table else None
+                    elif b is None and field in table and default not in (None, ()):
+                        b = P._num(default) if isinstance(default, float) else default
+                    _set_key(table, field, b, P.ITEM_FIELDS)
+    for risk in new.risks:
+        before = old.risk_by_id.get(risk.id)
+        if before is not None and before != risk:
+            table = doc["risks"][risk.id]
+            for field in P.RISK_FIELDS:
+                a, b = P.risk_field_toml(before, field), P.risk_field_toml(risk, field)
+                if a != b:
+                    _set_key(table, field, b, P.RISK_FIELDS)
+    for scenario in new.scenarios:
+        before = old.scenario_by_id.get(scenario.id)
+        if before is not None and before != scenario:
+            _edit_scenario(doc["scenarios"][scenario.id], before, scenario)
+    return doc.as_string()
+
+
+def _edit_settings(doc: Any, old: Plan, new: Plan) -> None:
+    from roadmap_tui.model import parse as P
+
+    def val(x: Any) -> Any:
+        if isinstance(x, tuple):
+            return list(x)
+        return P._num(x) if isinstance(x, float) else x
+
+    changes: list[tuple[str, str, Any, tuple[str, ...]]] = []
+    for name in P.PLAN_FIELDS:
+        if getattr(old, name) != getattr(new, name):
+            changes.append(("plan", name, val(getattr(new, name)), P.PLAN_FIELDS))
+    for name in P.FORECAST_FIELDS:
+        if getattr(old, name) != getattr(new, name):
+            changes.append(("forecast", name, getattr(new, name), P.FORECAST_FIELDS))
+    a, b = old.priority, new.priority
+    if a.method != b.method:
+        changes.append(("priority", "method", b.method, P.PRIORITY_FIELDS))
+    if a.inherit != b.inherit:
+        changes.append(("priority", "inherit", b.inherit, P.PRIORITY_FIELDS))
+    for name in P.FACTORS:
+        if a.weights.get(name) != b.weights.get(name):
+            changes.append(("priority", name, val(float(b.weights[name])), P.PRIORITY_FIELDS))
+    for section, name, value, order in changes:
+        if section not in doc:
+            import tomlkit
+
+            doc.add(section, tomlkit.table())
+        _set_key(doc[section], name, value, order)
+
+
+def _set_key(table: Any, key: str, value: Any, order: tuple[str, ...]) -> None:
+    """Set, insert (after its canonical predecessor) or delete one key, keeping its comment."""
+    import tomlkit
+
+    if value is None:
+        if key in table:
+            del table[key]
+        return
+    new = _toml_item(value)
+    if key in table:
+        old = table.value.item(key) if hasattr(table, "value") else table.item(key)
+        trivia = getattr(old, "trivia", None)
+        if trivia is not None:
+            new.trivia.indent = trivia.indent
+            new.trivia.comment_ws = trivia.comment_ws
+            new.trivia.comment = trivia.comment
+        table[key] = new
+        return
+    container = table.value if hasattr(table, "value") else table
+    position = order.index(key) if key in order else len(order)
+    for before in reversed(order[:position]):
+        if before in table:
+            try:
+                container._insert_after(before, key, new)
+                return
+            except Exception:  # tomlkit internals: fall back to appending
+                break
+    table.add(tomlkit.key(key), new)
+
+
+def _toml_item(value: Any) -> Any:
+    import tomlkit
+
+    if isinstance(value, Mapping):
+        inline = tomlkit.inline_table()
+        for k, v in value.items():
+            inline[k] = v
+        return inline
+    return tomlkit.item(value)
+
+
+def _scenario_toml(scenario: Any) -> dict[str, Any]:
+    from roadmap_tui.model.parse import override_toml
+
+    out: dict[str, Any] = {"title": scenario.title}
+    for o in scenario.overrides:
+        out[f"{o.section}.{o.id}.{o.field}"] = override_toml(o)
+    return out
+
+
+def _edit_scenario(table: Any, old: Any, new: Any) -> None:
+    import tomlkit
+
+    from roadmap_tui.model.parse import override_toml
+
+    if old.title != new.title:
+        _set_key(table, "title", new.title, ("title",))
+    old_map = {(o.section, o.id, o.field): o for o in old.overrides}
+    new_map = {(o.section, o.id, o.field): o for o in new.overrides}
+    for key in old_map:
+        if key not in new_map:
+            section, target, field = key
+            del table[section][target][field]
+            if not table[section][target]:
+                del table[section][target]
+            if not table[section]:
+                del table[section]
+    for key, o in new_map.items():
+        if old_map.get(key) == o:
+            continue
+        section, target, field = key
+        value = override_toml(o)
+        if section in table and target in table[section] and field in table[section][target]:
+            _set_key(table[section][target], field, value, ())
+        elif section in table and target in table[section]:
+            table[section][target].add(tomlkit.key(field), _toml_item(value))
+        elif section in table:
+            table[section].add(tomlkit.key([target, field]), _toml_item(value))
+        else:
+            table.add(tomlkit.key([section, target, field]), _toml_item(value))
+
+
+def render_table(header: str, table: Mapping[str, Any]) -> str:
+    """A table in the canonical layout: header, then one `key = value` line per key."""
+    lines = [header]
+    for key, value in table.items():
+        lines.append(f"{key} = {_toml_item(value).as_string()}")
+    return "\n".join(lines) + "\n"
+
+
+def _regions(text: str) -> list[tuple[tuple[str, ...], int, int]]:
+    """Every table header with the 0-based line range [start, end) of its table."""
+    scanner = _Scanner(text)
+    scanner.run()
+    headers = scanner.headers
+    total = len(text.splitlines())
+    return [
+        (keys, line - 1, headers[n + 1][1] - 1 if n + 1 < len(headers) else total)
+        for n, (keys, line) in enumerate(headers)
+    ]
+
+
+def _content_end(lines: list[str], start: int, end: int) -> int:
+    """One past the last line of [start, end) that is neither blank nor a comment."""
+    last = start
+    for n in range(start, end):
+        stripped = lines[n].strip()
+        if stripped and not stripped.startswith("#"):
+            last = n
+    return last + 1
+
+
+def _remove_table(text: str, keys: tuple[str, ...]) -> str:
+    """Delete the table `keys` (and its sub-tables) with the blank lines after it.
+
+    Comment lines after its last key are kept: they usually introduce the next table.
+    """
+    regions = _regions(text)
+    spans = [(a, b) for k, a, b in regions if k[: len(keys)] == keys]
+    if not spans:
+        import tomlkit
+
+        doc = tomlkit.parse(text)
+        container = doc
+        for key in keys[:-1]:
+            container = container[key]
+        del container[keys[-1]]
+        return doc.as_string()
+    lines = text.splitlines(keepends=True)
+    start = min(a for a, _ in spans)
+    stop = max(b for _, b in spans)
+    end = _content_end(lines, start, stop)
+    while end < stop and not lines[end].strip():
+        end += 1
+    return "".join(lines[:start] + lines[end:])
+
+
+def _append_table(text: str, section: str, header: str, table: Mapping[str, Any]) -> str:
+    """Insert a new table after the last table of its section (or where that section goes)."""
+    rendered = render_table(header, table)
+    regions = _regions(text)
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    mine = [b for k, _, b in regions if k[:1] == (section,)]
+    later = {"items": ("risks", "scenarios"), "risks": ("scenarios",), "scenarios": ()}[section]
+    if mine:
+        last = max(a for k, a, _ in regions if k[:1] == (section,))
+        at = _content_end(lines, last, max(mine))
+    else:
+        follow = [a for k, a, _ in regions if k[:1] and k[0] in later]
+        at = min(follow) if follow else len(lines)
+        while at > 0 and lines[at - 1].lstrip().startswith("#"):
+            at -= 1  # comments right above the next section's header belong to it
+        while at > 0 and not lines[at - 1].strip():
+            at -= 1
+    block = rendered.splitlines(keepends=True)
+    if at > 0:
+        block.insert(0, "\n")
+    if at < len(lines) and lines[at].strip():
+        block.append("\n")
+    return "".join(lines[:at] + block + lines[at:])

@@ -578,6 +578,25 @@ def item_field_toml(item: Item, field: str) -> Any:
     return value
 
 
+def override_toml(override: Override) -> Any:
+    """An override's value as written in a scenario table."""
+    value = override.value
+    if isinstance(value, Estimate):
+        return value.as_toml()
+    if isinstance(value, Metric):
+        out: dict[str, Any] = {"name": value.name}
+        if value.current is not None:
+            out["current"] = _num(value.current)
+        if value.target is not None:
+            out["target"] = _num(value.target)
+        return out
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, float):
+        return _num(value)
+    return value
+
+
 def risk_to_toml(risk: Risk) -> dict[str, Any]:
     out: dict[str, Any] = {"title": risk.title, "probability": _num(risk.probability)}
     out["delay"] = _points_toml(risk.delay)
@@ -603,13 +622,6 @@ def update_item(item: Item, field: str, raw: Any) -> Item:
     if field not in _ITEM_SPECS:
         raise FieldError(f"unknown field '{field}'" + did_you_mean(field, ITEM_FIELDS))
     table = item_to_toml(item)
-    if field in ("estimate", "remaining") and raw is not None and "distribution" not in table:
-        # Keep the item's distribution when the new value changes shape (3 points <-> 1 number).
-        for key in ("estimate", "remaining"):
-            est = getattr(item, key)
-            if est is not None:
-                table["distribution"] = est.distribution
-                break
     if raw is None:
         table.pop(field, None)
     else:
