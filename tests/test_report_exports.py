@@ -314,3 +314,16 @@ def test_text_exports_do_not_import_matplotlib_or_textual(plan_file: Path, fmt: 
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stderr.strip().endswith("IMPORTED:"), proc.stderr
     assert proc.stdout
+
+
+def test_write_failure_is_a_clear_error(
+    plan_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(self: Path, data: bytes) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    out = tmp_path / "r.md"
+    code, _, err = export(str(plan_file), "--format", "md", "-o", str(out))
+    assert code == 2
+    assert err.strip() == f"{out}: cannot write: No space left on device"

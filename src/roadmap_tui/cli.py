@@ -150,7 +150,9 @@ def export(
             return
         for path in report.write_outputs(outputs, paths):
             click.echo(f"wrote {path}", err=True)
-    except (report.ExportError, ValueError) as exc:
+    except report.ExportError as exc:
+        fail(str(exc))
+    except ValueError as exc:  # the engine or the score refused the plan (ForecastError...)
         fail(f"{plan}: {exc}")
 
 
@@ -252,3 +254,6 @@ def textconv(plan: Path, runs: int | None) -> None:
     except ValueError as exc:  # a plan the engine cannot simulate: show it as written
         click.echo(text, nl=not text.endswith("\n"))
         click.echo(f"# roadmap: no forecast: {exc}")
+
+
+# ---------------------------------------------------------------- end of exports and plan review
