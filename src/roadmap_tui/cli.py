@@ -156,7 +156,7 @@ def export(
         fail(f"{plan}: {exc}")
 
 
-def _open_for_diff(path: Path):
+def _open_for_diff(path: Path) -> LoadedPlan:
     """open_plan, but an invalid plan is an error (2) for diff: 1 means `changed`."""
     try:
         return open_plan(path)

@@ -6,6 +6,7 @@ random numbers the shift of a date is the effect of the edit, not Monte Carlo no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
@@ -149,7 +150,7 @@ def _norm(value: Any) -> Any:
 
 
 def _compare_entities(
-    old: dict[str, Any], new: dict[str, Any], to_fields
+    old: dict[str, Any], new: dict[str, Any], to_fields: Callable[[Any], dict[str, Any]]
 ) -> tuple[EntityChange, ...]:
     out: list[EntityChange] = []
     for key, entity in new.items():
