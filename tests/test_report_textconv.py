@@ -15,6 +15,7 @@ from report_fixtures import PLAN_V1, PLAN_V2
 from roadmap_tui import store
 from roadmap_tui.cli import main
 from roadmap_tui.forecast import simulate
+from roadmap_tui.report.common import fmt_date
 from roadmap_tui.report.textconv import RULE, TEXTCONV_RUNS, textconv
 
 
@@ -31,12 +32,13 @@ def test_textconv_is_canonical_text_plus_forecast_comments() -> None:
     lines = summary(out)
     assert lines[0] == "# 2000 runs, seed 42"
     p = fc.plan
-    assert lines[1].startswith(
-        f"# plan finish: P50 {p.finish.p50}, P80 {p.finish.p80}, P95 {p.finish.p95}"
+    assert lines[1] == (
+        f"# plan finish: P50 {p.finish.p50}, P80 {p.finish.p80}, P95 not ready, "
+        f"P(success) {100 * p.p_success:.1f}%"
     )
     beta = fc.items["beta"]
     assert lines[2] == (
-        f"# beta: P50 {beta.finish.p50}, P80 {beta.finish.p80}, P95 {beta.finish.p95}, "
+        f"# beta: P50 {beta.finish.p50}, P80 {beta.finish.p80}, P95 {fmt_date(beta.finish.p95)}, "
         f"P(success) {100 * beta.p_success:.1f}%, P(on time) {100 * beta.p_on_time:.1f}% "
         "(target 2027-03-15)"
     )
