@@ -82,6 +82,149 @@ def validate_command(plans: tuple[str, ...]) -> None:
     sys.exit(worst)
 
 
+def _print_problems(err: Exception) -> None:
+    for problem in getattr(err, "problems", ()):
+        click.echo(str(problem), err=True)
+
+
+@main.command("new")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--template",
+    "-t",
+    type=click.Choice(["ai-feature", "blank"]),
+    default="ai-feature",
+    show_default=True,
+    help="ai-feature: a small worked AI-feature roadmap; blank: the minimum, every field "
+    "explained in comments.",
+)
+def new_command(path: Path, template: str) -> None:
+    """Create a new plan file at PATH from a template; never overwrites an existing file."""
+    from roadmap_tui import store
+
+    try:
+        loaded = store.write_new_plan(path, store.template_text(template))
+    except store.PlanFileError as err:
+        fail(str(err), EXIT_USAGE)
+    plan = loaded.plan
+    click.echo(f"{path}: created from template {template} ({len(plan.items)} items)")
+
+
+def _toml_value(text: str) -> object:
+    """VALUE as a TOML value (`5`, `[3, 5, 8]`, `2027-02-01`, `"a b"`); a bare word is a string."""
+    import tomllib
+
+    try:
+        parsed = tomllib.loads(f"v = {text}")
+    except tomllib.TOMLDecodeError:
+        return text
+    return parsed["v"] if list(parsed) == ["v"] else text
+
+
+@main.command("set")
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.argument("target", metavar="ID.FIELD")
+@click.argument("value")
+def set_command(plan: Path, target: str, value: str) -> None:
+    """Change one field of an item (ID.FIELD) or a risk (risks.ID.FIELD) and save.
+
+    VALUE is read as a TOML value (5, [3, 5, 8], 0.4, 2027-02-01, true, "two words"); a bare
+    word is a string. The whole plan is validated before anything is written, and the save
+    changes only that line. Example: roadmap set plan.toml train-v2.status done
+    """
+    from roadmap_tui import store
+    from roadmap_tui.model import parse
+
+    parts = target.split(".")
+    section = "items"
+    if len(parts) == 3 and parts[0] in ("items", "risks"):
+        section = parts.pop(0)
+    if len(parts) != 2 or not all(parts):
+        fail(
+            f"{target}: expected ID.FIELD for an item or risks.ID.FIELD for a risk, "
+            "e.g. train-v2.status",
+            EXIT_USAGE,
+        )
+    target_id, field = parts
+    loaded = open_plan(plan)
+    raw = _toml_value(value)
+    old = loaded.plan
+    try:
+        if section == "items":
+            if target_id not in old.item_by_id:
+                fail(
+                    f"{plan}: no item '{target_id}'"
+                    + parse.did_you_mean(target_id, old.item_by_id),
+                    EXIT_USAGE,
+                )
+            if field not in parse.ITEM_FIELDS:
+                fail(
+                    f"{plan}: unknown field '{field}'"
+                    + parse.did_you_mean(field, parse.ITEM_FIELDS)
+                )
+            new = old.with_item(parse.update_item(old.item(target_id), field, raw))
+        else:
+            if target_id not in old.risk_by_id:
+                fail(
+                    f"{plan}: no risk '{target_id}'"
+                    + parse.did_you_mean(target_id, old.risk_by_id),
+                    EXIT_USAGE,
+                )
+            if field not in parse.RISK_FIELDS:
+                fail(
+                    f"{plan}: unknown field '{field}'"
+                    + parse.did_you_mean(field, parse.RISK_FIELDS)
+                )
+            new = old.with_risk(parse.update_risk(old.risk_by_id[target_id], field, raw))
+    except parse.FieldError as err:
+        fail(f"{plan}:{loaded.line_of(section, target_id, field)}: {err}", EXIT_INVALID)
+    problems = parse.validate_plan(new)
+    if problems:
+        for p in problems:
+            click.echo(f"{plan}:{loaded.line_of(*p.keys)}: {p.message}", err=True)
+        sys.exit(EXIT_INVALID)
+    try:
+        store.save_plan(loaded, new)
+    except store.PlanError as err:
+        _print_problems(err)
+        sys.exit(EXIT_INVALID)
+    except (store.PlanFileError, store.ExternalChangeError) as err:
+        fail(str(err), EXIT_USAGE)
+    click.echo(f"{plan}: {target} = {parse.show(raw)}")
+
+
+@main.command("fmt")
+@click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 if a file is not in the canonical layout (for pre-commit).",
+)
+def fmt_command(plans: tuple[Path, ...], check: bool) -> None:
+    """Rewrite plans in the canonical layout: one table per item, fixed key order, one-line
+    arrays, comments kept. Exits 1 if a plan is invalid (or, with --check, not canonical)."""
+    from roadmap_tui import store
+
+    worst = EXIT_OK
+    for path in plans:
+        try:
+            changed = store.format_file(path, check=check)
+        except (store.PlanFileError, store.ExternalChangeError) as err:
+            click.echo(str(err), err=True)
+            worst = max(worst, EXIT_USAGE)
+            continue
+        except store.PlanError as err:
+            _print_problems(err)
+            worst = max(worst, EXIT_INVALID)
+            continue
+        if changed and check:
+            click.echo(f"{path}: not in the canonical layout (run: roadmap fmt {path})", err=True)
+            worst = max(worst, EXIT_INVALID)
+        elif changed:
+            click.echo(f"{path}: formatted")
+    sys.exit(worst)
+
+
 # ---------------------------------------------------------------- exports and plan review (issue 6)
 
 

@@ -741,3 +741,110 @@ def _append_table(text: str, section: str, header: str, table: Mapping[str, Any]
     if at < len(lines) and lines[at].strip():
         block.append("\n")
     return "".join(lines[:at] + block + lines[at:])
+
+
+# ---------------------------------------------------------------- canonical layout (`fmt`)
+
+
+def format_canonical(text: str, path: str | os.PathLike[str] = "<plan>") -> str:
+    """The plan text in the canonical layout, comments kept.
+
+    Keys of [plan], [forecast], [priority], items and risks in fixed order (a comment line
+    above a key moves with it), arrays on one line, every item and risk its own table.
+    Raises PlanError for an invalid plan; the result reads as exactly the same plan.
+    """
+    import tomlkit
+    from tomlkit.items import InlineTable, Table
+
+    from roadmap_tui.model import parse as P
+
+    before = load_plan_text(text, path)
+    doc = tomlkit.parse(text)
+    orders = {"plan": P.PLAN_FIELDS, "forecast": P.FORECAST_FIELDS, "priority": P.PRIORITY_FIELDS}
+    for name, order in orders.items():
+        if isinstance(doc.get(name), Table):
+            _reorder(doc[name], order)
+    for section, order in (("items", P.ITEM_FIELDS), ("risks", P.RISK_FIELDS)):
+        tables = doc.get(section)
+        if not isinstance(tables, Table):
+            continue
+        for table_id in list(tables.keys()):
+            table = tables[table_id]
+            if isinstance(table, InlineTable):
+                fresh = tomlkit.table()
+                for key, value in table.value.body:
+                    if key is not None:
+                        fresh.add(key.key, value)
+                tables[table_id] = fresh
+                table = tables[table_id]
+            if isinstance(table, Table):
+                _reorder(table, order)
+    out = doc.as_string()
+    after = load_plan_text(out, path)
+    if after.plan != before.plan:
+        raise SaveError("formatting changed the meaning of the plan")
+    return out
+
+
+def _reorder(table: Any, order: tuple[str, ...]) -> None:
+    """Sort a table's keys into `order`; comment lines travel with the key below them."""
+    import tomlkit
+    from tomlkit.container import Container
+    from tomlkit.items import Array, InlineTable, Table
+
+    body = table.value.body
+    last_key = max((n for n, (key, _) in enumerate(body) if key is not None), default=-1)
+    groups: list[tuple[int, int, list[tuple[Any, Any]]]] = []
+    pending: list[tuple[Any, Any]] = []
+    for n, (key, item) in enumerate(body[: last_key + 1]):
+        if key is None:
+            pending.append((key, item))
+            continue
+        if isinstance(item, Array) and "#" not in item.as_string() and "\n" in item.as_string():
+            flat = tomlkit.item(item.unwrap())
+            flat.trivia.comment_ws = item.trivia.comment_ws
+            flat.trivia.comment = item.trivia.comment
+            flat.trivia.indent = item.trivia.indent
+            item = flat
+        name = key.key
+        rank = order.index(name) if name in order else len(order)
+        if isinstance(item, Table) and not isinstance(item, InlineTable):
+            rank = len(order) + 1  # a sub-table header must stay after the plain keys
+        groups.append((rank, n, [*pending, (key, item)]))
+        pending = []
+    fresh = Container(True)
+    for _, _, entries in sorted(groups, key=lambda g: (g[0], g[1])):
+        for key, item in entries:
+            fresh.append(key, item, validate=False)
+    for key, item in body[last_key + 1 :]:
+        fresh.append(key, item, validate=False)
+    table._value = fresh
+
+
+def format_file(path: str | os.PathLike[str], *, check: bool = False) -> bool:
+    """Put a plan file in the canonical layout; True if it was not (`check`: write nothing)."""
+    text, digest = read_text(path)
+    out = format_canonical(text, path)
+    if out == text:
+        return False
+    if not check:
+        loaded = load_plan_text(text, path, digest=digest)
+        if file_changed(loaded):
+            raise ExternalChangeError(path)
+        try:
+            atomic_write(path, out)
+        except OSError as err:
+            raise PlanFileError(path, f"cannot write: {err.strerror or err}") from None
+    return True
+
+
+def template_text(name: str) -> str:
+    """A bundled plan template (`ai-feature`, `blank`)."""
+    from importlib import resources
+
+    if name not in TEMPLATES:
+        raise KeyError(name)
+    return (resources.files("roadmap_tui") / "templates" / f"{name}.toml").read_text("utf-8")
+
+
+TEMPLATES: tuple[str, ...] = ("ai-feature", "blank")
