@@ -36,6 +36,7 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     click.echo(message, err=True)
     sys.exit(code)
 
+
 def open_plan(path: str | Path) -> LoadedPlan:
     """Load a plan for a command, or print every problem (`PATH:LINE: message`) and exit.
 
