@@ -167,8 +167,8 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as err:
         message = str(err)
         m = _POS.search(message)
-        line = int(m.group(1)) if m else max(1, text.count("\n") + 1)
-        detail = _POS.sub("", message).strip().rstrip(".")
+        line = int(m.group(1)) if m else max(1, len(text.splitlines()))
+        detail = _POS.sub("", message).replace("(at end of document)", "").strip().rstrip(".")
         where = f" (column {m.group(2)})" if m else " (at the end of the file)"
         raise PlanError([Problem(name, line, f"TOML syntax error: {detail}{where}")]) from None
     except RecursionError:

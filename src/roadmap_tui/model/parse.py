@@ -682,7 +682,9 @@ def validate_plan(plan: Plan) -> list[ParseProblem]:
                         + did_you_mean(target, item_ids),
                     )
                 )
-    cycle = graph_mod.find_cycle(graph_mod.build_graph(plan))
+    graph = graph_mod.build_graph(plan)
+    graph.remove_edges_from([(n, n) for n in graph.nodes if graph.has_edge(n, n)])
+    cycle = graph_mod.find_cycle(graph)  # a self-dependency is reported on its own above
     if cycle is not None:
         problems.append(
             ParseProblem(
@@ -1012,9 +1014,15 @@ def _scenario_graph_problems(plan: Plan) -> list[ParseProblem]:
         overridden = {(o.section, o.id, o.field) for o in scenario.overrides}
         for p in validate_plan(replace(applied, scenarios=())):
             if p.message.startswith("dependency cycle"):
+                in_cycle = set(p.message.split(":", 1)[1].split(" (")[0].strip().split(" -> "))
+                at: Keys = ("scenarios", scenario.id)
+                for o in scenario.overrides:
+                    if o.section == "items" and o.field == "depends_on" and o.id in in_cycle:
+                        at = ("scenarios", scenario.id, "items", o.id, "depends_on")
+                        break
                 problems.append(
                     ParseProblem(
-                        ("scenarios", scenario.id),
+                        at,
                         f"scenario '{scenario.id}': {p.message}",
                     )
                 )
