@@ -21,10 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+import networkx as nx
 import numpy as np
 
 from roadmap_tui.forecast import stats
 from roadmap_tui.forecast.result import (
+    PERCENTILE_KEYS,
     DatePercentiles,
     ForecastResult,
     Histogram,
@@ -137,9 +139,8 @@ class _Model:
 
     def __init__(self, plan: Plan, calendar: Calendar, as_of: date | None, seed: int) -> None:
         graph = build_graph(plan)
-        cycle = find_cycle(graph)
-        if cycle is not None:
-            raise ForecastError(f"dependency cycle: {format_cycle(cycle)}")
+        if not nx.is_directed_acyclic_graph(graph):  # find_cycle is slow: only for the message
+            raise ForecastError(f"dependency cycle: {format_cycle(find_cycle(graph) or [])}")
         order = [i for i in topological_order(graph) if plan.item(i).status != "dropped"]
         index = {item_id: k for k, item_id in enumerate(order)}
         self.as_of_offset = float(max(calendar.start_offset(as_of), 0)) if as_of else 0.0
@@ -242,7 +243,9 @@ class _Model:
                 )
                 success = node.success_rng.random((n, k)) < node.p
                 completes = success.any(axis=1)
-                first = np.where(completes, success.argmax(axis=1), k - 1)
+                first = np.full(n, k - 1)  # the first successful attempt (the last if none)
+                for j in range(k - 2, -1, -1):
+                    first[success[:, j]] = j
                 np.sum(draws, axis=1, where=np.arange(k) <= first[:, None], out=d)
             elif node.rng is not None:
                 d[:] = draw(node.duration, node.rng, n)
@@ -279,7 +282,9 @@ class _Model:
         if m == 0:
             return np.full(n, self.as_of_offset), np.zeros(0, dtype=np.int64)
         plan_finish = finish.max(axis=0)
-        last = m - 1 - np.argmax(finish[::-1], axis=0)
+        last = np.zeros(n, dtype=np.intp)
+        for i in range(m):  # row by row: argmax over axis 0 of a wide array is slow
+            np.copyto(last, i, where=finish[i] == plan_finish)
         crit = np.zeros((m, n), dtype=bool)
         crit[last, np.arange(n)] = True
         for node in reversed(self.nodes):
@@ -303,10 +308,11 @@ def _percentiles(mean: float, qs: np.ndarray) -> Percentiles:
     return Percentiles(*vals)
 
 
-def _dates(p: Percentiles, calendar: Calendar) -> DatePercentiles:
-    return DatePercentiles(
-        *(None if v is None else calendar.finish_date(v) for v in p.to_json_dict().values())
-    )
+def _to_dates(calendar: Calendar, values: list[float | None]) -> list[date | None]:
+    """Finish dates of many offsets in one vectorised call (one call per value is slow)."""
+    finite = np.array([v for v in values if v is not None], dtype=np.float64)
+    converted = iter(calendar.finish_dates(finite).tolist() if finite.size else [])
+    return [None if v is None else next(converted) for v in values]
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -399,34 +405,27 @@ def simulate(
     y_ranks -= y_ranks.mean()
     y_norm = math.sqrt(float(y_ranks @ y_ranks))
 
-    items: dict[str, ItemForecast] = {}
+    # figures first, then every date in one vectorised call
+    rows: list[tuple[_Node, Percentiles, float | None, float, float, ReadinessCurve]] = []
     for b in range(0, m, _BLOCK_ROWS):
         counts = stats.curve_counts(store[b : b + _BLOCK_ROWS], step, grid.size)
         for k, node in enumerate(nodes[b : b + _BLOCK_ROWS]):
             i = node.index
-            item = node.item
-            finish_days = _percentiles(means[i], pcts[i])
             p_on_time = None
-            if item.target is not None:
-                target = calendar.end_offset(item.target)
+            if node.item.target is not None:
+                target = calendar.end_offset(node.item.target)
                 p_on_time = int(np.count_nonzero(store[i] <= target)) / runs
             sensitivity = stats.spearman_with(sens_store[i], y_ranks, y_norm)
-            items[item.id] = ItemForecast(
-                id=item.id,
-                title=item.title,
-                kind=item.kind,
-                status=item.status,
-                target=item.target,
-                p_success=int(completed[i]) / runs,
-                finish_days=finish_days,
-                finish=_dates(finish_days, calendar),
-                p_on_time=p_on_time,
-                criticality=int(crit_count[i]) / runs,
-                sensitivity=round(sensitivity, 4) + 0.0,
-                mean_duration=round(float(duration_sum[i]) / runs, 3),
-                deterministic_days=round(float(det.finish[i, 0]), 3),
-                deterministic_date=calendar.finish_date(round(float(det.finish[i, 0]), 3)),
-                curve=curve(counts[k]),
+            det_days = round(float(det.finish[i, 0]), 3)
+            rows.append(
+                (
+                    node,
+                    _percentiles(means[i], pcts[i]),
+                    p_on_time,
+                    sensitivity,
+                    det_days,
+                    curve(counts[k]),
+                )
             )
 
     plan_means, plan_completed = stats.finite_means(plan_store[None, :])
@@ -434,17 +433,48 @@ def simulate(
     lo_rank, hi_rank = stats.order_statistic_interval(runs, 0.8, P80_CONFIDENCE)
     ordered = np.partition(plan_store, [lo_rank, hi_rank])
     interval = (_days(ordered[lo_rank]), _days(ordered[hi_rank]))
-    edges, hist_counts, never = stats.histogram(plan_store)
     det_days = round(det_plan, 3)
+
+    width = len(PERCENTILE_KEYS) + 1
+    days: list[float | None] = []
+    for _, pct, _, _, det_item, _ in rows:
+        days += [*pct.to_json_dict().values(), det_item]
+    days += [*plan_days.to_json_dict().values(), det_days, *interval]
+    dates = _to_dates(calendar, days)
+
+    items: dict[str, ItemForecast] = {}
+    for r, (node, pct, p_on_time, sensitivity, det_item, item_curve) in enumerate(rows):
+        item = node.item
+        own = dates[r * width : (r + 1) * width]
+        items[item.id] = ItemForecast(
+            id=item.id,
+            title=item.title,
+            kind=item.kind,
+            status=item.status,
+            target=item.target,
+            p_success=int(completed[node.index]) / runs,
+            finish_days=pct,
+            finish=DatePercentiles(*own[:-1]),
+            p_on_time=p_on_time,
+            criticality=int(crit_count[node.index]) / runs,
+            sensitivity=round(sensitivity, 4) + 0.0,
+            mean_duration=round(float(duration_sum[node.index]) / runs, 3),
+            deterministic_days=det_item,
+            deterministic_date=own[-1],
+            curve=item_curve,
+        )
+
+    plan_dates = dates[len(rows) * width :]
+    edges, hist_counts, never = stats.histogram(plan_store)
     plan_forecast = PlanForecast(
         p_success=int(plan_completed[0]) / runs,
         finish_days=plan_days,
-        finish=_dates(plan_days, calendar),
+        finish=DatePercentiles(*plan_dates[: width - 1]),
         p80_interval=interval,
-        p80_interval_dates=tuple(None if v is None else calendar.finish_date(v) for v in interval),
+        p80_interval_dates=(plan_dates[width], plan_dates[width + 1]),
         confidence=P80_CONFIDENCE,
         deterministic_days=det_days,
-        deterministic_date=calendar.finish_date(det_days),
+        deterministic_date=plan_dates[width - 1],
         curve=curve(stats.curve_counts(plan_store[None, :], step, grid.size)[0]),
         histogram=Histogram(_frozen(edges), _frozen(hist_counts), never),
     )
