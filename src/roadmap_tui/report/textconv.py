@@ -61,7 +61,7 @@ def textconv(text: str, path: str, runs: int | None = None) -> str:
     except store.PlanFileError as exc:
         return _as_written(text, [exc.reason])
     plan = loaded.plan
-    canonical = store.format_canonical(text)
+    canonical = store.format_canonical(text, path)
     if not canonical.endswith("\n"):
         canonical += "\n"
     forecast = simulate(plan, runs=min(plan.runs, TEXTCONV_RUNS) if runs is None else runs)
