@@ -327,3 +327,70 @@ def test_write_failure_is_a_clear_error(
     code, _, err = export(str(plan_file), "--format", "md", "-o", str(out))
     assert code == 2
     assert err.strip() == f"{out}: cannot write: No space left on device"
+
+
+EDGE_PLAN = """\
+[plan]
+name = "Edge cases"
+start = 2027-01-04
+as_of = 2027-01-18
+
+[forecast]
+runs = 300
+seed = 1
+
+[items.done]
+title = "Already done"
+estimate = 5
+status = "done"
+started = 2027-01-04
+finished = 2027-01-08
+
+[items.doing]
+title = "In progress"
+estimate = [5, 10, 15]
+remaining = [2, 3, 5]
+status = "doing"
+started = 2027-01-11
+depends_on = ["done"]
+
+[items.dropped]
+title = "Dropped idea"
+estimate = 3
+status = "dropped"
+
+[items.never]
+title = "Experiment that always fails"
+kind = "experiment"
+estimate = 4
+p_success = 0.0
+depends_on = ["doing"]
+"""
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "json", "html", "svg", "ics", "toml"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        EDGE_PLAN,
+        '[plan]\nname = "One"\nstart = 2027-01-04\n\n[items.a]\ntitle = "A"\nestimate = 1\n',
+    ],
+    ids=["edge", "minimal"],
+)
+def test_every_format_handles_edge_plans(tmp_path: Path, fmt: str, text: str) -> None:
+    path = tmp_path / "plan.toml"
+    path.write_text(text)
+    code, out, err = export(str(path), "--format", fmt)
+    assert code == 0, err
+    assert out
+    if text is EDGE_PLAN and fmt == "csv":
+        rows = {r["id"]: r for r in csv.DictReader(io.StringIO(out.decode()))}
+        assert rows["dropped"]["finish_p50"] == "" and rows["dropped"]["rank"] == ""
+        assert rows["done"]["finish_p50"] == "2027-01-08" and rows["done"]["rank"] == ""
+        assert rows["never"]["p_success"] == "0.0000" and rows["never"]["finish_p50"] == ""
+    if text is EDGE_PLAN and fmt == "md":
+        md = out.decode()
+        assert "| **Plan finish** |  | not ready | not ready | not ready | 0.0% |" in md
+        assert "Already done :done, done, 2027-01-04, 2027-01-09" in md
+        assert "In progress :active, " in md
+        assert "Experiment that always fails" not in md.split("```mermaid")[1]

@@ -194,3 +194,10 @@ def test_tornado_sorted_by_magnitude() -> None:
 def test_svg_text_is_drawn_as_paths() -> None:
     svg = charts.render(charts.timeline_figure(_bars(), "T"), "svg").decode()
     assert not re.search(r"<text[ >]", svg)
+
+
+def test_empty_charts_say_why() -> None:
+    tornado = charts.tornado_figure([], [], "T")
+    assert any("No item's duration varies" in t for t in _texts(tornado))
+    timeline = charts.timeline_figure([], "T")
+    assert any("nothing to draw at P50" in t for t in _texts(timeline))

@@ -92,6 +92,10 @@ def _short(text: str, width: int = 42) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _empty(ax, message: str) -> None:
+    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color=GREY)
+
+
 def _end(day: date) -> date:
     """A finish date is the end of that day: bars reach the next midnight."""
     return day + timedelta(days=1)
@@ -159,7 +163,9 @@ def timeline_figure(bars: Sequence[Bar], title: str, plan_p80: date | None = Non
             color=GREY,
         )
     ax.set_yticks(range(len(bars)), [_short(b.label) for b in bars])
-    ax.set_ylim(len(bars) - 0.5, -0.5)
+    ax.set_ylim(n - 0.5, -0.5)
+    if not bars:
+        _empty(ax, "No item is ready in half of the futures: nothing to draw at P50.")
     _date_axis(ax)
     ax.grid(axis="x", color="#dddddd", lw=0.6)
     ax.set_axisbelow(True)
@@ -267,7 +273,9 @@ def tornado_figure(
             fontsize=8,
         )
     ax.set_yticks(list(ys), [_short(label) for label, _ in pairs])
-    ax.set_ylim(len(pairs) - 0.5, -0.5)
+    ax.set_ylim(n - 0.5, -0.5)
+    if not pairs:
+        _empty(ax, "No item's duration varies: the finish date has no uncertainty to explain.")
     span = max([abs(v) for v in vals] + [0.1]) * 1.2
     ax.set_xlim(-span, span)
     ax.axvline(0, color="black", lw=0.8)
