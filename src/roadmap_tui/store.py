@@ -761,29 +761,45 @@ def format_canonical(text: str, path: str | os.PathLike[str] = "<plan>") -> str:
     before = load_plan_text(text, path)
     doc = tomlkit.parse(text)
     orders = {"plan": P.PLAN_FIELDS, "forecast": P.FORECAST_FIELDS, "priority": P.PRIORITY_FIELDS}
-    for name, order in orders.items():
-        if isinstance(doc.get(name), Table):
-            _reorder(doc[name], order)
-    for section, order in (("items", P.ITEM_FIELDS), ("risks", P.RISK_FIELDS)):
-        tables = doc.get(section)
-        if not isinstance(tables, Table):
+    children = {"items": P.ITEM_FIELDS, "risks": P.RISK_FIELDS}
+    # Walk the document body rather than doc[name]: a section split over several headers
+    # ([items.a], later [items]) comes back from tomlkit as a proxy, not a table.
+    for key, section in list(doc.body):
+        if key is None or not isinstance(section, Table):
             continue
-        for table_id in list(tables.keys()):
-            table = tables[table_id]
-            if isinstance(table, InlineTable):
-                fresh = tomlkit.table()
-                for key, value in table.value.body:
-                    if key is not None:
-                        fresh.add(key.key, value)
-                tables[table_id] = fresh
-                table = tables[table_id]
-            if isinstance(table, Table):
-                _reorder(table, order)
-    out = doc.as_string()
+        if key.key in orders:
+            _reorder(section, orders[key.key])
+        elif key.key in children:
+            for child_key, table in list(section.value.body):
+                if child_key is None:
+                    continue
+                if isinstance(table, InlineTable):
+                    fresh = tomlkit.table()
+                    for k, v in table.value.body:
+                        if k is not None:
+                            fresh.add(k.key, v)
+                    section[child_key.key] = fresh
+                    table = section[child_key.key]
+                if isinstance(table, Table):
+                    _reorder(table, children[key.key])
+            if all(k is None or isinstance(v, Table) for k, v in section.value.body):
+                section._is_super_table = True  # no keys of its own: drop the bare [items] line
+    out = _one_blank_line_before_headers(doc.as_string())
     after = load_plan_text(out, path)
     if after.plan != before.plan:
         raise SaveError("formatting changed the meaning of the plan")
     return out
+
+
+def _one_blank_line_before_headers(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    for _, start, _ in reversed(_regions(text)):
+        top = start
+        while top > 0 and not lines[top - 1].strip():
+            top -= 1
+        if start - top > 1:
+            del lines[top + 1 : start]
+    return "".join(lines)
 
 
 def _reorder(table: Any, order: tuple[str, ...]) -> None:
