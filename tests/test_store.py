@@ -677,3 +677,18 @@ def test_model_and_store_do_not_import_textual_or_matplotlib() -> None:
 def test_problem_str() -> None:
     assert str(store.Problem("p.toml", 3, "boom")) == "p.toml:3: boom"
     assert os.fspath(store.PlanFileError("x.toml", "no such file").path) == "x.toml"
+
+
+def test_format_turns_inline_items_into_tables_in_order() -> None:
+    text = (
+        '[plan]\nname = "X"\nstart = 2027-01-04\n\n[items]\n'
+        'c = { title = "C", estimate = [1, 2, 3] }\n'
+        'd = { title = "D", estimate = 1 }  # the second\n'
+        '[risks.r]\ntitle = "R"\nprobability = 0.1\ndelay = 1\n'
+    )
+    assert store.format_canonical(text) == (
+        '[plan]\nname = "X"\nstart = 2027-01-04\n\n'
+        '[items.c]\ntitle = "C"\nestimate = [1, 2, 3]\n\n'
+        '[items.d]\n# the second\ntitle = "D"\nestimate = 1\n\n'
+        '[risks.r]\ntitle = "R"\nprobability = 0.1\ndelay = 1\n'
+    )

@@ -754,6 +754,7 @@ def format_canonical(text: str, path: str | os.PathLike[str] = "<plan>") -> str:
     Raises PlanError for an invalid plan; the result reads as exactly the same plan.
     """
     import tomlkit
+    from tomlkit.container import Container
     from tomlkit.items import InlineTable, Table
 
     from roadmap_tui.model import parse as P
@@ -770,17 +771,22 @@ def format_canonical(text: str, path: str | os.PathLike[str] = "<plan>") -> str:
         if key.key in orders:
             _reorder(section, orders[key.key])
         elif key.key in children:
-            for child_key, table in list(section.value.body):
-                if child_key is None:
-                    continue
-                if isinstance(table, InlineTable):
-                    fresh = tomlkit.table()
-                    for k, v in table.value.body:
-                        if k is not None:
-                            fresh.add(k.key, v)
-                    section[child_key.key] = fresh
-                    table = section[child_key.key]
-                if isinstance(table, Table):
+            if any(isinstance(v, InlineTable) for _, v in section.value.body):
+                rebuilt = Container(True)
+                for child_key, table in section.value.body:
+                    if isinstance(table, InlineTable):
+                        fresh = tomlkit.table()
+                        if table.trivia.comment:
+                            fresh.add(tomlkit.comment(table.trivia.comment.lstrip("# ")))
+                        for k, v in table.value.body:
+                            if k is not None:
+                                fresh.add(k.key, v)
+                        table = fresh
+                        child_key = tomlkit.key(child_key.key)
+                    rebuilt.append(child_key, table, validate=False)
+                section._value = rebuilt
+            for child_key, table in section.value.body:
+                if child_key is not None and isinstance(table, Table):
                     _reorder(table, children[key.key])
             if all(k is None or isinstance(v, Table) for k, v in section.value.body):
                 section._is_super_table = True  # no keys of its own: drop the bare [items] line
@@ -792,14 +798,23 @@ def format_canonical(text: str, path: str | os.PathLike[str] = "<plan>") -> str:
 
 
 def _one_blank_line_before_headers(text: str) -> str:
+    """Exactly one blank line above each table header (and its comment lines)."""
     lines = text.splitlines(keepends=True)
     for _, start, _ in reversed(_regions(text)):
         top = start
-        while top > 0 and not lines[top - 1].strip():
+        while top > 0 and lines[top - 1].lstrip().startswith("#"):
             top -= 1
-        if start - top > 1:
-            del lines[top + 1 : start]
-    return "".join(lines)
+        blank = top
+        while blank > 0 and not lines[blank - 1].strip():
+            blank -= 1
+        if blank == 0:
+            del lines[:top]
+        elif top - blank > 1:
+            del lines[blank + 1 : top]
+        elif top == blank:
+            lines.insert(top, "\n")
+    out = "".join(lines)
+    return out if out.endswith("\n") or not out else out + "\n"
 
 
 def _reorder(table: Any, order: tuple[str, ...]) -> None:
