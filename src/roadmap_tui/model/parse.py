@@ -141,6 +141,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """'; did you mean 'title'?' or the list of what is allowed."""
     choices = list(choices)
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if not close and len(word) >= 3:  # an abbreviation: 'prob' for 'probability'
+        close = [c for c in choices if c.startswith(word)][:1]
     if close:
         return f"; did you mean '{close[0]}'?"
     if len(choices) > 8:
