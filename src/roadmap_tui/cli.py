@@ -226,6 +226,86 @@ def fmt_command(plans: tuple[Path, ...], check: bool) -> None:
     sys.exit(worst)
 
 
+# ---------------------------------------------------------------- forecast (issue 3)
+
+
+@main.command("simulate")
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.option(
+    "--runs", type=click.IntRange(min=1), help="Runs (default: the plan's [forecast] runs)."
+)
+@click.option("--seed", type=int, help="Seed (default: the plan's [forecast] seed).")
+@click.option("--scenario", metavar="NAME", help="Forecast the plan under this scenario.")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Forecast from this day, YYYY-MM-DD (default: the plan's as_of).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print only JSON (docs/forecast.md).")
+@click.option("--compare", is_flag=True, help="Baseline and every scenario side by side.")
+def simulate_command(
+    plan: Path,
+    runs: int | None,
+    seed: int | None,
+    scenario: str | None,
+    as_of: object,
+    as_json: bool,
+    compare: bool,
+) -> None:
+    """Monte Carlo forecast of PLAN: when each item is likely ready, and what drives it."""
+    import json
+
+    from roadmap_tui import forecast
+    from roadmap_tui.report.progress import progress_bar
+
+    if compare and scenario is not None:
+        fail("--compare shows every scenario; leave out --scenario")
+    loaded = open_plan(plan)
+    day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
+    if scenario is not None and scenario not in loaded.plan.scenario_by_id:
+        known = ", ".join(loaded.plan.scenario_by_id) or "none"
+        fail(f"{plan}: unknown scenario {scenario!r}; the plan's scenarios: {known}")
+    try:
+        with progress_bar(f"Forecasting {loaded.plan.name}", delay=1.0) as update:
+            if compare:
+                results = forecast.compare(
+                    loaded.plan, runs=runs, seed=seed, as_of=day, progress=update
+                )
+            else:
+                results = {
+                    scenario: forecast.simulate(
+                        loaded.plan,
+                        runs=runs,
+                        seed=seed,
+                        scenario=scenario,
+                        as_of=day,
+                        progress=update,
+                    )
+                }
+    except ValueError as exc:  # ForecastError: a plan the engine cannot simulate
+        fail(f"{plan}: {exc}")
+    if as_json:
+        if compare:
+            data: object = {
+                "schema": forecast.COMPARE_SCHEMA,
+                "results": [r.to_json_dict() for r in results.values()],
+            }
+        else:
+            data = results[scenario].to_json_dict()
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+
+    from roadmap_tui import simulate_view
+
+    console = Console(highlight=False)
+    if compare:
+        simulate_view.render_compare(results, loaded.plan, console)
+    else:
+        simulate_view.render_forecast(results[scenario], loaded.plan, console)
+
+
 # ---------------------------------------------------------------- exports and plan review (issue 6)
 
 

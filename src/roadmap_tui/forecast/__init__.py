@@ -12,6 +12,7 @@ from roadmap_tui.forecast.engine import (
     simulate,
 )
 from roadmap_tui.forecast.result import (
+    COMPARE_SCHEMA,
     PERCENTILE_KEYS,
     SCHEMA,
     DatePercentiles,
@@ -24,6 +25,7 @@ from roadmap_tui.forecast.result import (
 )
 
 __all__ = [
+    "COMPARE_SCHEMA",
     "DEFAULT_CHUNK",
     "PERCENTILE_KEYS",
     "SCHEMA",

@@ -17,6 +17,8 @@ import numpy as np
 
 #: Version tag of the JSON schema; bump it on any incompatible change.
 SCHEMA = "roadmap-tui/forecast/1"
+#: Schema tag of `roadmap simulate --compare --json`: {"schema", "results": [baseline, ...]}.
+COMPARE_SCHEMA = "roadmap-tui/forecast-compare/1"
 
 #: The percentile keys, in the order they are shown and serialised.
 PERCENTILE_KEYS: tuple[str, ...] = ("mean", "p10", "p50", "p80", "p95")
