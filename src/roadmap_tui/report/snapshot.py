@@ -12,7 +12,7 @@ from typing import Any
 
 import tomli_w
 
-from roadmap_tui.report.common import ReportData
+from roadmap_tui.report.common import ReportData, toml_value
 
 PERCENTILES = ("mean", "p10", "p50", "p80", "p95")
 
@@ -77,7 +77,8 @@ def snapshot_dict(data: ReportData) -> dict[str, Any]:
 
 def write_snapshot(data: ReportData) -> str:
     header = (
-        f"# Forecast snapshot of {data.title!r} written by `roadmap export --format toml`.\n"
+        f"# Forecast snapshot of {toml_value(data.title)}\n"
+        "# written by `roadmap export --format toml`.\n"
         "# Regenerate it; do not edit it by hand.\n\n"
     )
     return header + tomli_w.dumps(snapshot_dict(data))
