@@ -1,0 +1,162 @@
+"""`roadmap simulate`: human output, --json, --compare, errors, and import hygiene."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from roadmap_tui.cli import main
+from roadmap_tui.forecast import COMPARE_SCHEMA, SCHEMA
+
+PLAN = Path(__file__).parent / "fixtures" / "forecast" / "assistant.toml"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["simulate", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_json_is_only_json_with_the_documented_keys() -> None:
+    code, out, err = run(str(PLAN), "--json", "--runs", "2000")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert data["schema"] == SCHEMA
+    assert (data["runs"], data["seed"], data["scenario"], data["start"]) == (
+        2000,
+        42,
+        None,
+        "2027-01-04",
+    )
+    assert [i["id"] for i in data["items"]] == [
+        "collect",
+        "baseline",
+        "intent-model",
+        "audit",
+        "beta",
+    ]
+    item = data["items"][2]
+    for key in (
+        "id",
+        "p_success",
+        "finish_days",
+        "finish",
+        "p_on_time",
+        "criticality",
+        "sensitivity",
+    ):
+        assert key in item
+    assert set(item["finish_days"]) == set(item["finish"]) == {"mean", "p10", "p50", "p80", "p95"}
+    assert item["finish_days"]["p95"] is None and item["finish"]["p95"] is None  # 1-.4^3 < .95
+    plan = data["plan"]
+    assert set(plan) >= {"p_success", "finish_days", "finish", "p80_interval", "deterministic_days"}
+    assert plan["p80_interval"]["low"] <= plan["finish_days"]["p80"] <= plan["p80_interval"]["high"]
+
+
+def test_json_is_byte_identical_for_the_same_plan_and_seed() -> None:
+    first = run(str(PLAN), "--json", "--runs", "1500")[1]
+    assert first == run(str(PLAN), "--json", "--runs", "1500")[1]
+    other = run(str(PLAN), "--json", "--runs", "1500", "--seed", "43")[1]
+    assert other != first and json.loads(other)["seed"] == 43
+
+
+def test_json_in_a_fresh_process_is_byte_identical() -> None:
+    """No dependence on process state such as Python's randomised hash()."""
+    cmd = [sys.executable, "-m", "roadmap_tui", "simulate", str(PLAN), "--json", "--runs", "800"]
+    outs = {
+        subprocess.run(
+            cmd, capture_output=True, check=True, env={**os.environ, "PYTHONHASHSEED": s}
+        ).stdout
+        for s in ("1", "2")
+    }
+    assert len(outs) == 1
+
+
+def test_scenario_and_as_of_options_reach_the_engine() -> None:
+    base = json.loads(run(str(PLAN), "--json", "--runs", "1000")[1])
+    scen = json.loads(run(str(PLAN), "--json", "--runs", "1000", "--scenario", "second-vendor")[1])
+    assert scen["scenario"] == "second-vendor"
+    assert scen["plan"]["finish_days"]["p50"] < base["plan"]["finish_days"]["p50"]
+    later = json.loads(run(str(PLAN), "--json", "--runs", "1000", "--as-of", "2027-03-01")[1])
+    assert later["as_of"] == "2027-03-01"
+    baseline = next(i for i in later["items"] if i["id"] == "baseline")
+    assert baseline["finish_days"]["p10"] >= 40  # nothing starts before day 40 (2027-03-01)
+
+
+def test_human_output_shows_table_finish_interval_single_number_drivers_and_histogram() -> None:
+    code, out, _ = run(str(PLAN), "--runs", "2000")
+    assert code == 0
+    data = json.loads(run(str(PLAN), "--runs", "2000", "--json")[1])
+    for item in data["items"]:
+        assert item["id"] in out
+    plan = data["plan"]
+    assert f"P50 {plan['finish']['p50']}" in out and f"P80 {plan['finish']['p80']}" in out
+    assert "P95 not ready" in out  # P(all done) < 95 %
+    assert f"{plan['p80_interval']['low_date']} .. {plan['p80_interval']['high_date']}" in out
+    assert f"Single-number plan  {plan['deterministic_date']}" in out
+    assert "Top drivers" in out and "intent-model +0." in out
+    assert "█" in out and "(5 = P50, 8 = P80)" in out
+
+
+def test_compare_shows_baseline_and_every_scenario() -> None:
+    code, out, _ = run(str(PLAN), "--compare", "--runs", "1000")
+    assert code == 0
+    assert "baseline" in out and "second-vendor" in out and "◆ beta" in out
+    code, out, _ = run(str(PLAN), "--compare", "--runs", "1000", "--json")
+    data = json.loads(out)
+    assert data["schema"] == COMPARE_SCHEMA
+    assert [r["scenario"] for r in data["results"]] == [None, "second-vendor"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--scenario", "nope"], 2, "unknown scenario 'nope'; the plan's scenarios: second-vendor"),
+        (["--compare", "--scenario", "second-vendor"], 2, "leave out --scenario"),
+        (["--runs", "0"], 2, "Invalid value for '--runs'"),
+        (["--as-of", "2027-02-30"], 2, "Invalid value for '--as-of'"),
+    ],
+)
+def test_bad_options_are_clear_errors(args: list[str], code: int, message: str) -> None:
+    exit_code, out, err = run(str(PLAN), *args)
+    assert exit_code == code
+    assert message in err and out == ""
+
+
+def test_missing_and_invalid_plans_exit_without_traceback(tmp_path: Path) -> None:
+    code, _, err = run(str(tmp_path / "missing.toml"))
+    assert code == 2 and "Traceback" not in err
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[plan]\nname = "x"\nstart = 2027-01-04\n[items.a]\ntitle = "A"\nestimate = [5, 1, 2]\n'
+    )
+    code, _, err = run(str(bad))
+    assert code == 1 and f"{bad}:" in err and "Traceback" not in err
+
+
+def test_importing_the_engine_does_not_import_textual_or_matplotlib() -> None:
+    code = (
+        "import sys, roadmap_tui.forecast, roadmap_tui.forecast.engine;"
+        "bad = [m for m in ('textual', 'matplotlib', 'rich') if m in sys.modules];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_simulate_json_does_not_import_textual_or_matplotlib() -> None:
+    code = (
+        "import sys; from click.testing import CliRunner; from roadmap_tui.cli import main;"
+        f"r = CliRunner().invoke(main, ['simulate', {str(PLAN)!r}, '--json', '--runs', '100']);"
+        "assert r.exit_code == 0, r.output;"
+        "bad = [m for m in ('textual', 'matplotlib') if m in sys.modules];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -1,0 +1,101 @@
+"""Unit tests of the forecast statistics against direct computations."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from roadmap_tui.forecast import stats
+
+
+def _binom_cdf(k: int, n: int, p: float) -> float:
+    return sum(math.comb(n, j) * p**j * (1 - p) ** (n - j) for j in range(k + 1))
+
+
+@pytest.mark.parametrize("n", [20, 100, 1000])
+def test_order_statistic_interval_is_the_exact_binomial_one(n: int) -> None:
+    lo, hi = stats.order_statistic_interval(n, 0.8, 0.95)
+    # x_(l) <= Q <= x_(u) (1-based l=lo+1, u=hi+1) has probability P(l <= X <= u-1), X~Bin(n,.8)
+    coverage = _binom_cdf(hi, n, 0.8) - _binom_cdf(lo, n, 0.8)
+    assert coverage >= 0.95 - 1e-9
+    # and neither bound can move inwards without losing a tail below 2.5 %
+    assert _binom_cdf(lo, n, 0.8) <= 0.025 + 1e-12
+    assert 1 - _binom_cdf(hi, n, 0.8) <= 0.025 + 1e-12
+    assert _binom_cdf(lo + 1, n, 0.8) > 0.025
+    assert 1 - _binom_cdf(hi - 1, n, 0.8) > 0.025
+
+
+def test_order_statistic_interval_covers_in_repeated_samples() -> None:
+    rng = np.random.default_rng(0)
+    n, trials = 200, 2000
+    lo, hi = stats.order_statistic_interval(n, 0.8)
+    x = np.sort(rng.random((trials, n)), axis=1)
+    covered = np.mean((x[:, lo] <= 0.8) & (x[:, hi] >= 0.8))
+    assert covered >= 0.95 - 4 * math.sqrt(0.95 * 0.05 / trials)
+
+
+def test_quantile_rank_is_the_inverted_empirical_cdf() -> None:
+    assert stats.quantile_rank(0.5, 10) == 4  # 5th smallest: 5 of 10 runs finished by it
+    assert stats.quantile_rank(0.8, 10) == 7
+    assert stats.quantile_rank(0.95, 10) == 9
+    assert stats.quantile_rank(0.1, 1) == 0
+    samples = np.arange(1, 11, dtype=np.float32)[None, :]
+    assert stats.percentiles_of_rows(samples).tolist() == [[1.0, 5.0, 8.0, 10.0]]
+
+
+def test_percentiles_among_never_completing_runs_are_inf() -> None:
+    row = np.array([[1, 2, 3, 4, 5, 6, 7, 8, np.inf, np.inf]], dtype=np.float32)
+    assert stats.percentiles_of_rows(row).tolist() == [[1.0, 5.0, 8.0, math.inf]]
+    means, counts = stats.finite_means(row)
+    assert means[0] == pytest.approx(4.5) and counts[0] == 8
+
+
+def test_average_ranks_share_ties_and_put_inf_last() -> None:
+    x = np.array([3.0, 1.0, 3.0, np.inf, 2.0, np.inf])
+    assert stats.average_ranks(x).tolist() == [3.5, 1.0, 3.5, 5.5, 2.0, 5.5]
+
+
+def test_spearman_matches_pearson_of_ranks_and_is_zero_for_constants() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.random(500)
+    y = x + rng.random(500)
+    y[::7] = np.inf
+    ry = stats.average_ranks(y)
+    ry -= ry.mean()
+    norm = math.sqrt(float(ry @ ry))
+    rx = stats.average_ranks(x)
+    expected = float(np.corrcoef(rx, ry)[0, 1])
+    assert stats.spearman_with(x, ry, norm) == pytest.approx(expected)
+    assert stats.spearman_with(np.full(500, 4.0), ry, norm) == 0.0
+    assert stats.spearman_with(x, np.zeros(500), 0.0) == 0.0
+    # monotone transforms do not change a rank correlation
+    assert stats.spearman_with(np.exp(5 * x), ry, norm) == pytest.approx(expected)
+
+
+def test_curve_counts_are_cumulative_on_the_grid() -> None:
+    rows = np.array([[0.0, 0.5, 1.0, 2.5, np.inf], [3.0, 3.0, 3.0, 3.0, 3.0]], dtype=np.float32)
+    counts = stats.curve_counts(rows, step=1, points=5)
+    assert counts.tolist() == [[1, 3, 3, 4, 4], [0, 0, 0, 5, 5]]
+    counts2 = stats.curve_counts(rows, step=2, points=3)  # days 0, 2, 4
+    assert counts2.tolist() == [[1, 3, 4], [0, 0, 5]]
+
+
+def test_day_grid_covers_the_finish_with_bounded_points() -> None:
+    step, grid = stats.day_grid(37.2)
+    assert step == 1 and grid[0] == 0 and grid[-1] >= 37.2
+    step, grid = stats.day_grid(5000.0, max_points=400)
+    assert grid.size <= 400 and grid[-1] >= 5000 and step == 13
+
+
+def test_histogram_bins_every_finite_run_once() -> None:
+    x = np.array([5.0, 5.5, 6.0, 9.9, 40.0, np.inf], dtype=np.float32)
+    edges, counts, never = stats.histogram(x, bins=10)
+    assert never == 1 and counts.sum() == 5
+    manual = np.zeros_like(counts)
+    for value in x[np.isfinite(x)]:
+        k = np.searchsorted(edges, value, side="left") - 1  # bins are (e_k, e_k+1]
+        assert edges[k] < value <= edges[k + 1]
+        manual[k] += 1
+    assert counts.tolist() == manual.tolist()
