@@ -15,7 +15,7 @@ import stat
 import tempfile
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -167,7 +167,7 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as err:
         message = str(err)
         m = _POS.search(message)
-        line = int(m.group(1)) if m else max(1, len(text.splitlines()))
+        line = int(m.group(1)) if m else max(1, len(_split_lines(text)))
         detail = _POS.sub("", message).replace("(at end of document)", "").strip().rstrip(".")
         where = f" (column {m.group(2)})" if m else " (at the end of the file)"
         raise PlanError([Problem(name, line, f"TOML syntax error: {detail}{where}")]) from None
@@ -375,6 +375,16 @@ class _Scanner:
                 self.advance()
 
 
+def _split_lines(text: str) -> list[str]:
+    """Lines with their endings, split on "\n" only, as TOML and git count them
+    (str.splitlines would also split on \x85, \u2028 and friends inside strings)."""
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
 def locate_keys(text: str) -> dict[tuple[str, ...], int]:
     """Map every key path and table header in `text` to its first line (1-based)."""
     return _Scanner(text).run()
@@ -413,8 +423,11 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
 # ---------------------------------------------------------------- style-preserving saves
 
 
-class SaveError(Exception):
-    """The edited document would not read back as the plan being saved (a bug, not user input)."""
+class SaveError(PlanFileError):
+    """The edited text would not read back as the plan being saved; nothing is written.
+
+    A PlanFileError so every caller that handles file errors handles this too.
+    """
 
 
 def file_changed(loaded: LoadedPlan) -> bool:
@@ -437,7 +450,7 @@ def save_plan(loaded: LoadedPlan, new_plan: Plan, *, force: bool = False) -> Loa
         raise ExternalChangeError(loaded.path)
     text = render_plan_changes(loaded.text, loaded.plan, new_plan)
     saved = load_plan_text(text, loaded.path)
-    _check_round_trip(saved.plan, new_plan)
+    _check_round_trip(saved.plan, new_plan, loaded.path)
     try:
         atomic_write(loaded.path, text)
     except OSError as err:
@@ -464,7 +477,30 @@ def write_new_plan(path: str | os.PathLike[str], text: str) -> LoadedPlan:
     return loaded
 
 
-def _check_round_trip(saved: Plan, wanted: Plan) -> None:
+def _check_round_trip(saved: Plan, wanted: Plan, path: str | os.PathLike[str]) -> None:
+    """Nothing is written unless the new text reads back as the plan that was asked for."""
+    from roadmap_tui.model.parse import override_toml
+
+    def fixed(est: Any) -> Any:
+        if est is not None and est.low == est.likely == est.high:
+            return replace(est, distribution="fixed")
+        return est
+
+    def items(plan: Plan) -> dict[str, Any]:
+        return {
+            i.id: replace(i, estimate=fixed(i.estimate), remaining=fixed(i.remaining))
+            for i in plan.items
+        }
+
+    def risks(plan: Plan) -> dict[str, Any]:
+        return {r.id: replace(r, delay=fixed(r.delay)) for r in plan.risks}
+
+    def overrides(scenario: Any) -> list[tuple[Any, ...]]:
+        # As written: an estimate override takes its distribution from the item when read.
+        return sorted(
+            (o.section, o.id, o.field, repr(override_toml(o))) for o in scenario.overrides
+        )
+
     def norm(plan: Plan) -> tuple[Any, ...]:
         return (
             plan.name,
@@ -475,13 +511,13 @@ def _check_round_trip(saved: Plan, wanted: Plan) -> None:
             plan.runs,
             plan.seed,
             plan.priority,
-            dict(plan.item_by_id),
-            dict(plan.risk_by_id),
-            {s.id: (s.title, frozenset(s.overrides)) for s in plan.scenarios},
+            items(plan),
+            risks(plan),
+            {s.id: (s.title, overrides(s)) for s in plan.scenarios},
         )
 
     if norm(saved) != norm(wanted):
-        raise SaveError("the edited file does not read back as the plan being saved")
+        raise SaveError(path, "the edited file would not read back as the plan being saved")
 
 
 def render_plan_changes(text: str, old: Plan, new: Plan) -> str:
@@ -524,13 +560,18 @@ def render_plan_changes(text: str, old: Plan, new: Plan) -> str:
         if before is not None and before != item:
             table = doc["items"][item.id]
             for field in P.ITEM_FIELDS:
+                if field == "distribution":
+                    # Compared with the file: a `distribution` beside a one-number estimate
+                    # means nothing and stays; otherwise the file must say what the item uses.
+                    want = P.three_point_distribution(item)
+                    have = table.get("distribution")
+                    if want is not None and have != want and (have is not None or want != "pert"):
+                        _set_key(table, field, want, P.ITEM_FIELDS)
+                    continue
                 a, b = P.item_field_toml(before, field), P.item_field_toml(item, field)
                 if a != b:
                     default = P.ITEM_SPECS[field].default
-                    if b is None and field == "distribution":
-                        est = item.estimate or item.remaining
-                        b = est.distribution if est is not None and field in table else None
-                    elif b is None and field in table and default not in (None, ()):
+                    if b is None and field in table and default not in (None, ()):
                         b = P._num(default) if isinstance(default, float) else default
                     _set_key(table, field, b, P.ITEM_FIELDS)
     for risk in new.risks:
@@ -674,7 +715,7 @@ def _regions(text: str) -> list[tuple[tuple[str, ...], int, int]]:
     scanner = _Scanner(text)
     scanner.run()
     headers = scanner.headers
-    total = len(text.splitlines())
+    total = len(_split_lines(text))
     return [
         (keys, line - 1, headers[n + 1][1] - 1 if n + 1 < len(headers) else total)
         for n, (keys, line) in enumerate(headers)
@@ -707,7 +748,7 @@ def _remove_table(text: str, keys: tuple[str, ...]) -> str:
             container = container[key]
         del container[keys[-1]]
         return doc.as_string()
-    lines = text.splitlines(keepends=True)
+    lines = _split_lines(text)
     start = min(a for a, _ in spans)
     stop = max(b for _, b in spans)
     end = _content_end(lines, start, stop)
@@ -720,7 +761,7 @@ def _append_table(text: str, section: str, header: str, table: Mapping[str, Any]
     """Insert a new table after the last table of its section (or where that section goes)."""
     rendered = render_table(header, table)
     regions = _regions(text)
-    lines = text.splitlines(keepends=True)
+    lines = _split_lines(text)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
     mine = [b for k, _, b in regions if k[:1] == (section,)]
@@ -735,7 +776,7 @@ def _append_table(text: str, section: str, header: str, table: Mapping[str, Any]
             at -= 1  # comments right above the next section's header belong to it
         while at > 0 and not lines[at - 1].strip():
             at -= 1
-    block = rendered.splitlines(keepends=True)
+    block = _split_lines(rendered)
     if at > 0:
         block.insert(0, "\n")
     if at < len(lines) and lines[at].strip():
@@ -793,13 +834,13 @@ def format_canonical(text: str, path: str | os.PathLike[str] = "<plan>") -> str:
     out = _one_blank_line_before_headers(doc.as_string())
     after = load_plan_text(out, path)
     if after.plan != before.plan:
-        raise SaveError("formatting changed the meaning of the plan")
+        raise SaveError(path, "formatting would change the meaning of the plan")
     return out
 
 
 def _one_blank_line_before_headers(text: str) -> str:
     """Exactly one blank line above each table header (and its comment lines)."""
-    lines = text.splitlines(keepends=True)
+    lines = _split_lines(text)
     for _, start, _ in reversed(_regions(text)):
         top = start
         while top > 0 and lines[top - 1].lstrip().startswith("#"):

@@ -363,13 +363,20 @@ def parse_risk_field(field: str, raw: Any) -> Any:
     return _RISK_SPECS[field].parse(raw)
 
 
-def _default_distribution(raw_estimate: Any) -> str:
-    """One number means a fixed duration; three points mean PERT unless told otherwise."""
-    return "fixed" if _is_number(raw_estimate) else "pert"
+def _estimate(points: tuple[float, float, float], distribution: str | None) -> Estimate:
+    """One number (or three equal ones) is a fixed duration whatever `distribution` says;
+    three points follow `distribution`, PERT by default."""
+    if points[0] == points[1] == points[2]:
+        return Estimate(points[0], points[1], points[2], "fixed")
+    return Estimate(points[0], points[1], points[2], distribution or "pert")  # type: ignore[arg-type]
 
 
-def _estimate(points: tuple[float, float, float], distribution: str) -> Estimate:
-    return Estimate(points[0], points[1], points[2], distribution)  # type: ignore[arg-type]
+def three_point_distribution(item: Item) -> str | None:
+    """The distribution the item's three-point estimate (or remaining) uses, if it has one."""
+    for est in (item.estimate, item.remaining):
+        if est is not None and not est.low == est.likely == est.high:
+            return est.distribution
+    return None
 
 
 # ---------------------------------------------------------------- items and risks
@@ -409,11 +416,9 @@ def parse_item(item_id: str, raw: Any) -> tuple[Item | None, list[ParseProblem]]
     explicit = values.get("distribution")
     estimate = remaining = None
     if "estimate" in values:
-        estimate = _estimate(values["estimate"], explicit or _default_distribution(raw["estimate"]))
+        estimate = _estimate(values["estimate"], explicit)
     if "remaining" in values:
-        remaining = _estimate(
-            values["remaining"], explicit or _default_distribution(raw["remaining"])
-        )
+        remaining = _estimate(values["remaining"], explicit)
 
     if kind == "milestone":
         for key in ("estimate", "remaining"):
@@ -522,7 +527,7 @@ def parse_risk(risk_id: str, raw: Any) -> tuple[Risk | None, list[ParseProblem]]
             problems.append(ParseProblem((), f"{who}: {name}: missing; expected {spec.help}"))
     if problems:
         return None, problems
-    delay = _estimate(values["delay"], _default_distribution(raw["delay"]))
+    delay = _estimate(values["delay"], None)
     return Risk(
         risk_id, values["title"], values["probability"], delay, values.get("affects", ())
     ), []
@@ -548,12 +553,8 @@ def item_to_toml(item: Item) -> dict[str, Any]:
 def item_field_toml(item: Item, field: str) -> Any:
     """One field as it is written in a plan, or None when it is absent (at its default)."""
     if field == "distribution":
-        est = item.estimate or item.remaining
-        if est is None:
-            return None
-        return (
-            None if est.distribution == _default_distribution(est.as_toml()) else est.distribution
-        )
+        distribution = three_point_distribution(item)
+        return None if distribution in (None, "pert") else distribution
     if field in ("estimate", "remaining"):
         est = getattr(item, field)
         return None if est is None else _points_toml(est)
