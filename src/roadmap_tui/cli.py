@@ -88,7 +88,7 @@ def _print_problems(err: Exception) -> None:
         click.echo(str(problem), err=True)
 
 
-@main.command("new")
+@main.command("new", short_help="Create a plan from a template (never overwrites).")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--template",
@@ -122,16 +122,23 @@ def _toml_value(text: str) -> object:
     return parsed["v"] if list(parsed) == ["v"] else text
 
 
-@main.command("set")
+@main.command("set", short_help="Change one field of an item or risk (one-line diff).")
 @click.argument("plan", type=click.Path(path_type=Path))
 @click.argument("target", metavar="ID.FIELD")
 @click.argument("value")
 def set_command(plan: Path, target: str, value: str) -> None:
-    """Change one field of an item (ID.FIELD) or a risk (risks.ID.FIELD) and save.
+    """Change one field of an item or a risk from the shell, for scripts and CI.
 
-    VALUE is read as a TOML value (5, [3, 5, 8], 0.4, 2027-02-01, true, "two words"); a bare
-    word is a string. The whole plan is validated before anything is written, and the save
-    changes only that line. Example: roadmap set plan.toml train-v2.status done
+    ID.FIELD names an item's field, risks.ID.FIELD a risk's. VALUE is read as a TOML value
+    (5, [3, 5, 8], 0.4, 2027-02-01, true, "two words"); a bare word is a string. The whole
+    plan is validated before anything is written, and the save changes only that line.
+    Exits 1 when the value would make the plan invalid, 2 for an unknown id or field.
+
+    \b
+    Examples:
+      roadmap set plan.toml train-v2.status done
+      roadmap set plan.toml intent-model.estimate "[5, 10, 20]"
+      roadmap set plan.toml risks.vendor-slip.probability 0.1
     """
     from roadmap_tui import store
     from roadmap_tui.model import parse
@@ -194,7 +201,7 @@ def set_command(plan: Path, target: str, value: str) -> None:
     click.echo(f"{plan}: {target} = {parse.show(raw)}")
 
 
-@main.command("fmt")
+@main.command("fmt", short_help="Rewrite plans in the canonical layout (--check for CI).")
 @click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--check",
