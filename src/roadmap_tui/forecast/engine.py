@@ -42,10 +42,12 @@ from roadmap_tui.model.types import Estimate, Item, Plan
 Progress = Callable[[int, int], None]
 
 #: Runs simulated per pass; bounds the working memory (about 20 bytes x items x chunk).
-DEFAULT_CHUNK = 8192
+DEFAULT_CHUNK = 4096
 #: Sensitivity (Spearman) uses the first this many runs: a fixed memory budget, and a
-#: standard error of about 1/sqrt(10,000) = 0.01 on each coefficient.
-SENSITIVITY_RUNS = 10_000
+#: standard error of at most about 1/sqrt(5,000) = 0.014 on each coefficient. Ranking is
+#: one argsort per item, which costs about as much as drawing the durations; more runs
+#: would double the cost for a precision no tornado chart needs.
+SENSITIVITY_RUNS = 5_000
 #: Rows of the (items, runs) store processed at once after the simulation.
 _BLOCK_ROWS = 64
 #: Confidence of the P80 interval.
@@ -129,6 +131,8 @@ class _RiskNode:
 
 @dataclass
 class _Chunk:
+    """Views into the model's reused buffers: valid until the next call of `chunk`."""
+
     finish: np.ndarray  # (items, n) float64, inf = never completes
     duration: np.ndarray  # (items, n) working days the item took (attempts and risks in)
     binding: np.ndarray  # (items, n) int16 index into preds of the one it waited for, or -1
@@ -168,6 +172,7 @@ class _Model:
             )
 
         self.nodes: list[_Node] = []
+        self._capacity = 0
         for item_id in order:
             item = plan.item(item_id)
             preds = tuple(index[d] for d in dict.fromkeys(item.depends_on) if d in index)
@@ -210,12 +215,24 @@ class _Model:
                     node.success_rng = _stream(seed, _ITEM, item_id, _SUCCESS)
             self.nodes.append(node)
 
+    def _buffers(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(finish, duration, binding) arrays for n runs, reused from chunk to chunk.
+
+        Fresh (items, chunk) arrays each chunk would cost more in page faults than the
+        arithmetic done in them.
+        """
+        m = len(self.nodes)
+        if self._capacity < n:
+            self._finish = np.empty((m, n))
+            self._duration = np.empty((m, n))
+            self._binding = np.empty((m, n), dtype=np.int16)
+            self._crit = np.empty((m, n), dtype=bool)
+            self._capacity = n
+        return self._finish[:, :n], self._duration[:, :n], self._binding[:, :n]
+
     def chunk(self, n: int, *, deterministic: bool = False) -> _Chunk:
         """Simulate the next n runs (or, deterministic, one run at the likely values)."""
-        m = len(self.nodes)
-        finish = np.empty((m, n))
-        duration = np.empty((m, n))
-        binding = np.full((m, n), -1, dtype=np.int16)
+        finish, duration, binding = self._buffers(n)
         better = np.empty(n, dtype=bool)
         risk_delay: list[np.ndarray] = []
         if not deterministic:
@@ -258,6 +275,7 @@ class _Model:
             else:
                 row.fill(self.as_of_offset)
                 bind = binding[i]
+                bind.fill(-1)
                 for j, p in enumerate(node.preds):
                     pred = finish[p]
                     np.greater(pred, row, out=better)
@@ -285,7 +303,8 @@ class _Model:
         last = np.zeros(n, dtype=np.intp)
         for i in range(m):  # row by row: argmax over axis 0 of a wide array is slow
             np.copyto(last, i, where=finish[i] == plan_finish)
-        crit = np.zeros((m, n), dtype=bool)
+        crit = self._crit[:, :n]
+        crit.fill(False)
         crit[last, np.arange(n)] = True
         for node in reversed(self.nodes):
             if not node.preds:
@@ -385,9 +404,10 @@ def simulate(
     max_finite = np.full(m, -np.inf)
     for b in range(0, m, _BLOCK_ROWS):
         block = store[b : b + _BLOCK_ROWS]
-        pcts[b : b + _BLOCK_ROWS] = stats.percentiles_of_rows(block)
+        # from here on only order-free statistics read the store: partition it in place
+        pcts[b : b + _BLOCK_ROWS] = stats.percentiles_of_rows(block, in_place=True)
         means[b : b + _BLOCK_ROWS], completed[b : b + _BLOCK_ROWS] = stats.finite_means(block)
-        max_finite[b : b + _BLOCK_ROWS] = np.where(np.isfinite(block), block, -np.inf).max(axis=1)
+        max_finite[b : b + _BLOCK_ROWS] = stats.finite_max(block)
     plan_finite = plan_store[np.isfinite(plan_store)]
     top = max(
         float(max_finite.max()) if m else 0.0,
@@ -405,6 +425,14 @@ def simulate(
     y_ranks -= y_ranks.mean()
     y_norm = math.sqrt(float(y_ranks @ y_ranks))
 
+    sensitivities = np.concatenate(
+        [
+            stats.spearman_rows(sens_store[b : b + _BLOCK_ROWS], y_ranks, y_norm)
+            for b in range(0, m, _BLOCK_ROWS)
+        ]
+        or [np.zeros(0)]
+    )
+    del sens_store
     # figures first, then every date in one vectorised call
     rows: list[tuple[_Node, Percentiles, float | None, float, float, ReadinessCurve]] = []
     for b in range(0, m, _BLOCK_ROWS):
@@ -415,7 +443,7 @@ def simulate(
             if node.item.target is not None:
                 target = calendar.end_offset(node.item.target)
                 p_on_time = int(np.count_nonzero(store[i] <= target)) / runs
-            sensitivity = stats.spearman_with(sens_store[i], y_ranks, y_norm)
+            sensitivity = float(sensitivities[i])
             det_days = round(float(det.finish[i, 0]), 3)
             rows.append(
                 (

@@ -24,26 +24,44 @@ def quantile_rank(q: float, n: int) -> int:
 
 
 def percentiles_of_rows(
-    samples: np.ndarray, quantiles: tuple[float, ...] = QUANTILES
+    samples: np.ndarray, quantiles: tuple[float, ...] = QUANTILES, *, in_place: bool = False
 ) -> np.ndarray:
     """Quantiles of every row of a (items, runs) array, by partition (O(runs) per row).
 
-    Returns float64 (items, len(quantiles)) with inf where the order statistic never completes.
+    Returns float64 (items, len(quantiles)) with inf where the order statistic never
+    completes. `in_place` reorders the rows of `samples` (saving a copy) when the order of
+    the runs is no longer needed.
     """
     n = samples.shape[1]
     ranks = sorted({quantile_rank(q, n) for q in quantiles})
-    part = np.partition(samples, ranks, axis=1)
+    if in_place:
+        samples.partition(ranks, axis=1)
+        part = samples
+    else:
+        part = np.partition(samples, ranks, axis=1)
     return np.stack([part[:, quantile_rank(q, n)] for q in quantiles], axis=1).astype(np.float64)
 
 
 def finite_means(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(mean over the finite runs, count of finite runs) of every row; mean NaN if none."""
-    finite = np.isfinite(samples)
-    counts = finite.sum(axis=1)
-    sums = np.where(finite, samples, 0).sum(axis=1, dtype=np.float64)
+    sums = samples.sum(axis=1, dtype=np.float64)
+    counts = np.full(samples.shape[0], samples.shape[1], dtype=np.int64)
+    for i in np.flatnonzero(~np.isfinite(sums)):  # only rows with runs that never complete
+        finite = np.isfinite(samples[i])
+        counts[i] = int(finite.sum())
+        sums[i] = samples[i][finite].sum(dtype=np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
         means = sums / counts
     return means, counts
+
+
+def finite_max(samples: np.ndarray) -> np.ndarray:
+    """Largest finite value of every row (-inf when a row has none)."""
+    top = samples.max(axis=1).astype(np.float64)
+    for i in np.flatnonzero(~np.isfinite(top)):
+        finite = samples[i][np.isfinite(samples[i])]
+        top[i] = float(finite.max()) if finite.size else -np.inf
+    return top
 
 
 def _binom_log_pmf(k: np.ndarray, n: int, p: float) -> np.ndarray:
@@ -103,21 +121,27 @@ def spearman_with(x: np.ndarray, centred_y_ranks: np.ndarray, y_norm: float) -> 
     rx = average_ranks(x)
     rx -= rx.mean()
     denom = math.sqrt(float(rx @ rx)) * y_norm
-    if denom == 0.0:
-        return 0.0
-    return float(rx @ centred_y_ranks) / denom
+    return float(rx @ centred_y_ranks) / denom if denom else 0.0
+
+
+def spearman_rows(xs: np.ndarray, centred_y_ranks: np.ndarray, y_norm: float) -> np.ndarray:
+    """Spearman's rho of every row of xs against y.
+
+    Row by row: one argsort per row is the cost either way, and the 2-D form only adds
+    temporaries.
+    """
+    return np.array([spearman_with(row, centred_y_ranks, y_norm) for row in xs], dtype=np.float64)
 
 
 def curve_counts(samples: np.ndarray, step: int, points: int) -> np.ndarray:
     """Per row, how many runs finish by grid offset j·step, j = 0..points-1 (cumulative)."""
-    out = np.empty((samples.shape[0], points), dtype=np.int64)
-    for i, row in enumerate(samples):
-        finite = row[np.isfinite(row)]
-        bins = np.ceil(finite.astype(np.float64) / step).astype(np.int64)
-        np.clip(bins, 0, points, out=bins)  # beyond the grid: counted nowhere below
-        counts = np.bincount(bins, minlength=points + 1)[:points]
-        np.cumsum(counts, out=out[i])
-    return out
+    rows = samples.shape[0]
+    bins = np.ceil(samples / np.float32(step))  # inf stays inf
+    np.minimum(bins, points, out=bins)  # beyond the grid (or never): counted nowhere below
+    np.maximum(bins, 0, out=bins)
+    flat = bins.astype(np.int64) + (np.arange(rows) * (points + 1))[:, None]
+    counts = np.bincount(flat.ravel(), minlength=rows * (points + 1)).reshape(rows, points + 1)
+    return np.cumsum(counts[:, :points], axis=1)
 
 
 def day_grid(max_finish: float, max_points: int = 400) -> tuple[int, np.ndarray]:
