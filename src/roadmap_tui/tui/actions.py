@@ -51,7 +51,7 @@ ACTIONS: tuple[UserAction, ...] = (
             f"app.show_view('{name}')",
             title,
             f"Show the {title.lower()} view",
-            show=n == 1,
+            show=False,
         )
         for n, (name, title) in enumerate(VIEWS, start=1)
     ),
@@ -87,7 +87,9 @@ ACTIONS: tuple[UserAction, ...] = (
     UserAction("undo", "ctrl+z", "app.undo", "Undo", "Undo the last edit"),
     UserAction("redo", "ctrl+y", "app.redo", "Redo", "Redo the edit undone last"),
     UserAction("save", "ctrl+s", "app.save", "Save", "Save the plan to its file"),
-    UserAction("reforecast", "r", "app.reforecast", "Re-forecast", "Re-run with a new seed"),
+    UserAction(
+        "reforecast", "r", "app.reforecast", "New seed", "Re-run the forecast with a new seed"
+    ),
     UserAction("quit", "q", "app.quit_app", "Quit", "Quit (asks when there are unsaved changes)"),
 )
 

@@ -96,7 +96,7 @@ class RoadmapApp(App[None]):
         self.forecast_error: str | None = None
         self._generation = 0
         self._debounce_timer: Timer | None = None
-        self._running = False
+        self._forecast_running = False
         self._disk_prompt_open = False
         self._disk_signature: tuple[int, int] | None = self._signature()
         self._dismissed_digest: str | None = None
@@ -115,7 +115,7 @@ class RoadmapApp(App[None]):
 
     @property
     def forecasting(self) -> bool:
-        return self._running or self._debounce_timer is not None
+        return self._forecast_running or self._debounce_timer is not None
 
     def shown(self) -> Shown:
         return Shown(
@@ -138,9 +138,13 @@ class RoadmapApp(App[None]):
                 with TabPane(f"{n} {title}", id=name):
                     yield VIEW_CLASSES[name](id=f"{name}-view")
         yield StatusLine(id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        # the app's own widgets, found once: `query` would search a modal screen on top
+        self.views = list(self.query(View))
+        self.status_line = self.query_one(StatusLine)
+        self.tabs = self.query_one(TabbedContent)
         self.refresh_views()
         self._start_forecast()
         if self.poll_interval:
@@ -148,12 +152,12 @@ class RoadmapApp(App[None]):
 
     def refresh_views(self) -> None:
         shown = self.shown()
-        for view in self.query(View):
+        for view in self.views:
             view.show(shown)
         self.refresh_status()
 
     def refresh_status(self) -> None:
-        self.query_one(StatusLine).update_status(
+        self.status_line.update_status(
             path=self.loaded.path,
             plan=self.plan,
             dirty=self.history.dirty,
@@ -177,7 +181,7 @@ class RoadmapApp(App[None]):
     def _start_forecast(self) -> None:
         self._debounce_timer = None
         self._generation += 1
-        self._running = True
+        self._forecast_running = True
         self.refresh_status()
         self._run_forecast(self.plan, self.scenario, self.seed, self._generation)
 
@@ -201,7 +205,7 @@ class RoadmapApp(App[None]):
             self.call_from_thread(self._forecast_failed, generation, f"{error}")
         finally:
             if generation == self._generation:
-                self._running = False
+                self._forecast_running = False
                 self.call_from_thread(self.refresh_status)
 
     def _forecast_done(
@@ -432,17 +436,22 @@ class RoadmapApp(App[None]):
         self.refresh_views()
 
     def action_show_view(self, name: str) -> None:
-        self.query_one(TabbedContent).active = name
-        self.query_one(f"#{name}-view", View).focus_main()
+        self.tabs.active = name
+        self.call_after_refresh(self.view(name).focus_main)
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         pane = event.pane
         if pane is not None and pane.id:
-            self.query_one(f"#{pane.id}-view", View).focus_main()
+            self.call_after_refresh(self.view(pane.id).focus_main)
+
+    def view(self, name: str) -> View:
+        return next(v for v in self.views if v.id == f"{name}-view")
 
     def action_sort_items(self) -> None:
-        self.query_one(ItemsView).sort_next()
+        view = self.view("items")
+        assert isinstance(view, ItemsView)
+        view.sort_next()
 
     def action_reforecast(self) -> None:
         self.seed += 1

@@ -258,4 +258,4 @@ class ForecastView(View):
     @on(Select.Changed, "#scenario-select")
     def _scenario(self, event: Select.Changed) -> None:
         value = event.value
-        self.post_message(ScenarioChosen(None if value in (BASELINE, Select.BLANK) else str(value)))
+        self.post_message(ScenarioChosen(None if value in (BASELINE, Select.NULL) else str(value)))

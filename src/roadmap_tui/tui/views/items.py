@@ -95,7 +95,7 @@ class ItemsView(View):
         rows.sort(key=lambda row: _sort_value(row[2][self.sort_key]), reverse=self.sort_reverse)
         if self.sort_reverse:  # keep "never" last when sorting descending too
             rows.sort(key=lambda row: row[2][self.sort_key] is None)
-        with self.app.batch_update():
+        with self.app.batch_update(), table.prevent(DataTable.RowHighlighted):
             table.clear()
             for item_id, cells, _ in rows:
                 table.add_row(*cells, key=item_id)

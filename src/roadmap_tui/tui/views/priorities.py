@@ -43,6 +43,8 @@ class RankTable(DataTable[Any]):
 
 
 class PrioritiesView(View):
+    _syncing = True  # until the first snapshot fills the weights in
+
     def compose(self) -> ComposeResult:
         with Horizontal():
             with Vertical(id="ranking-pane"):
@@ -77,6 +79,8 @@ class PrioritiesView(View):
 
     def show(self, shown: Shown) -> None:
         config = shown.plan.priority
+        self._syncing = True
+        self.query_one("#weights-error", Label).update("")
         with self.prevent(Input.Changed, Select.Changed):
             method = self.query_one("#weight-method", Select)
             if method.value != config.method:
@@ -88,9 +92,10 @@ class PrioritiesView(View):
                 text = f"{config.weights.get(name, 0):g}"
                 if box.value != text:
                     box.value = text
+        self.call_after_refresh(setattr, self, "_syncing", False)
         table = self.query_one(RankTable)
         ranking = shown.ranking
-        with self.app.batch_update():
+        with self.app.batch_update(), table.prevent(DataTable.RowHighlighted):
             table.clear()
             if ranking is None:
                 return
@@ -135,6 +140,8 @@ class PrioritiesView(View):
     @on(Input.Changed, ".weight-input")
     @on(Select.Changed, "#weight-method")
     def _weights(self) -> None:
+        if self._syncing:
+            return
         weights = self.read_weights()
         error = self.query_one("#weights-error", Label)
         if isinstance(weights, str):

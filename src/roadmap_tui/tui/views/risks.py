@@ -35,7 +35,7 @@ class RisksView(View):
     def show(self, shown: Shown) -> None:
         self._shown = shown
         table = self.query_one(RiskTable)
-        with self.app.batch_update():
+        with self.app.batch_update(), table.prevent(DataTable.RowHighlighted):
             table.clear()
             for risk in shown.plan.risks:
                 table.add_row(

@@ -59,15 +59,13 @@ class Canvas:
 
     def hline(self, x0: int, x1: int, y: int, style: str = "") -> None:
         lo, hi = sorted((x0, x1))
-        for x in range(lo, hi + 1):
-            bits = (LEFT if x > lo else 0) | (RIGHT if x < hi else 0)
-            self._link(x, y, bits or LEFT | RIGHT, style)
+        for x in range(lo, hi + 1) if hi > lo else ():
+            self._link(x, y, (LEFT if x > lo else 0) | (RIGHT if x < hi else 0), style)
 
     def vline(self, x: int, y0: int, y1: int, style: str = "") -> None:
         lo, hi = sorted((y0, y1))
-        for y in range(lo, hi + 1):
-            bits = (UP if y > lo else 0) | (DOWN if y < hi else 0)
-            self._link(x, y, bits or UP | DOWN, style)
+        for y in range(lo, hi + 1) if hi > lo else ():
+            self._link(x, y, (UP if y > lo else 0) | (DOWN if y < hi else 0), style)
 
     def box(self, x: int, y: int, width: int, height: int, style: str = "") -> None:
         self.put(x, y, "┌" + "─" * (width - 2) + "┐", style)

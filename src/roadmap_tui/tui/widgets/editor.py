@@ -189,7 +189,7 @@ class _Editor(ModalScreen[T | None], Generic[T]):
                         if spec.options is not None:
                             yield Select(
                                 spec.options,
-                                value=Select.BLANK if value is None else value,
+                                value=Select.NULL if value is None else value,
                                 prompt="default",
                                 allow_blank=spec.name == "distribution",
                                 id=f"field-{spec.name}",
@@ -224,7 +224,7 @@ class _Editor(ModalScreen[T | None], Generic[T]):
     def raw(self, spec: FieldSpec) -> Any:
         widget = self.query_one(f"#field-{spec.name}")
         if isinstance(widget, Select):
-            return None if widget.value is Select.BLANK else widget.value
+            return None if widget.value is Select.NULL else widget.value
         assert isinstance(widget, Input)
         return to_raw(spec.name, widget.value)
 
@@ -301,7 +301,7 @@ class _Editor(ModalScreen[T | None], Generic[T]):
             widget = self.query_one(f"#field-{spec.name}")
             value = self.initial(spec.name)
             if isinstance(widget, Select):
-                if (None if widget.value is Select.BLANK else widget.value) != value:
+                if (None if widget.value is Select.NULL else widget.value) != value:
                     return True
             elif isinstance(widget, Input) and widget.value != format_value(spec.name, value):
                 return True

@@ -1,0 +1,98 @@
+"""How the editor is opened from the shell: `roadmap PLAN`, `roadmap edit PLAN`, `roadmap`.
+
+Only the CLI imports this module, lazily, so headless commands never load Textual.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Label, OptionList
+from textual.widgets.option_list import Option
+
+EXAMPLE_COPY = "roadmap-example.toml"
+
+
+def find_plans(root: Path) -> list[Path]:
+    """Plan files in ./plans and ., sorted; hidden and duplicate paths left out."""
+    found: list[Path] = []
+    for folder in (root / "plans", root):
+        if folder.is_dir():
+            found += sorted(p for p in folder.glob("*.toml") if not p.name.startswith("."))
+    return [p for p in found if p.name != "pyproject.toml"]
+
+
+class PlanPicker(App[Path | None]):
+    """A list of plans; enter opens one, q quits."""
+
+    TITLE = "roadmap: choose a plan"
+    BINDINGS = [Binding("q,escape", "quit_picker", "Quit", id="roadmap.picker-quit")]
+    CSS = "OptionList { height: 1fr; } Label { padding: 0 1; }"
+
+    def __init__(self, plans: list[Path], note: str = "") -> None:
+        super().__init__()
+        self.plans = plans
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.note or "Choose a plan to open (enter), q to quit")
+        yield OptionList(*(Option(str(p), id=str(i)) for i, p in enumerate(self.plans)))
+        yield Footer()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.exit(self.plans[int(event.option.id or 0)])
+
+    def action_quit_picker(self) -> None:
+        self.exit(None)
+
+
+def copy_example(root: Path) -> Path:
+    """A fresh machine has no plans: give it a copy of the bundled example to play with."""
+    from roadmap_tui import store
+    from roadmap_tui.examples import bundled_plan_path
+
+    target = root / EXAMPLE_COPY
+    if not target.exists():
+        text, _ = store.read_text(bundled_plan_path())
+        store.atomic_write(target, text)
+        click.echo(f"No plans here: copied the bundled example to {target}", err=True)
+    return target
+
+
+def pick_and_edit(root: Path | None = None) -> int:
+    """`roadmap` with no argument: pick a plan in ./plans or ., or open a copy of the example."""
+    root = Path.cwd() if root is None else root
+    plans = find_plans(root)
+    if not plans:
+        return edit(copy_example(root))
+    if len(plans) == 1:
+        return edit(plans[0])
+    choice = PlanPicker(plans).run()
+    return 0 if choice is None else edit(choice)
+
+
+def create_from_template(path: Path) -> None:
+    from roadmap_tui import store
+    from roadmap_tui.examples import template_text
+
+    store.atomic_write(path, template_text("ai-feature"))
+    click.echo(f"Created {path} from the ai-feature template", err=True)
+
+
+def edit(path: str | Path, *, runs: int | None = None) -> int:
+    """Open the editor on `path`; a missing file can be created from the template first."""
+    from roadmap_tui.cli import EXIT_USAGE, open_plan
+
+    path = Path(path)
+    if not path.exists():
+        if not click.confirm(f"{path} does not exist. Create it from the template?", default=True):
+            return EXIT_USAGE
+        create_from_template(path)
+    open_plan(path)  # prints every problem and exits 1/2 when the plan cannot be opened
+    from roadmap_tui.tui.app import RoadmapApp
+
+    RoadmapApp(path, runs=runs).run()
+    return 0

@@ -1,0 +1,488 @@
+"""Pilot tests of the editor: every edit path, the live forecast, files on disk, quitting."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Select
+
+from roadmap_tui import store
+from roadmap_tui.model.types import Estimate, Item
+from roadmap_tui.tui.app import RoadmapApp
+from roadmap_tui.tui.widgets.dialogs import ChoiceDialog
+from roadmap_tui.tui.widgets.editor import ItemEditor, RiskEditor
+from roadmap_tui.tui.widgets.picker import DependencyPicker
+
+PLAN = """\
+# A small support-assistant plan for the editor's tests.
+[plan]
+name = "Support assistant"
+start = 2027-01-04
+
+[forecast]
+runs = 2000
+seed = 42
+
+[items.kickoff]
+title = "Kickoff"
+kind = "milestone"
+
+[items.collect]
+title = "Collect and label tickets"
+kind = "data"
+estimate = [10, 15, 30]   # labeling vendor quote
+depends_on = ["kickoff"]
+data = 0.4
+
+[items.model]
+title = "Intent model reaches F1 0.85"
+kind = "experiment"
+estimate = [5, 10, 20]
+p_success = 0.6
+max_attempts = 3
+readiness = 3
+metric = { name = "F1", current = 0.78, target = 0.85 }
+depends_on = ["collect"]
+
+[items.ui]
+title = "Chat UI"
+estimate = [5, 8, 12]
+depends_on = ["kickoff"]
+
+[items.launch]
+title = "Launch"
+kind = "milestone"
+depends_on = ["model", "ui"]
+target = 2027-04-01
+
+[risks.vendor-slip]
+title = "Labeling vendor slips"
+probability = 0.3
+delay = [5, 10, 20]
+affects = ["collect"]
+
+[scenarios.second-vendor]
+title = "Hire a second labeling vendor"
+items.collect.estimate = [7, 10, 18]
+"""
+
+
+@pytest.fixture
+def plan_path(tmp_path: Path) -> Path:
+    path = tmp_path / "plan.toml"
+    path.write_text(PLAN, encoding="utf-8")
+    return path
+
+
+def make_app(path: Path) -> RoadmapApp:
+    return RoadmapApp(path, runs=2000, debounce=0.05, poll_interval=None)
+
+
+async def settle(app: RoadmapApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.pause()
+    await app.wait_for_forecast()
+    await pilot.pause()
+
+
+def fill(screen, field: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    screen.query_one(f"#field-{field}", Input).value = text
+
+
+async def select(app: RoadmapApp, pilot, item_id: str) -> None:  # type: ignore[no-untyped-def]
+    app.select_item(item_id)
+    await pilot.pause()
+
+
+async def test_add_an_item_with_the_editor(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, ItemEditor)
+        fill(editor, "id", "eval")
+        fill(editor, "title", "Offline evaluation")
+        fill(editor, "estimate", "3, 5, 8")
+        fill(editor, "depends_on", "model")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ItemEditor)
+        item = app.plan.item("eval")
+        assert item.title == "Offline evaluation"
+        assert (item.estimate.low, item.estimate.likely, item.estimate.high) == (3, 5, 8)
+        assert item.depends_on == ("model",)
+        assert app.history.dirty and app.selected_id == "eval"
+        assert "eval" in app.forecast.items
+
+
+async def test_inline_validation_refuses_a_bad_estimate_and_a_duplicate_id(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        editor = app.screen
+        fill(editor, "id", "ui")
+        fill(editor, "title", "Another UI")
+        fill(editor, "estimate", "30, 10, 20")
+        await pilot.pause()
+        assert "already exists" in str(editor.query_one("#error-id").render())
+        assert "greater than" in str(editor.query_one("#error-estimate").render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is editor  # refused: nothing applied
+        assert app.plan.item("ui").title == "Chat UI"
+
+
+async def test_cross_field_rules_come_from_the_model(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await select(app, pilot, "ui")
+        await pilot.press("enter")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, ItemEditor)
+        editor.query_one("#field-status", Select).value = "done"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is editor
+        assert "without finished" in str(editor.query_one("#error-status").render())
+        fill(editor, "finished", "2027-01-15")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.plan.item("ui").status == "done"
+
+
+async def test_edit_an_estimate_and_the_forecast_moves(plan_path: Path) -> None:
+    app = RoadmapApp(plan_path, runs=2000, debounce=0.5, poll_interval=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        before = app.forecast.items["ui"].finish_days.p50
+        await select(app, pilot, "ui")
+        await pilot.press("enter")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, ItemEditor)
+        assert editor.query_one("#field-estimate", Input).value == "5, 8, 12"
+        fill(editor, "estimate", "40, 50, 70")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.stale  # the figures shown are the old ones until the worker answers
+        assert "forecasting..." in str(app.query_one("#status").render())
+        await settle(app, pilot)
+        after = app.forecast.items["ui"].finish_days.p50
+        assert after > before + 30
+        assert not app.stale
+
+
+async def test_link_a_dependency_with_the_picker(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await select(app, pilot, "ui")
+        await pilot.press("l")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, DependencyPicker)
+        await pilot.press(*"collect")
+        await pilot.press("enter")
+        await pilot.pause()
+        await settle(app, pilot)
+        assert app.plan.item("ui").depends_on == ("kickoff", "collect")
+
+
+async def test_a_link_that_would_close_a_cycle_is_refused_naming_the_path(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await select(app, pilot, "collect")
+        await pilot.press("l")
+        await pilot.pause()
+        picker = app.screen
+        await pilot.press(*"launch")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is picker
+        message = str(picker.query_one("#picker-message").render())
+        assert "collect -> model -> launch -> collect" in message
+        await pilot.press("escape")
+        assert app.plan == app.history.saved
+
+
+async def test_delete_shows_and_unlinks_dependents(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await select(app, pilot, "collect")
+        await pilot.press("delete")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceDialog)
+        assert "model" in dialog.message and "vendor-slip" in dialog.message
+        await pilot.click("#delete")
+        await settle(app, pilot)
+        assert "collect" not in app.plan.item_by_id
+        assert app.plan.item("model").depends_on == ()
+        assert app.plan.risk_by_id["vendor-slip"].affects == ()
+        assert "collect" not in app.forecast.items
+
+
+async def test_undo_and_redo_every_edit(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        original = app.plan
+        await select(app, pilot, "collect")
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.click("#delete")
+        await pilot.pause()
+        await select(app, pilot, "ui")
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press(*"model", "enter")
+        await pilot.pause()
+        edited = app.plan
+        assert edited.item("ui").depends_on == ("kickoff", "model")
+        await pilot.press("ctrl+z", "ctrl+z")
+        await settle(app, pilot)
+        assert app.plan == original and not app.history.dirty
+        await pilot.press("ctrl+y", "ctrl+y")
+        await settle(app, pilot)
+        assert app.plan == edited and app.history.dirty
+
+
+async def test_save_and_reopen_is_a_one_line_diff(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await select(app, pilot, "ui")
+        await pilot.press("enter")
+        await pilot.pause()
+        fill(app.screen, "estimate", "6, 9, 14")
+        await pilot.press("ctrl+s")  # apply the form
+        await pilot.pause()
+        await pilot.press("ctrl+s")  # save the file
+        await pilot.pause()
+        assert not app.history.dirty
+    after = plan_path.read_text(encoding="utf-8")
+    changed = [
+        line
+        for line in difflib.unified_diff(PLAN.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert changed == ["-estimate = [5, 8, 12]", "+estimate = [6, 9, 14]"]
+    assert store.load_plan(plan_path).plan == app.plan
+
+
+async def test_an_external_change_offers_reload_and_keeps_the_edits_in_undo(
+    plan_path: Path,
+) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await select(app, pilot, "ui")
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.click("#delete")
+        await pilot.pause()
+        mine = app.plan
+        plan_path.write_text(PLAN.replace('"Kickoff"', '"Kick-off"'))
+        app.check_disk()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceDialog) and "changed on disk" in dialog.message
+        await pilot.click("#reload")
+        await settle(app, pilot)
+        assert app.plan.item("kickoff").title == "Kick-off"
+        assert "ui" in app.plan.item_by_id and not app.history.dirty
+        await pilot.press("ctrl+z")  # nothing typed is lost: the edits are one undo away
+        await pilot.pause()
+        assert app.plan == mine
+
+
+async def test_saving_over_an_external_change_asks_and_can_overwrite(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await select(app, pilot, "ui")
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.click("#delete")
+        await pilot.pause()
+        plan_path.write_text(PLAN + "\n# a comment from a git pull\n")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceDialog)
+        assert "# a comment" in plan_path.read_text()  # nothing written yet
+        await pilot.click("#overwrite")
+        await pilot.pause()
+        assert "[items.ui]" not in plan_path.read_text()
+        assert not app.history.dirty
+
+
+async def test_switching_scenario_reforecasts_under_it(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        baseline = app.forecast.items["collect"].finish_days.p50
+        await pilot.press("4")
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert app.scenario == "second-vendor"
+        assert app.forecast.scenario == "second-vendor"
+        assert app.forecast.items["collect"].finish_days.p50 < baseline
+        select_widget = app.query_one("#scenario-select", Select)
+        assert select_widget.value == "second-vendor"
+        assert app.comparison is not None and set(app.comparison) == {None, "second-vendor"}
+
+
+async def test_quitting_with_unsaved_changes_asks(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await select(app, pilot, "ui")
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.click("#delete")
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.click("#cancel")
+        await pilot.pause()
+        assert app.return_code is None
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.click("#discard")
+        await pilot.pause()
+        assert app.return_code == 0
+    assert plan_path.read_text() == PLAN  # discarded, never written
+
+
+async def test_quitting_a_clean_plan_does_not_ask(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.return_code == 0
+
+
+async def test_a_burst_of_edits_runs_one_forecast_of_the_last_plan(
+    plan_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import roadmap_tui.tui.app as app_module
+
+    calls = []
+    real = app_module.simulate
+
+    def counting(plan, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(plan)
+        return real(plan, **kwargs)
+
+    monkeypatch.setattr(app_module, "simulate", counting)
+    app = RoadmapApp(plan_path, runs=2000, debounce=0.3, poll_interval=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        calls.clear()
+        for n in range(5):
+            item = app.plan.item("ui")
+            app.apply(app.plan.with_item(item.__class__(**{**item.__dict__, "impact": n})), "x")
+        await pilot.pause()
+        assert "forecasting..." in str(app.query_one("#status").render())
+        await settle(app, pilot)
+        assert len(calls) == 1 and calls[0] == app.plan
+        assert "up to date" in str(app.query_one("#status").render())
+
+
+async def test_reforecast_uses_a_new_seed(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        assert app.forecast.seed == 42
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert app.forecast.seed == 43
+
+
+async def test_risks_are_edited_in_their_view(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("6")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, RiskEditor)
+        fill(editor, "probability", "1.5")
+        await pilot.pause()
+        assert "0" in str(editor.query_one("#error-probability").render())
+        fill(editor, "probability", "0.5")
+        fill(editor, "affects", "collect, ui")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        risk = app.plan.risk_by_id["vendor-slip"]
+        assert risk.probability == 0.5 and risk.affects == ("collect", "ui")
+
+
+async def test_weights_edited_in_place_reorder_the_ranking(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        docs = Item(id="docs", title="Help docs", estimate=Estimate.fixed(60), impact=5)
+        app.apply(app.plan.with_item(docs), "add docs")
+        await settle(app, pilot)
+        await pilot.press("5")
+        await pilot.pause()
+        first = [r.id for r in app.ranking.items]
+        assert first.index("docs") < len(first) - 1
+        for name in ("impact", "data", "readiness", "confidence", "urgency", "unblocks"):
+            app.query_one(f"#weight-{name}", Input).value = "0"
+            await pilot.pause()
+        app.query_one("#weight-ease", Input).value = "5"
+        await pilot.pause()
+        assert app.plan.priority.weights["ease"] == 5
+        ranking = [r.id for r in app.ranking.items]
+        assert ranking[-1] == "docs"  # the slowest item, now that only ease counts
+        table = app.query_one("#ranking-table")
+        assert [table.get_row_at(i)[1] for i in range(table.row_count)] == ranking
+        assert not app.forecasting  # a weight is not a reason to re-simulate
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert app.plan.priority.weights["ease"] == 1.0
+
+
+async def test_palette_jumps_to_an_item_by_title(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Chat UI")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.selected_id == "ui"
+
+
+async def test_every_view_renders_at_80_by_24(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        for key in "123456":
+            await pilot.press(key)
+            await pilot.pause()
+            assert (
+                app.query_one("#views").active
+                == ["items", "timeline", "graph", "forecast", "priorities", "risks"][int(key) - 1]
+            )
