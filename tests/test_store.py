@@ -765,3 +765,10 @@ def test_any_one_field_edit_is_at_most_a_one_line_diff(item_id: str, data: st.Da
         assert saved.plan.item(item_id).__getattribute__(
             "estimate" if field == "distribution" else field
         ) == item.__getattribute__("estimate" if field == "distribution" else field)
+
+
+@pytest.mark.parametrize("name", store.TEMPLATES)
+def test_templates_explain_every_field(name: str) -> None:
+    text = store.template_text(name)
+    for field in (*parse.PLAN_FIELDS, *parse.ITEM_FIELDS, *parse.RISK_FIELDS):
+        assert f"{field} =" in text, field
