@@ -254,3 +254,13 @@ def test_python_dash_m_and_help() -> None:
     for command in ("validate", "new", "set", "fmt"):
         help_text = run(command, "--help").stdout
         assert "Usage:" in help_text and len(help_text.splitlines()) > 4
+
+
+BUNDLED = sorted((Path(__file__).parent.parent / "plans").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=[p.name for p in BUNDLED])
+def test_bundled_example_plans_are_valid(path: Path) -> None:
+    result = run("validate", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"{path}: ok (")
