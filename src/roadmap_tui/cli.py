@@ -22,13 +22,45 @@ EXIT_INVALID = 1
 EXIT_USAGE = 2
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _PlanOrCommand(click.Group):
+    """`roadmap PLAN` means `roadmap edit PLAN`: a first argument that names no command but a
+    .toml file (or an existing path) is a plan; a mistyped command still gets click's error."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        first = args[0] if args else ""
+        is_plan = first.endswith(".toml") or (bool(first) and Path(first).exists())
+        if is_plan and not first.startswith("-") and first not in self.commands:
+            args = ["edit", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(
+    cls=_PlanOrCommand,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="roadmap")
 @click.pass_context
 def main(ctx: click.Context) -> None:
-    """Plan, forecast and prioritise AI-product roadmaps kept as TOML files."""
+    """Plan, forecast and prioritise AI-product roadmaps kept as TOML files.
+
+    `roadmap PLAN` opens PLAN in the editor; `roadmap` alone picks a plan in ./plans or .
+    (or opens a copy of the bundled example when there is none).
+    """
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        from roadmap_tui.tui.launch import pick_and_edit
+
+        sys.exit(pick_and_edit())
+
+
+@main.command("edit")
+@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--runs", type=click.IntRange(min=1), help="Runs per forecast (default: the plan's).")
+def edit_command(plan: Path, runs: int | None) -> None:
+    """Open PLAN in the editor (same as `roadmap PLAN`); offers to create a missing PLAN."""
+    from roadmap_tui.tui.launch import edit
+
+    sys.exit(edit(plan, runs=runs))
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:

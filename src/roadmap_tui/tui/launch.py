@@ -57,7 +57,7 @@ def copy_example(root: Path) -> Path:
     target = root / EXAMPLE_COPY
     if not target.exists():
         text, _ = store.read_text(bundled_plan_path())
-        store.atomic_write(target, text)
+        store.write_new_plan(target, text)
         click.echo(f"No plans here: copied the bundled example to {target}", err=True)
     return target
 
@@ -76,9 +76,8 @@ def pick_and_edit(root: Path | None = None) -> int:
 
 def create_from_template(path: Path) -> None:
     from roadmap_tui import store
-    from roadmap_tui.examples import template_text
 
-    store.atomic_write(path, template_text("ai-feature"))
+    store.write_new_plan(path, store.template_text("ai-feature"))
     click.echo(f"Created {path} from the ai-feature template", err=True)
 
 
