@@ -496,3 +496,25 @@ def test_without_item_drops_its_scenario_overrides() -> None:
     (scenario,) = plan.without_item("a").scenarios
     assert [o.id for o in scenario.overrides] == ["b"]
     assert parse.validate_plan(plan.without_item("a")) == []
+
+
+def test_without_item_unlinks_it_from_scenario_dependency_overrides() -> None:
+    plan = plan_of(
+        items={
+            "a": {"title": "A", "estimate": 1},
+            "b": {"title": "B", "estimate": 1},
+            "c": {"title": "C", "estimate": 1},
+        },
+        risks={"r": {"title": "R", "probability": 0.5, "delay": 1, "affects": ["c"]}},
+        scenarios={
+            "s": {
+                "title": "S",
+                "items": {"c": {"depends_on": ["a", "b"]}},
+                "risks": {"r": {"affects": ["a", "c"]}},
+            }
+        },
+    )
+    smaller = plan.without_item("a")
+    assert parse.validate_plan(smaller) == []
+    assert [o.value for o in smaller.scenarios[0].overrides] == [("b",), ("c",)]
+    assert smaller.apply_scenario("s").item("c").depends_on == ("b",)

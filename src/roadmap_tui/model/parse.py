@@ -97,7 +97,7 @@ def show(value: Any) -> str:
     elif isinstance(value, date | time):
         text = value.isoformat()
     elif isinstance(value, float):
-        text = repr(value) if math.isfinite(value) else str(value).replace("inf", "inf")
+        text = repr(value)  # nan, inf and -inf print as TOML writes them
     elif isinstance(value, int):
         text = str(value)
     elif isinstance(value, list | tuple):
@@ -536,10 +536,6 @@ def parse_risk(risk_id: str, raw: Any) -> tuple[Risk | None, list[ParseProblem]]
 # ---------------------------------------------------------------- back to TOML values
 
 
-def _points_toml(est: Estimate) -> float | list[float]:
-    return est.as_toml()
-
-
 def item_to_toml(item: Item) -> dict[str, Any]:
     """The item as TOML values in canonical order, fields at their default left out."""
     out: dict[str, Any] = {}
@@ -557,7 +553,7 @@ def item_field_toml(item: Item, field: str) -> Any:
         return None if distribution in (None, "pert") else distribution
     if field in ("estimate", "remaining"):
         est = getattr(item, field)
-        return None if est is None else _points_toml(est)
+        return None if est is None else est.as_toml()
     if field == "metric":
         m = item.metric
         if m is None:
@@ -602,7 +598,7 @@ def override_toml(override: Override) -> Any:
 
 def risk_to_toml(risk: Risk) -> dict[str, Any]:
     out: dict[str, Any] = {"title": risk.title, "probability": _num(risk.probability)}
-    out["delay"] = _points_toml(risk.delay)
+    out["delay"] = risk.delay.as_toml()
     if risk.affects:
         out["affects"] = list(risk.affects)
     return out

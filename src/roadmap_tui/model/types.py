@@ -168,7 +168,15 @@ class Scenario:
     overrides: tuple[Override, ...] = ()
 
 
-FACTORS: tuple[str, ...] = ("impact", "data", "readiness", "confidence", "urgency", "unblocks", "ease")
+FACTORS: tuple[str, ...] = (
+    "impact",
+    "data",
+    "readiness",
+    "confidence",
+    "urgency",
+    "unblocks",
+    "ease",
+)
 DEFAULT_WEIGHTS: Mapping[str, float] = {
     "impact": 3.0,
     "data": 2.0,
@@ -244,12 +252,19 @@ class Plan:
         )
 
     def _scenarios_without(self, section: str, target_id: str) -> tuple[Scenario, ...]:
-        """Scenarios with the overrides of a removed item or risk dropped."""
+        """Scenarios without the overrides of a removed item or risk, and without its id in
+        overridden `depends_on` / `affects` lists."""
+
+        def keep(o: Override) -> Override:
+            if section == "items" and o.field in ("depends_on", "affects"):
+                return replace(o, value=tuple(v for v in o.value if v != target_id))
+            return o
+
         return tuple(
             replace(
                 s,
                 overrides=tuple(
-                    o for o in s.overrides if not (o.section == section and o.id == target_id)
+                    keep(o) for o in s.overrides if not (o.section == section and o.id == target_id)
                 ),
             )
             for s in self.scenarios
