@@ -301,6 +301,20 @@ def test_done_items_finish_on_their_date_and_dependents_wait_for_as_of() -> None
     assert b.finish_days.p50 == 7.0  # starts at as_of (offset 5), not right after a
     no_as_of = simulate(replace(plan, as_of=None), runs=100, seed=1)
     assert no_as_of.items["b"].finish_days.p50 == 5.0  # right after the actual finish
+    # b waited for a, but finished work is never what the plan waits for
+    assert no_as_of.items["a"].criticality == 0.0 and no_as_of.items["b"].criticality == 1.0
+
+
+def test_work_in_progress_with_a_start_does_not_wait_for_its_dependencies() -> None:
+    plan = make_plan(
+        task("a", Estimate(5, 8, 12)),
+        task("b", 20, "a", status="doing", started=date(2027, 1, 5)),
+        task("c", 1, "b"),
+    )
+    result = simulate(plan, runs=2000, seed=4, chunk_size=512)
+    assert result.items["b"].finish_days.p95 == 21.0  # from started (offset 1), for 20 days
+    crit = {k: f.criticality for k, f in result.items.items()}
+    assert crit == {"a": 0.0, "b": 1.0, "c": 1.0}  # b did not wait for a
 
 
 def test_doing_items_run_their_remaining_work_from_as_of_or_started() -> None:

@@ -214,6 +214,7 @@ class _Model:
                 if p < 1:
                     node.success_rng = _stream(seed, _ITEM, item_id, _SUCCESS)
             self.nodes.append(node)
+        self._done_rows = np.array([n.index for n in self.nodes if n.done], dtype=np.intp)
 
     def _buffers(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(finish, duration, binding) arrays for n runs, reused from chunk to chunk.
@@ -307,15 +308,17 @@ class _Model:
         crit.fill(False)
         crit[last, np.arange(n)] = True
         for node in reversed(self.nodes):
-            if not node.preds:
-                continue
+            if not node.preds or node.done or node.start_at is not None:
+                continue  # it waited for nobody (and its binding row was never written)
             on = crit[node.index]
             if not on.any():
                 continue
             bind = binding[node.index]
             for j, p in enumerate(node.preds):
                 crit[p] |= on & (bind == j)
-        return plan_finish, crit.sum(axis=1)
+        counts = crit.sum(axis=1)
+        counts[self._done_rows] = 0  # finished work is not what the plan waits for
+        return plan_finish, counts
 
 
 def _days(x: float) -> float | None:
