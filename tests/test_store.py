@@ -772,3 +772,10 @@ def test_templates_explain_every_field(name: str) -> None:
     text = store.template_text(name)
     for field in (*parse.PLAN_FIELDS, *parse.ITEM_FIELDS, *parse.RISK_FIELDS):
         assert f"{field} =" in text, field
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("[]{}=,.\"'#\\ \n\tab1")), max_size=200))
+def test_the_locator_ends_on_any_text(text: str) -> None:
+    lines = store.locate_keys(text)
+    assert all(1 <= line <= text.count("\n") + 1 for line in lines.values())

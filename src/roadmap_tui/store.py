@@ -258,8 +258,11 @@ class _Scanner:
                 self.headers.append((table, line))
                 self.skip_comment()
             else:
+                start = self.i
                 self.keyval(table)
                 self.skip_comment()
+                if self.i == start:  # not TOML we understand: never loop forever
+                    self.advance()
         return self.lines
 
     def key(self) -> list[str]:
