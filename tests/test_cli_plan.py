@@ -192,7 +192,7 @@ def test_set_refuses_a_cycle(plan_file: Path) -> None:
         ("launch.stat", "unknown field 'stat'; did you mean 'status'?"),
         ("risks.vendor.probability", "no risk 'vendor'; did you mean 'vendor-slip'?"),
         ("risks.vendor-slip.prob", "unknown field 'prob'; did you mean 'probability'?"),
-        ("launch", "expected ID.FIELD for an item or risks.ID.FIELD for a risk"),
+        ("launch", "expected ID.FIELD for an item, risks.ID.FIELD for a risk or plan.KEY"),
     ],
 )
 def test_set_usage_errors(plan_file: Path, target: str, message: str) -> None:
@@ -264,3 +264,33 @@ def test_bundled_example_plans_are_valid(path: Path) -> None:
     result = run("validate", str(path))
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith(f"{path}: ok (")
+
+
+def test_set_plan_settings(plan_file: Path) -> None:
+    before = plan_file.read_text()
+    assert run("set", str(plan_file), "plan.as_of", "2027-02-01").exit_code == 0
+    assert run("set", str(plan_file), "forecast.seed", "9").exit_code == 0
+    assert run("set", str(plan_file), "priority.ease", "0").exit_code == 0
+    after = plan_file.read_text()
+    plan = store.load_plan(plan_file).plan
+    assert (str(plan.as_of), plan.seed, plan.priority.weights["ease"]) == ("2027-02-01", 9, 0)
+    removed = [line for line in before.splitlines() if line not in after.splitlines()]
+    added = [line for line in after.splitlines() if line not in before.splitlines()]
+    assert removed == ["seed = 42"]
+    assert added == ["as_of = 2027-02-01", "seed = 9", "ease = 0"]
+
+
+def test_set_negative_value_is_a_value_not_an_option(plan_file: Path) -> None:
+    before = plan_file.read_text()
+    result = run("set", str(plan_file), "priority.impact", "-1")
+    assert result.exit_code == 1
+    assert (
+        result.stderr == f"{plan_file}:14: [priority]: impact: expected a weight >= 0, found -1\n"
+    )
+    assert plan_file.read_text() == before
+
+
+def test_set_unknown_setting(plan_file: Path) -> None:
+    result = run("set", str(plan_file), "forecast.sed", "1")
+    assert result.exit_code == 2
+    assert "[forecast]: unknown key 'sed'; did you mean 'seed'?" in result.stderr

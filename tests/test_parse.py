@@ -518,3 +518,22 @@ def test_without_item_unlinks_it_from_scenario_dependency_overrides() -> None:
     assert parse.validate_plan(smaller) == []
     assert [o.value for o in smaller.scenarios[0].overrides] == [("b",), ("c",)]
     assert smaller.apply_scenario("s").item("c").depends_on == ("b",)
+
+
+def test_update_setting() -> None:
+    plan = plan_of(priority={"impact": 0, "data": 0, "readiness": 0, "confidence": 0})
+    assert parse.update_setting(plan, "forecast", "runs", 500).runs == 500
+    assert parse.update_setting(plan, "plan", "as_of", date(2027, 2, 1)).as_of == date(2027, 2, 1)
+    assert parse.update_setting(plan, "priority", "method", "gated").priority.method == "gated"
+    reset = parse.update_setting(plan, "priority", "impact", None)
+    assert reset.priority.weights["impact"] == 3.0
+    zeroed = parse.update_setting(plan, "priority", "urgency", 0)
+    zeroed = parse.update_setting(zeroed, "priority", "unblocks", 0)
+    with pytest.raises(parse.FieldError, match="every factor weight is 0"):
+        parse.update_setting(zeroed, "priority", "ease", 0)
+    with pytest.raises(parse.FieldError, match=r"\[forecast\]: runs: expected an integer"):
+        parse.update_setting(plan, "forecast", "runs", 0)
+    with pytest.raises(parse.FieldError, match="is required"):
+        parse.update_setting(plan, "plan", "start", None)
+    with pytest.raises(parse.FieldError, match="did you mean 'priority'"):
+        parse.update_setting(plan, "priorty", "impact", 1)

@@ -154,14 +154,19 @@ def _toml_value(text: str) -> object:
     return parsed["v"] if list(parsed) == ["v"] else text
 
 
-@main.command("set", short_help="Change one field of an item or risk (one-line diff).")
+@main.command(
+    "set",
+    short_help="Change one field of an item or risk (one-line diff).",
+    context_settings={"ignore_unknown_options": True},  # VALUE may be negative: -1
+)
 @click.argument("plan", type=click.Path(path_type=Path))
 @click.argument("target", metavar="ID.FIELD")
 @click.argument("value")
 def set_command(plan: Path, target: str, value: str) -> None:
     """Change one field of an item or a risk from the shell, for scripts and CI.
 
-    ID.FIELD names an item's field, risks.ID.FIELD a risk's. VALUE is read as a TOML value
+    ID.FIELD names an item's field, risks.ID.FIELD a risk's, and plan.KEY, forecast.KEY
+    and priority.KEY the plan's settings (e.g. plan.as_of). VALUE is read as a TOML value
     (5, [3, 5, 8], 0.4, 2027-02-01, true, "two words"); a bare word is a string. The whole
     plan is validated before anything is written, and the save changes only that line.
     Exits 1 when the value would make the plan invalid, 2 for an unknown id or field.
@@ -171,6 +176,7 @@ def set_command(plan: Path, target: str, value: str) -> None:
       roadmap set plan.toml train-v2.status done
       roadmap set plan.toml intent-model.estimate "[5, 10, 20]"
       roadmap set plan.toml risks.vendor-slip.probability 0.1
+      roadmap set plan.toml plan.as_of 2027-02-01
     """
     from roadmap_tui import store
     from roadmap_tui.model import parse
@@ -181,16 +187,26 @@ def set_command(plan: Path, target: str, value: str) -> None:
         section = parts.pop(0)
     if len(parts) != 2 or not all(parts):
         fail(
-            f"{target}: expected ID.FIELD for an item or risks.ID.FIELD for a risk, "
-            "e.g. train-v2.status",
+            f"{target}: expected ID.FIELD for an item, risks.ID.FIELD for a risk or "
+            "plan.KEY / forecast.KEY / priority.KEY, e.g. train-v2.status",
             EXIT_USAGE,
         )
     target_id, field = parts
     loaded = open_plan(plan)
     raw = _toml_value(value)
     old = loaded.plan
+    settings = ("plan", "forecast", "priority")
+    if section == "items" and target_id in settings and target_id not in old.item_by_id:
+        try:
+            new = parse.update_setting(old, target_id, field, raw)
+        except parse.FieldError as err:
+            code = EXIT_INVALID if field in getattr(parse, f"{target_id.upper()}_FIELDS") else 2
+            fail(f"{plan}:{loaded.line_of(target_id, field)}: {err}", code)
+        section = target_id
     try:
-        if section == "items":
+        if section in settings:
+            pass
+        elif section == "items":
             if target_id not in old.item_by_id:
                 fail(
                     f"{plan}: no item '{target_id}'"

@@ -729,20 +729,27 @@ def _unknown_keys(
     ]
 
 
+def _setting_specs() -> dict[tuple[str, str], Callable[[Any], Any]]:
+    specs: dict[tuple[str, str], Callable[[Any], Any]] = {
+        ("plan", "name"): _title,
+        ("plan", "start"): parse_date,
+        ("plan", "workdays"): _workdays,
+        ("plan", "holidays"): _dates,
+        ("plan", "as_of"): parse_date,
+        ("forecast", "runs"): _int_ranged(1, MAX_RUNS, "an integer"),
+        ("forecast", "seed"): _int_ranged(0, 2**63 - 1, "an integer"),
+        ("priority", "method"): _enum(METHODS),
+        ("priority", "inherit"): _bool,
+    }
+    for name in FACTORS:
+        specs[("priority", name)] = _ranged(0, None, "a weight")
+    return specs
+
+
 def _parse_settings(data: Mapping[str, Any], problems: list[ParseProblem]) -> dict[str, Any] | None:
     """[plan], [forecast] and [priority] -> keyword arguments for Plan."""
-    out: dict[str, Any] = {}
+    found: dict[tuple[str, str], Any] = {}
     ok = True
-
-    def field(where: Keys, who: str, table: Mapping[str, Any], key: str, parse: Callable) -> Any:
-        nonlocal ok
-        try:
-            return parse(table[key])
-        except FieldError as err:
-            ok = False
-            problems.append(ParseProblem((*where, key), f"{who}: {key}: {err}"))
-            return None
-
     if "plan" not in data:
         problems.append(
             ParseProblem(
@@ -750,64 +757,97 @@ def _parse_settings(data: Mapping[str, Any], problems: list[ParseProblem]) -> di
             )
         )
         ok = False
-    plan = _table(data, "plan", problems)
-    problems.extend(_unknown_keys(plan, PLAN_FIELDS, ("plan",), "[plan]"))
-    if "plan" in data and isinstance(data["plan"], Mapping):
+    elif isinstance(data["plan"], Mapping):
         for key, help_ in (
             ("name", 'name = "..."'),
             ("start", "start = <date>, day 0 of the plan"),
         ):
-            if key not in plan:
+            if key not in data["plan"]:
                 problems.append(
                     ParseProblem(("plan",), f"[plan]: {key}: missing; expected {help_}")
                 )
                 ok = False
-    if "name" in plan:
-        out["name"] = field(("plan",), "[plan]", plan, "name", _title)
-    if "start" in plan:
-        out["start"] = field(("plan",), "[plan]", plan, "start", parse_date)
-    if "workdays" in plan:
-        out["workdays"] = field(("plan",), "[plan]", plan, "workdays", _workdays)
-    if "holidays" in plan:
-        out["holidays"] = field(("plan",), "[plan]", plan, "holidays", _dates)
-    if "as_of" in plan:
-        out["as_of"] = field(("plan",), "[plan]", plan, "as_of", parse_date)
+    for section, allowed in (
+        ("plan", PLAN_FIELDS),
+        ("forecast", FORECAST_FIELDS),
+        ("priority", PRIORITY_FIELDS),
+    ):
+        table = _table(data, section, problems)
+        problems.extend(_unknown_keys(table, allowed, (section,), f"[{section}]"))
+        for key in allowed:
+            if key in table:
+                try:
+                    found[(section, key)] = SETTING_SPECS[(section, key)](table[key])
+                except FieldError as err:
+                    ok = False
+                    problems.append(ParseProblem((section, key), f"[{section}]: {key}: {err}"))
+    if not ok or any(p.keys[:1] in (("plan",), ("forecast",), ("priority",)) for p in problems):
+        return None
+    try:
+        return _settings_kwargs(found)
+    except FieldError as err:
+        problems.append(ParseProblem(("priority",), f"[priority]: {err}"))
+        return None
 
-    forecast = _table(data, "forecast", problems)
-    problems.extend(_unknown_keys(forecast, FORECAST_FIELDS, ("forecast",), "[forecast]"))
-    if "runs" in forecast:
-        out["runs"] = field(
-            ("forecast",), "[forecast]", forecast, "runs", _int_ranged(1, MAX_RUNS, "an integer")
-        )
-    if "seed" in forecast:
-        out["seed"] = field(
-            ("forecast",), "[forecast]", forecast, "seed", _int_ranged(0, 2**63 - 1, "an integer")
-        )
 
-    priority = _table(data, "priority", problems)
-    problems.extend(_unknown_keys(priority, PRIORITY_FIELDS, ("priority",), "[priority]"))
-    method = "weighted"
-    if "method" in priority:
-        method = field(("priority",), "[priority]", priority, "method", _enum(METHODS))
+def _settings_kwargs(found: Mapping[tuple[str, str], Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        key: value for (section, key), value in found.items() if section != "priority"
+    }
     weights = dict(DEFAULT_WEIGHTS)
-    for name in FACTORS:
-        if name in priority:
-            weights[name] = field(
-                ("priority",), "[priority]", priority, name, _ranged(0, None, "a weight")
-            )
-    inherit = True
-    if "inherit" in priority:
-        inherit = field(("priority",), "[priority]", priority, "inherit", _bool)
-    if ok and not any(weights.values()):
-        problems.append(
-            ParseProblem(
-                ("priority",),
-                "[priority]: every factor weight is 0; expected at least one weight > 0",
-            )
-        )
-        ok = False
-    out["priority"] = PriorityConfig(method=method, weights=weights, inherit=inherit)  # type: ignore[arg-type]
-    return out if ok else None
+    weights.update({key: v for (section, key), v in found.items() if key in FACTORS})
+    if not any(weights.values()):
+        raise FieldError("every factor weight is 0; expected at least one weight > 0")
+    out["priority"] = PriorityConfig(
+        method=found.get(("priority", "method"), "weighted"),
+        weights=weights,
+        inherit=found.get(("priority", "inherit"), True),
+    )
+    return out
+
+
+def update_setting(plan: Plan, section: str, key: str, raw: Any) -> Plan:
+    """The plan with one [plan] / [forecast] / [priority] value set from a raw TOML value.
+
+    `raw=None` resets an optional key (as_of, holidays, a weight...) to its default. Raises
+    FieldError, e.g. for `priority.impact = -1` or a change that makes every weight 0.
+    """
+    allowed = {"plan": PLAN_FIELDS, "forecast": FORECAST_FIELDS, "priority": PRIORITY_FIELDS}
+    if section not in allowed:
+        raise FieldError(f"unknown section '{section}'" + did_you_mean(section, allowed))
+    if key not in allowed[section]:
+        raise FieldError(f"[{section}]: unknown key '{key}'" + did_you_mean(key, allowed[section]))
+    found: dict[tuple[str, str], Any] = {
+        ("plan", "name"): plan.name,
+        ("plan", "start"): plan.start,
+        ("plan", "workdays"): plan.workdays,
+        ("plan", "holidays"): plan.holidays,
+        ("plan", "as_of"): plan.as_of,
+        ("forecast", "runs"): plan.runs,
+        ("forecast", "seed"): plan.seed,
+        ("priority", "method"): plan.priority.method,
+        ("priority", "inherit"): plan.priority.inherit,
+        **{("priority", k): v for k, v in plan.priority.weights.items()},
+    }
+    if raw is None:
+        if (section, key) in (("plan", "name"), ("plan", "start")):
+            raise FieldError(f"[{section}]: {key}: is required")
+        found.pop((section, key), None)
+        if (section, key) == ("plan", "as_of"):
+            found[(section, key)] = None
+    else:
+        try:
+            found[(section, key)] = SETTING_SPECS[(section, key)](raw)
+        except FieldError as err:
+            raise FieldError(f"[{section}]: {key}: {err}") from None
+    try:
+        kwargs = _settings_kwargs(found)
+    except FieldError as err:
+        raise FieldError(f"[priority]: {err}") from None
+    defaults = {"workdays": DEFAULT_WORKDAYS, "holidays": (), "runs": 10_000, "seed": 0}
+    for name, default in defaults.items():
+        kwargs.setdefault(name, default)
+    return replace(plan, **kwargs)
 
 
 def _bool(value: Any) -> bool:
@@ -838,6 +878,9 @@ def _dates(value: Any) -> tuple[date, ...]:
     if not isinstance(value, list | tuple):
         raise FieldError(f"expected an array of dates like [2027-01-18], {_found(value)}")
     return tuple(parse_date(v) for v in value)
+
+
+SETTING_SPECS: Mapping[tuple[str, str], Callable[[Any], Any]] = _setting_specs()
 
 
 def _parse_section(
