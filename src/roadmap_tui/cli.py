@@ -195,17 +195,22 @@ def set_command(plan: Path, target: str, value: str) -> None:
     loaded = open_plan(plan)
     raw = _toml_value(value)
     old = loaded.plan
-    settings = ("plan", "forecast", "priority")
+    settings = {
+        "plan": parse.PLAN_FIELDS,
+        "forecast": parse.FORECAST_FIELDS,
+        "priority": parse.PRIORITY_FIELDS,
+    }
     if section == "items" and target_id in settings and target_id not in old.item_by_id:
-        try:
-            new = parse.update_setting(old, target_id, field, raw)
-        except parse.FieldError as err:
-            code = EXIT_INVALID if field in getattr(parse, f"{target_id.upper()}_FIELDS") else 2
-            fail(f"{plan}:{loaded.line_of(target_id, field)}: {err}", code)
-        section = target_id
+        section = target_id  # a plan setting, unless an item happens to have that id
     try:
         if section in settings:
-            pass
+            if field not in settings[section]:
+                fail(
+                    f"{plan}: [{section}]: unknown key '{field}'"
+                    + parse.did_you_mean(field, settings[section]),
+                    EXIT_USAGE,
+                )
+            new = parse.update_setting(old, section, field, raw)
         elif section == "items":
             if target_id not in old.item_by_id:
                 fail(
