@@ -431,6 +431,12 @@ def test_progress_is_reported_per_chunk() -> None:
     assert calls == [(1000, 2500), (2000, 2500), (2500, 2500)]
 
 
+def test_compare_reports_progress_over_all_forecasts() -> None:
+    calls: list[tuple[int, int]] = []
+    compare(_mixed_plan(), runs=1000, progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(1000, 2000), (2000, 2000)]
+
+
 def test_scenarios_use_common_random_numbers() -> None:
     plan = _mixed_plan()
     results = compare(plan, runs=4000)

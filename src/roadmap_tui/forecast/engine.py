@@ -531,9 +531,18 @@ def compare(
 ) -> dict[str | None, ForecastResult]:
     """The baseline (key None) and every scenario, all with the same seed: common random
     numbers, so a difference between two of them is the scenario, not noise."""
+    keys: list[str | None] = [None, *plan.scenario_by_id]
+    per_run = plan.runs if runs is None else int(runs)
+    total = per_run * len(keys)
     results: dict[str | None, ForecastResult] = {}
-    for key in (None, *plan.scenario_by_id):
+    for k, key in enumerate(keys):
+        report = None
+        if progress is not None:
+            # one bar for the whole comparison, not one that restarts per scenario
+            def report(done: int, _total: int, before: int = k * per_run) -> None:
+                progress(before + done, total)
+
         results[key] = simulate(
-            plan, runs=runs, seed=seed, scenario=key, as_of=as_of, progress=progress
+            plan, runs=runs, seed=seed, scenario=key, as_of=as_of, progress=report
         )
     return results
