@@ -238,7 +238,8 @@ def set_command(plan: Path, target: str, value: str) -> None:
                 )
             new = old.with_risk(parse.update_risk(old.risk_by_id[target_id], field, raw))
     except parse.FieldError as err:
-        fail(f"{plan}:{loaded.line_of(section, target_id, field)}: {err}", EXIT_INVALID)
+        keys = (section, field) if section in settings else (section, target_id, field)
+        fail(f"{plan}:{loaded.line_of(*keys)}: {err}", EXIT_INVALID)
     problems = parse.validate_plan(new)
     if problems:
         for p in problems:
@@ -364,6 +365,80 @@ def simulate_command(
         simulate_view.render_compare(results, loaded.plan, console)
     else:
         simulate_view.render_forecast(results[scenario], loaded.plan, console)
+
+
+# ---------------------------------------------------------------- prioritisation (issue 4)
+
+
+@main.command("prioritize")
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the ranking as JSON.")
+@click.option("--explain", "explain_id", metavar="ID", help="Explain one item's score.")
+@click.option("--ready", "ready_only", is_flag=True, help="Only items that can start today.")
+@click.option(
+    "--weight",
+    "weight_args",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a factor weight for this run (repeatable).",
+)
+@click.option("--method", type=click.Choice(["weighted", "gated"]), help="Scoring method.")
+@click.option("--runs", type=click.IntRange(min=1), help="Forecast runs (default: the plan's).")
+@click.option("--seed", type=click.IntRange(min=0), help="Forecast seed (default: the plan's).")
+@click.option("--scenario", metavar="NAME", help="Rank the plan as this scenario sees it.")
+def prioritize_command(
+    plan: Path,
+    as_json: bool,
+    explain_id: str | None,
+    ready_only: bool,
+    weight_args: tuple[str, ...],
+    method: str | None,
+    runs: int | None,
+    seed: int | None,
+    scenario: str | None,
+) -> None:
+    """Rank open items by impact, data, readiness, the forecast and what they unblock.
+
+    See docs/prioritisation.md for the factors, methods and the JSON schema.
+    """
+    import json
+
+    from roadmap_tui import priority
+    from roadmap_tui.forecast import simulate
+
+    loaded = open_plan(plan)
+    try:
+        overrides = priority.parse_weight_args(weight_args)
+        scenarios = loaded.plan.scenario_by_id
+        if scenario is not None and scenario not in scenarios:
+            raise priority.PriorityError(priority.unknown_name("scenario", scenario, scenarios))
+        result = simulate(loaded.plan, runs=runs, seed=seed, scenario=scenario)
+        seen = loaded.plan.apply_scenario(scenario) if scenario else loaded.plan
+        ranking = priority.prioritize(seen, result, weights=overrides, method=method)
+        chosen = [ranking.explain(explain_id).item] if explain_id is not None else None
+    except ValueError as exc:  # PriorityError, or a plan the engine cannot simulate
+        fail(f"{plan}: {exc}")
+        return
+    if as_json:
+        data = ranking.to_json_dict()
+        data["forecast"] = {"runs": result.runs, "seed": result.seed, "scenario": scenario}
+        keep = {r.id for r in (chosen or (ranking.ready_items() if ready_only else ranking.items))}
+        data["items"] = [entry for entry in data["items"] if entry["id"] in keep]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+
+    from roadmap_tui.priority_view import render_ranking
+
+    heading = (
+        f"{loaded.plan.name}: {ranking.method}, inherit {'on' if ranking.inherit else 'off'}, "
+        f"forecast {result.runs} runs, seed {result.seed}"
+        + (f", scenario {scenario}" if scenario else "")
+    )
+    render_ranking(
+        ranking, Console(highlight=False), heading=heading, ready_only=ready_only,
+        explain_id=explain_id,
+    )
 
 
 # ---------------------------------------------------------------- exports and plan review (issue 6)
