@@ -41,7 +41,7 @@ from roadmap_tui.model.types import Estimate, Item, Plan
 
 Progress = Callable[[int, int], None]
 
-#: Runs simulated per pass; bounds the working memory (about 20 bytes x items x chunk).
+#: Runs simulated per pass; bounds the working memory (about 17 bytes x items x chunk).
 DEFAULT_CHUNK = 4096
 #: Sensitivity (Spearman) uses the first this many runs: a fixed memory budget, and a
 #: standard error of at most about 1/sqrt(5,000) = 0.014 on each coefficient. Ranking is
@@ -135,7 +135,6 @@ class _Chunk:
 
     finish: np.ndarray  # (items, n) float64, inf = never completes
     duration: np.ndarray  # (items, n) working days the item took (attempts and risks in)
-    binding: np.ndarray  # (items, n) int16 index into preds of the one it waited for, or -1
 
 
 class _Model:
@@ -216,8 +215,8 @@ class _Model:
             self.nodes.append(node)
         self._done_rows = np.array([n.index for n in self.nodes if n.done], dtype=np.intp)
 
-    def _buffers(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(finish, duration, binding) arrays for n runs, reused from chunk to chunk.
+    def _buffers(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """(finish, duration) arrays for n runs, reused from chunk to chunk.
 
         Fresh (items, chunk) arrays each chunk would cost more in page faults than the
         arithmetic done in them.
@@ -226,15 +225,13 @@ class _Model:
         if self._capacity < n:
             self._finish = np.empty((m, n))
             self._duration = np.empty((m, n))
-            self._binding = np.empty((m, n), dtype=np.int16)
             self._crit = np.empty((m, n), dtype=bool)
             self._capacity = n
-        return self._finish[:, :n], self._duration[:, :n], self._binding[:, :n]
+        return self._finish[:, :n], self._duration[:, :n]
 
     def chunk(self, n: int, *, deterministic: bool = False) -> _Chunk:
         """Simulate the next n runs (or, deterministic, one run at the likely values)."""
-        finish, duration, binding = self._buffers(n)
-        better = np.empty(n, dtype=bool)
+        finish, duration = self._buffers(n)
         risk_delay: list[np.ndarray] = []
         if not deterministic:
             for risk in self.risks:
@@ -273,30 +270,28 @@ class _Model:
                 d += risk_delay[r]
             if node.start_at is not None:
                 row.fill(node.start_at)
-            else:
+            else:  # after every predecessor and as_of; who it waited for: see critical()
                 row.fill(self.as_of_offset)
-                bind = binding[i]
-                bind.fill(-1)
-                for j, p in enumerate(node.preds):
-                    pred = finish[p]
-                    np.greater(pred, row, out=better)
-                    np.copyto(row, pred, where=better)
-                    np.copyto(bind, j, where=better)
+                for p in node.preds:
+                    np.maximum(row, finish[p], out=row)
             row += d
             if node.floor is not None:
                 np.maximum(row, node.floor, out=row)
             if completes is not None:
                 row[~completes] = np.inf
-        return _Chunk(finish, duration, binding)
+        return _Chunk(finish, duration)
 
     def critical(self, chunk: _Chunk) -> tuple[np.ndarray, np.ndarray]:
         """(plan finish per run, how many runs of the chunk each item was critical in).
 
         The critical path ends at the item that finishes last (the latest in topological
         order on a tie, so a milestone and the work it waits for are both on it) and is
-        traced back through the predecessor each item waited for.
+        traced back through the predecessor each item waited for: the first whose finish
+        equals the item's start, if that is later than as_of (max is exact, so the equality
+        is too). Only items on the path in some run are looked at, so the forward pass
+        needs no bookkeeping of who waited for whom.
         """
-        finish, binding = chunk.finish, chunk.binding
+        finish = chunk.finish
         m, n = finish.shape
         if m == 0:
             return np.full(n, self.as_of_offset), np.zeros(0, dtype=np.int64)
@@ -307,15 +302,23 @@ class _Model:
         crit = self._crit[:, :n]
         crit.fill(False)
         crit[last, np.arange(n)] = True
+        start = np.empty(n)
+        waited = np.empty(n, dtype=bool)
         for node in reversed(self.nodes):
             if not node.preds or node.done or node.start_at is not None:
-                continue  # it waited for nobody (and its binding row was never written)
+                continue  # it waited for nobody
             on = crit[node.index]
             if not on.any():
                 continue
-            bind = binding[node.index]
-            for j, p in enumerate(node.preds):
-                crit[p] |= on & (bind == j)
+            start.fill(self.as_of_offset)
+            for p in node.preds:
+                np.maximum(start, finish[p], out=start)
+            open_ = on & (start > self.as_of_offset)  # runs still looking for the binding one
+            for p in node.preds:
+                np.equal(finish[p], start, out=waited)
+                waited &= open_
+                crit[p] |= waited
+                open_ &= ~waited
         counts = crit.sum(axis=1)
         counts[self._done_rows] = 0  # finished work is not what the plan waits for
         return plan_finish, counts
