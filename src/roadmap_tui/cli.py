@@ -436,7 +436,10 @@ def prioritize_command(
         + (f", scenario {scenario}" if scenario else "")
     )
     render_ranking(
-        ranking, Console(highlight=False), heading=heading, ready_only=ready_only,
+        ranking,
+        Console(highlight=False),
+        heading=heading,
+        ready_only=ready_only,
         explain_id=explain_id,
     )
 
