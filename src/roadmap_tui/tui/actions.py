@@ -63,7 +63,15 @@ ACTIONS: tuple[UserAction, ...] = (
     UserAction(
         "link", "l", "app.link_dependency", "Link", "Add a dependency to the selected item", "items"
     ),
-    UserAction("sort", "s", "app.sort_items", "Sort", "Sort the items by the next column", "items"),
+    UserAction(
+        "sort",
+        "s",
+        "app.sort_items",
+        "Sort",
+        "Sort the items by the next column",
+        "items",
+        show=False,
+    ),
     UserAction("add-risk", "a", "app.add_risk", "Add risk", "Add a risk", scope="risks"),
     UserAction("edit-risk", "enter", "app.edit_risk", "Edit", "Edit the selected risk", "risks"),
     UserAction(
@@ -83,12 +91,13 @@ ACTIONS: tuple[UserAction, ...] = (
         "app.next_scenario",
         "Scenario",
         "Switch to the next scenario (baseline first)",
+        show=False,
     ),
     UserAction("undo", "ctrl+z", "app.undo", "Undo", "Undo the last edit"),
-    UserAction("redo", "ctrl+y", "app.redo", "Redo", "Redo the edit undone last"),
+    UserAction("redo", "ctrl+y", "app.redo", "Redo", "Redo the edit undone last", show=False),
     UserAction("save", "ctrl+s", "app.save", "Save", "Save the plan to its file"),
     UserAction(
-        "reforecast", "r", "app.reforecast", "New seed", "Re-run the forecast with a new seed"
+        "reforecast", "r", "app.reforecast", "Reseed", "Re-run the forecast with a new seed"
     ),
     UserAction("quit", "q", "app.quit_app", "Quit", "Quit (asks when there are unsaved changes)"),
 )

@@ -429,7 +429,6 @@ class RoadmapApp(App[None]):
             self.notify("This plan has no scenarios")
             return
         self.set_scenario(order[(order.index(self.scenario) + 1) % len(order)])
-        self.notify(f"Scenario: {self.scenario or 'baseline'}", timeout=2)
 
     def action_toggle_focus(self) -> None:
         self.focus_item = not self.focus_item

@@ -6,10 +6,11 @@ Only the CLI imports this module, lazily, so headless commands never load Textua
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import click
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -29,7 +30,9 @@ class PlanPicker(App[Path | None]):
     """A list of plans; enter opens one, q quits."""
 
     TITLE = "roadmap: choose a plan"
-    BINDINGS = [Binding("q,escape", "quit_picker", "Quit", id="roadmap.picker-quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q,escape", "quit_picker", "Quit", id="roadmap.picker-quit")
+    ]
     CSS = "OptionList { height: 1fr; } Label { padding: 0 1; }"
 
     def __init__(self, plans: list[Path], note: str = "") -> None:

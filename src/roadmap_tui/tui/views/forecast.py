@@ -86,7 +86,7 @@ def draw_curve(shown: Shown, width: int) -> Text:
         day = target.finish_days.get(key)
         if day is None:
             continue
-        col = int(round((day - days[0]) / max(days[-1] - days[0], 1e-9) * (plot_w - 1)))
+        col = round((day - days[0]) / max(days[-1] - days[0], 1e-9) * (plot_w - 1))
         axis[min(max(col, 0), plot_w - 1)] = "▲"
         labels.append(f"{key.upper()} {fmt_date(target.finish.get(key))}")
     text.append(" " * Y_LABEL + "".join(axis) + "\n", style="yellow")
@@ -145,7 +145,7 @@ def draw_tornado(shown: Shown, width: int) -> Text:
     label_w = min(max(len(f.id) for f in top), 22)
     half = max((width - label_w - 10) // 2, 5)
     for f in top:
-        cells = int(round(abs(f.sensitivity) * half))
+        cells = round(abs(f.sensitivity) * half)
         left = " " * half if f.sensitivity >= 0 else " " * (half - cells) + "█" * cells
         right = "█" * cells if f.sensitivity >= 0 else ""
         text.append(f"{f.id[:label_w]:>{label_w}} ")

@@ -7,17 +7,18 @@ layers and can be routed in the gutter between them; box-drawing joins do the re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import ScrollableContainer
 from textual.geometry import Region
 from textual.widget import Widget
 
 from roadmap_tui.model.graph import build_graph, generations
+from roadmap_tui.tui.actions import bindings_for
 from roadmap_tui.tui.messages import ItemSelected
 from roadmap_tui.tui.views import Shown, View
 from roadmap_tui.tui.widgets.canvas import Canvas
@@ -81,7 +82,8 @@ def layout(shown: Shown) -> Layout:
 
 
 class GraphCanvas(Widget, can_focus=True):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *bindings_for("items"),
         Binding("down,j", "move(0, 1)", "Down", show=False, id="roadmap.graph-down"),
         Binding("up,k", "move(0, -1)", "Up", show=False, id="roadmap.graph-up"),
         Binding("right", "move(1, 0)", "Right", show=False, id="roadmap.graph-right"),

@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
+from roadmap_tui.model.types import readiness_name
 from roadmap_tui.tui.actions import bindings_for
 from roadmap_tui.tui.messages import ItemSelected
 from roadmap_tui.tui.views import Shown, View, fmt_date, fmt_estimate, fmt_pct
@@ -17,15 +18,15 @@ from roadmap_tui.tui.views import Shown, View, fmt_date, fmt_estimate, fmt_pct
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("flag", " "),
     ("id", "id"),
-    ("title", "title"),
-    ("kind", "kind"),
-    ("status", "status"),
-    ("estimate", "estimate"),
     ("p50", "P50"),
     ("p80", "P80"),
     ("p_success", "P(ok)"),
     ("criticality", "crit"),
     ("score", "score"),
+    ("estimate", "estimate"),
+    ("status", "status"),
+    ("kind", "kind"),
+    ("title", "title"),
 )
 SORTABLE = [key for key, _ in COLUMNS if key != "flag"]
 
@@ -53,6 +54,7 @@ class ItemsView(View):
         for key, header in COLUMNS:
             table.add_column(header, key=key)
         yield table
+        yield Static("", id="item-detail")
         yield Static("", id="problems", classes="problems")
 
     def show(self, shown: Shown) -> None:
@@ -78,19 +80,21 @@ class ItemsView(View):
                 "score": scores.get(item.id),
             }
             stale = "dim" if shown.stale else ""
-            cells = [
-                Text("!", style="bold red") if item.id in flagged else Text(" "),
-                Text(item.id, style="bold" if f and f.criticality >= 0.5 else ""),
-                item.title,
-                item.kind,
-                item.status,
-                fmt_estimate(item.remaining if item.status == "doing" else item.estimate),
-                Text(fmt_date(f.finish.p50) if f else "-", style=stale),
-                Text(fmt_date(f.finish.p80) if f else "-", style=stale),
-                Text(fmt_pct(f.p_success) if f else "-", style=stale),
-                Text(fmt_pct(f.criticality) if f else "-", style=stale),
-                Text(f"{scores[item.id]:.0f}" if item.id in scores else "-", style=stale),
-            ]
+            cells = {
+                "flag": Text("!", style="bold red") if item.id in flagged else Text(" "),
+                "id": Text(item.id, style="bold" if f and f.criticality >= 0.5 else ""),
+                "title": item.title,
+                "kind": item.kind,
+                "status": item.status,
+                "estimate": fmt_estimate(
+                    item.remaining if item.status == "doing" else item.estimate
+                ),
+                "p50": Text(fmt_date(f.finish.p50) if f else "-", style=stale),
+                "p80": Text(fmt_date(f.finish.p80) if f else "-", style=stale),
+                "p_success": Text(fmt_pct(f.p_success) if f else "-", style=stale),
+                "criticality": Text(fmt_pct(f.criticality) if f else "-", style=stale),
+                "score": Text(f"{scores[item.id]:.0f}" if item.id in scores else "-", style=stale),
+            }
             rows.append((item.id, cells, data))
         rows.sort(key=lambda row: _sort_value(row[2][self.sort_key]), reverse=self.sort_reverse)
         if self.sort_reverse:  # keep "never" last when sorting descending too
@@ -98,12 +102,36 @@ class ItemsView(View):
         with self.app.batch_update(), table.prevent(DataTable.RowHighlighted):
             table.clear()
             for item_id, cells, _ in rows:
-                table.add_row(*cells, key=item_id)
+                table.add_row(*(cells[key] for key, _ in COLUMNS), key=item_id)
             if shown.selected is not None and shown.selected in shown.plan.item_by_id:
                 index = table.get_row_index(shown.selected)
                 if table.cursor_row != index:
                     table.move_cursor(row=index, animate=False)
+        self.show_detail(shown)
         self.show_problems(shown)
+
+    def show_detail(self, shown: Shown) -> None:
+        """The selected item in words: what the narrow table leaves off to the right."""
+        detail = self.query_one("#item-detail", Static)
+        if shown.selected not in shown.plan.item_by_id:
+            detail.update("No items yet: press a to add one.")
+            return
+        item = shown.plan.item(shown.selected or "")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f"{item.id}", style="bold")
+        text.append(f": {item.title}\n")
+        parts = [item.kind, item.status, f"readiness {readiness_name(item.readiness)}"]
+        parts += [f"data {item.data:.0%}", f"impact {item.impact:g}"]
+        if item.kind == "experiment":
+            parts.append(f"p_success {item.p_success:g} x{item.max_attempts}")
+        if item.target is not None:
+            f = shown.forecast.items.get(item.id) if shown.forecast else None
+            on_time = f" (P on time {fmt_pct(f.p_on_time)})" if f is not None else ""
+            parts.append(f"target {item.target}{on_time}")
+        if item.owner:
+            parts.append(f"owner {item.owner}")
+        text.append(" · ".join(parts), style="dim")
+        detail.update(text)
 
     def show_problems(self, shown: Shown) -> None:
         panel = self.query_one("#problems", Static)

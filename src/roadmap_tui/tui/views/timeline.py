@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 
+from roadmap_tui.tui.actions import bindings_for
 from roadmap_tui.tui.messages import ItemSelected
 from roadmap_tui.tui.views import Shown, View
 from roadmap_tui.tui.widgets.canvas import Canvas
@@ -36,7 +37,8 @@ def _month_starts(first: date, last: date) -> list[date]:
 class TimelineChart(Widget, can_focus=True):
     """Draws itself at its own width; up/down move the selection."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *bindings_for("items"),
         Binding("down,j", "move(1)", "Next", show=False, id="roadmap.timeline-down"),
         Binding("up,k", "move(-1)", "Previous", show=False, id="roadmap.timeline-up"),
     ]
@@ -98,7 +100,13 @@ class TimelineChart(Widget, can_focus=True):
             colour = "red" if critical else "cyan"
             deps = [forecast.items[d].finish.p50 for d in item.depends_on if d in forecast.items]
             starts = [d for d in deps if d is not None]
-            begin = item.started if item.started is not None else max(starts, default=plan.start)
+            earliest = max(plan.start, plan.as_of or plan.start)
+            if item.started is not None:
+                begin = item.started
+            elif item.status == "done" and item.finished is not None:
+                begin = item.finished
+            else:  # not before its dependencies' P50, nor before `as_of`
+                begin = max([earliest, *starts])
             x0 = col(begin)
             p50, p80, p95 = f.finish.p50, f.finish.p80, f.finish.p95
             right = chart_x + chart_w - 1

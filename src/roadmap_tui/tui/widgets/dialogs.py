@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
@@ -22,7 +23,9 @@ class Choice:
 class ChoiceDialog(ModalScreen[str | None]):
     """Dismisses with the id of the button pressed, or None on escape."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="roadmap.dialog-cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="roadmap.dialog-cancel")
+    ]
 
     def __init__(self, message: str, choices: list[Choice], title: str = "") -> None:
         super().__init__(classes="dialog")

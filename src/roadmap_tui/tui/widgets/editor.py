@@ -10,11 +10,11 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
@@ -137,7 +137,7 @@ def to_raw(name: str, text: str) -> Any:
 class _Editor(ModalScreen[T | None], Generic[T]):
     """The shared form: one row per field, an inline message under any field that is wrong."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="roadmap.editor-cancel"),
         Binding("ctrl+s", "submit", "Apply", id="roadmap.editor-apply", priority=True),
     ]

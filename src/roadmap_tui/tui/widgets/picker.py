@@ -3,9 +3,11 @@ cycle is refused, naming the path it would close."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
@@ -18,7 +20,7 @@ from roadmap_tui.model.types import Plan
 class DependencyPicker(ModalScreen[str | None]):
     """Dismisses with the id of the new dependency, or None."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="roadmap.picker-cancel"),
         Binding("down", "cursor_down", "Next", show=False, id="roadmap.picker-down"),
         Binding("up", "cursor_up", "Previous", show=False, id="roadmap.picker-up"),

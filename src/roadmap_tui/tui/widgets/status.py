@@ -25,21 +25,22 @@ class StatusLine(Static):
         scenario: str | None,
     ) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(path.name, style="bold")
-        if dirty:
-            text.append(" [modified]", style="bold $warning" if False else "bold yellow")
-        text.append(f"  {len(plan.items)} items · {len(plan.risks)} risks")
-        text.append(f"  scenario: {scenario or 'baseline'}")
-        text.append(f"  seed {seed}")
-        if runs is not None:
-            text.append(f" · {runs} runs")
-        text.append("  ")
         if error is not None:
             text.append(f"forecast failed: {error}", style="bold red")
         elif forecasting:
             text.append("forecasting...", style="bold cyan")
+            if stale:
+                text.append(" (figures stale)", style="yellow")
         elif stale:
             text.append("figures stale", style="bold yellow")
         else:
-            text.append("forecast up to date", style="green")
+            text.append("up to date", style="green")
+        text.append("  ")
+        text.append(path.name, style="bold")
+        if dirty:
+            text.append(" [modified]", style="bold yellow")
+        text.append(f" · {len(plan.items)} items · {len(plan.risks)} risks")
+        text.append(f" · {scenario or 'baseline'} · seed {seed}")
+        if runs is not None:
+            text.append(f" · {runs} runs")
         self.update(text)
