@@ -505,3 +505,14 @@ def test_curves_are_monotone_and_share_one_grid() -> None:
     assert not result.plan.curve.prob.flags.writeable
     hist = result.plan.histogram
     assert hist.counts.sum() + hist.never == result.runs
+
+
+def test_progress_can_cancel_a_forecast() -> None:
+    class Stale(Exception):
+        pass
+
+    def cancel(done: int, total: int) -> None:
+        raise Stale
+
+    with pytest.raises(Stale):
+        simulate(_mixed_plan(), runs=5000, chunk_size=1000, progress=cancel)

@@ -357,8 +357,9 @@ def simulate(
 ) -> ForecastResult:
     """Simulate the plan `runs` times; `runs`, `seed` and `as_of` default to the plan's.
 
-    `progress(done_runs, total_runs)` is called after each chunk. `chunk_size` only trades
-    memory for speed: the result is the same for any value.
+    `progress(done_runs, total_runs)` is called after each chunk; an exception raised in it
+    stops the simulation and propagates (how a caller cancels a stale forecast).
+    `chunk_size` only trades memory for speed: the result is the same for any value.
     """
     runs = plan.runs if runs is None else int(runs)
     seed = plan.seed if seed is None else int(seed)
