@@ -329,6 +329,18 @@ def test_a_blocker_inherits_from_the_best_item_waiting_on_it_directly_or_not() -
     assert prioritize(plan_off, figs(plan_off)).item("zz-base").inherited is None
 
 
+def test_inherited_ties_put_the_higher_own_score_first_then_the_id() -> None:
+    plan = make_plan(
+        Item("a-weak", "Weak blocker", impact=1, data=0.1, readiness=1),
+        Item("b-strong", "Strong blocker", impact=3, data=0.9, readiness=8),
+        Item("c-also-weak", "Weak blocker too", impact=1, data=0.1, readiness=1),
+        Item("goal", "Goal", impact=5, depends_on=("a-weak", "b-strong", "c-also-weak")),
+    )
+    ranking = prioritize(plan, figs(plan))
+    assert len({round(r.score, 9) for r in ranking.items}) == 1  # all lifted to the goal's score
+    assert [r.id for r in ranking.items] == ["b-strong", "a-weak", "c-also-weak", "goal"]
+
+
 def test_ties_break_by_id_when_no_item_waits_on_the_other() -> None:
     plan = make_plan(Item("b", "B"), Item("c", "C"), Item("a", "A"))
     assert [r.id for r in prioritize(plan, figs(plan)).items] == ["a", "b", "c"]

@@ -463,30 +463,34 @@ def _final_scores(own: np.ndarray, waits_on: np.ndarray, inherit: bool) -> np.nd
     return np.maximum(own, lifted)
 
 
-def _ranks(final: np.ndarray, inp: _Inputs) -> np.ndarray:
-    """Rank 1 first: by score, then id; within a tie, a blocker before the work waiting on it."""
+def _ranks(final: np.ndarray, own: np.ndarray, inp: _Inputs) -> np.ndarray:
+    """Rank 1 first, by score. Equal scores: a blocker before the work waiting on it, then the
+    higher own score (before inheritance), then the id."""
     rounded = np.round(final, _TIE_DECIMALS)
-    order = list(np.lexsort((inp.id_order, -rounded)))
+    preference = np.empty(final.size, dtype=np.int64)  # own score, then id
+    preference[np.lexsort((inp.id_order, -np.round(own, _TIE_DECIMALS)))] = np.arange(final.size)
+    order = list(np.lexsort((preference, -rounded)))
     start = 0
     while start < len(order):
         end = start + 1
         while end < len(order) and rounded[order[end]] == rounded[order[start]]:
             end += 1
         if end - start > 1:
-            order[start:end] = _blockers_first(order[start:end], inp)
+            order[start:end] = _blockers_first(order[start:end], preference, inp.waits_on)
         start = end
     ranks = np.empty(final.size, dtype=np.int64)
     ranks[np.array(order, dtype=np.int64)] = np.arange(1, final.size + 1)
     return ranks
 
 
-def _blockers_first(group: list[int], inp: _Inputs) -> list[int]:
-    """Kahn's topological sort of a tie group, the smallest id first whenever there is a choice."""
-    sub = inp.waits_on[np.ix_(group, group)]
+def _blockers_first(group: list[int], preference: np.ndarray, waits_on: np.ndarray) -> list[int]:
+    """Kahn's topological sort of a tie group, the preferred item first whenever there is a
+    choice (`group` comes in preference order)."""
+    sub = waits_on[np.ix_(group, group)]
     if not sub.any():
         return group
     waiting = sub.sum(axis=0)  # how many tied blockers each member still waits on
-    heap = [(inp.id_order[g], pos) for pos, g in enumerate(group) if waiting[pos] == 0]
+    heap = [(preference[g], pos) for pos, g in enumerate(group) if waiting[pos] == 0]
     heapq.heapify(heap)
     out: list[int] = []
     while heap:
@@ -495,8 +499,8 @@ def _blockers_first(group: list[int], inp: _Inputs) -> list[int]:
         for nxt in np.flatnonzero(sub[pos]):
             waiting[nxt] -= 1
             if waiting[nxt] == 0:
-                heapq.heappush(heap, (inp.id_order[group[nxt]], int(nxt)))
-    if len(out) < len(group):  # a cycle (validation reports it): keep the rest in id order
+                heapq.heappush(heap, (preference[group[nxt]], int(nxt)))
+    if len(out) < len(group):  # a cycle (validation reports it): the rest by preference
         out += [g for g in group if g not in out]
     return out
 
@@ -525,7 +529,7 @@ def prioritize(
     inp = _inputs(plan, _figures_map(forecast))
     own = _own_scores(inp.values, w, method)
     final = _final_scores(own, inp.waits_on, inherit)
-    ranks = _ranks(final, inp)
+    ranks = _ranks(final, own, inp)
 
     best = ranks.copy()
     worst = ranks.copy()
@@ -535,9 +539,8 @@ def prioritize(
         for mult in STABILITY_MULTIPLIERS:
             w2 = w.copy()
             w2[k] *= mult
-            r2 = _ranks(
-                _final_scores(_own_scores(inp.values, w2, method), inp.waits_on, inherit), inp
-            )
+            own2 = _own_scores(inp.values, w2, method)
+            r2 = _ranks(_final_scores(own2, inp.waits_on, inherit), own2, inp)
             np.minimum(best, r2, out=best)
             np.maximum(worst, r2, out=worst)
 
