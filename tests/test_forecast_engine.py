@@ -9,6 +9,8 @@ from datetime import date
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from roadmap_tui.forecast import ForecastError, compare, simulate
 from roadmap_tui.model.types import Estimate, Item, Override, Plan, Risk, Scenario
@@ -516,3 +518,66 @@ def test_progress_can_cancel_a_forecast() -> None:
 
     with pytest.raises(Stale):
         simulate(_mixed_plan(), runs=5000, chunk_size=1000, progress=cancel)
+
+
+# --- invariants on random plans -------------------------------------------------------------------
+
+
+@st.composite
+def random_plans(draw: st.DrawFn) -> Plan:
+    n = draw(st.integers(1, 8))
+    items = []
+    for k in range(n):
+        lo = draw(st.integers(0, 5))
+        ml = lo + draw(st.integers(0, 5))
+        hi = ml + draw(st.integers(0, 8))
+        dist = draw(st.sampled_from(["pert", "triangular", "uniform", "fixed"]))
+        deps = draw(st.lists(st.integers(0, k - 1), max_size=3, unique=True)) if k else []
+        experiment = draw(st.booleans())
+        items.append(
+            Item(
+                id=f"i{k}",
+                title=f"I{k}",
+                kind="experiment" if experiment else "task",
+                estimate=Estimate(lo, ml, hi, dist),
+                depends_on=tuple(f"i{d}" for d in deps),
+                p_success=draw(st.sampled_from([0.3, 0.8])) if experiment else 1.0,
+                max_attempts=draw(st.integers(1, 3)),
+                status=draw(st.sampled_from(["todo", "todo", "todo", "dropped"])),
+            )
+        )
+    risks = tuple(
+        Risk(f"r{j}", "R", draw(st.sampled_from([0.0, 0.5, 1.0])), Estimate(1, 2, 4), (f"i{a}",))
+        for j, a in enumerate(draw(st.lists(st.integers(0, n - 1), max_size=2)))
+    )
+    return make_plan(*items, risks=risks, seed=draw(st.integers(0, 2**40)))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plan=random_plans(), chunk=st.integers(1, 300))
+def test_invariants_hold_on_random_plans(plan: Plan, chunk: int) -> None:
+    result = simulate(plan, runs=300)
+    assert _json(result) == _json(simulate(plan, runs=300, chunk_size=chunk))
+    kept = [i.id for i in plan.items if i.status != "dropped"]
+    assert sorted(result.items) == sorted(kept)
+    plan_p = result.plan
+    # the plan completes in a run exactly when every item does
+    assert plan_p.p_success <= min((f.p_success for f in result.items.values()), default=1.0)
+    for f in result.items.values():
+        assert 0 <= f.p_success <= 1 and 0 <= f.criticality <= 1 and -1 <= f.sensitivity <= 1
+        values = [f.finish_days.get(k) for k in ("p10", "p50", "p80", "p95")]
+        finite = [v for v in values if v is not None]
+        assert finite == sorted(finite) and values[: len(finite)] == finite  # None only at the top
+        for key in ("p10", "p50", "p80", "p95"):
+            mine, whole = f.finish_days.get(key), plan_p.finish_days.get(key)
+            if mine is not None and whole is not None:
+                assert mine <= whole  # the plan waits for every item
+            if whole is not None:
+                assert mine is not None
+        for dep in plan.item(f.id).depends_on:
+            if dep in result.items:
+                assert f.p_success <= result.items[dep].p_success
+        assert np.all(np.diff(f.curve.prob) >= 0)
+    # some item ends the critical path in every run
+    if result.items:
+        assert max(f.criticality for f in result.items.values()) > 0
