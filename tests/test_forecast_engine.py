@@ -503,6 +503,8 @@ def test_curves_are_monotone_and_share_one_grid() -> None:
         assert f.curve.days is grid
         assert np.all(np.diff(f.curve.prob) >= 0)
         assert f.curve.prob[-1] == pytest.approx(f.p_success)
+        assert f.curve.shares().sum() == pytest.approx(f.p_success)
+        assert np.all(f.curve.shares() >= 0)
     assert len(result.plan.curve.dates) == grid.size
     assert not result.plan.curve.prob.flags.writeable
     hist = result.plan.histogram

@@ -74,6 +74,11 @@ class ReadinessCurve:
     dates: tuple[date, ...]
     prob: np.ndarray
 
+    def shares(self) -> np.ndarray:
+        """Share of runs finishing in each grid bin, (days[j-1], days[j]] (by days[0] for
+        j = 0): the histogram of an item's finish on the curve's grid. Sums to p_success."""
+        return np.diff(self.prob, prepend=0.0)
+
     def to_json_dict(self) -> dict[str, list[Any]]:
         return {
             "days": [float(d) for d in self.days],
