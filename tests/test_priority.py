@@ -565,6 +565,26 @@ EXPECTED: dict[str, dict[str, Any]] = {
         },
         "ready": ["scoping"],
     },
+    # Recommendations (weighted, defaults, inherit on). Right: the kickoff milestone (where
+    # the success metric is agreed) is the only thing ready and everything waits on it; then
+    # the event tracking without which no interaction data can be logged, then the 8-week
+    # log collection itself (no data yet, on the critical path), all lifted to the A/B
+    # test's score so the data work sits above the models that need it. The stretch work is
+    # last: e-mail recommendations (impact 2, blocks nothing) and cold start (impact 2,
+    # readiness 3). Under `gated` the data-less log collection and two-tower model are
+    # vetoed on their own (score 0) and only the blocker rule keeps them in the tied chain,
+    # behind the catalogue and baseline work that has merit of its own.
+    "recommendations.toml": {
+        "weighted": {
+            "top": ["kickoff", "event-tracking", "interaction-log"],
+            "last": ["email-recs", "cold-start"],
+        },
+        "gated": {
+            "top": ["kickoff", "event-tracking", "widget", "catalogue-cleanup"],
+            "last": ["email-recs", "cold-start"],
+        },
+        "ready": ["kickoff"],
+    },
 }
 
 
