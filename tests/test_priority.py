@@ -149,6 +149,12 @@ def test_missing_forecast_figures_is_a_clear_error() -> None:
         prioritize(plan, {"a": Figures()})
 
 
+def test_a_dependency_cycle_is_a_clear_error_not_a_traceback() -> None:
+    plan = make_plan(Item("a", "A", depends_on=("b",)), Item("b", "B", depends_on=("a",)))
+    with pytest.raises(PriorityError, match=r"dependency cycle: (a -> b -> a|b -> a -> b)"):
+        prioritize(plan, figs(plan))
+
+
 def test_accepts_a_forecast_result_like_object() -> None:
     plan = make_plan(Item("a", "A"))
 
