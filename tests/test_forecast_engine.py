@@ -487,6 +487,8 @@ def test_unknown_scenario_cycle_and_no_runs_are_clear_errors() -> None:
         simulate(cyclic, runs=10)
     with pytest.raises(ForecastError, match="runs must be at least 1"):
         simulate(plan, runs=0)
+    with pytest.raises(ForecastError, match=r"200,000,000 runs of 5 items would keep 3\.7 GB"):
+        simulate(plan, runs=200_000_000)  # refused before anything is allocated
 
 
 def test_an_empty_plan_is_finished_at_the_start() -> None:

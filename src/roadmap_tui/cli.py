@@ -346,6 +346,8 @@ def simulate_command(
                 }
     except ValueError as exc:  # ForecastError: a plan the engine cannot simulate
         fail(f"{plan}: {exc}")
+    except MemoryError:
+        fail(f"{plan}: not enough memory for this many runs; try fewer with --runs")
     if as_json:
         if compare:
             data: object = {

@@ -50,6 +50,9 @@ DEFAULT_CHUNK = 4096
 SENSITIVITY_RUNS = 5_000
 #: Rows of the (items, runs) store processed at once after the simulation.
 _BLOCK_ROWS = 64
+#: Largest store of finishes (4 bytes x items x runs) a forecast may ask for: beyond it the
+#: user gets a clear error instead of a MemoryError or a swapping machine.
+MAX_STORE_BYTES = 2 * 1024**3
 #: Confidence of the P80 interval.
 P80_CONFIDENCE = 0.95
 
@@ -377,6 +380,11 @@ def simulate(
     model = _Model(plan, calendar, as_of, seed)
     nodes = model.nodes
     m = len(nodes)
+    if 4 * m * runs > MAX_STORE_BYTES:
+        raise ForecastError(
+            f"{runs:,} runs of {m:,} items would keep {4 * m * runs / 1024**3:.1f} GB of "
+            f"finishes; use at most {MAX_STORE_BYTES // (4 * m):,} runs"
+        )
     sens_runs = min(runs, SENSITIVITY_RUNS)
 
     store = np.empty((m, runs), dtype=np.float32)  # every item's finish in every run
