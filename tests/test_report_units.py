@@ -51,7 +51,7 @@ def test_md_text_escapes_markdown_and_html() -> None:
     [
         ("Intent: F1 0.85", "Intent - F1 0.85"),
         ("a;b#c", "a,b＃c"),
-        ("100%% done", "100 pct pct done"),
+        ("100%% done, 80% of %%%%x", "100% done, 80% of %x"),
         ("<script>`x`", "‹script›'x'"),
         ("section two", "› section two"),
         ("Title of things", "› Title of things"),

@@ -57,8 +57,8 @@ def summary(data: ReportData) -> str:
     return (
         f"Forecast of {fc.runs} simulated futures (seed {fc.seed}){scenario}, plan start "
         f"{fc.start.isoformat()}{as_of}. P50, P80 and P95 are the dates by which the work is "
-        f"ready in 50%, 80% and 95% of futures; '{fmt_date(None)}' means it fails in at "
-        "least that share of futures."
+        "ready in 50%, 80% and 95% of futures; 'not ready' at PN means the work never "
+        "completes in more than (100 - N)% of futures."
     )
 
 

@@ -65,13 +65,12 @@ def mermaid_text(text: str, fallback: str = "item") -> str:
         (":", " -"),
         (";", ","),
         ("#", "＃"),
-        ("%", " pct"),
         ("<", "‹"),
         (">", "›"),
         ("`", "'"),
     ):
         text = text.replace(old, new)
-    text = " ".join(text.split())
+    text = " ".join(re.sub("%+", "%", text).split())  # `%%` would start a comment
     if not text:
         return fallback
     if text.split(" ")[0].lower() in _MERMAID_KEYWORDS:
