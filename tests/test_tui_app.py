@@ -486,3 +486,128 @@ async def test_every_view_renders_at_80_by_24(plan_path: Path) -> None:
                 app.query_one("#views").active
                 == ["items", "timeline", "graph", "forecast", "priorities", "risks"][int(key) - 1]
             )
+
+
+async def test_the_file_is_polled_for_changes(plan_path: Path) -> None:
+    app = RoadmapApp(plan_path, runs=2000, debounce=0.05, poll_interval=0.05)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, ChoiceDialog)  # an unchanged file is left alone
+        plan_path.write_text(PLAN.replace("seed = 42", "seed = 43"))
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.click("#keep")
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, ChoiceDialog)  # not asked again for the same change
+        assert app.plan.seed == 42
+
+
+async def test_escape_from_an_edited_form_asks_before_discarding(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await select(app, pilot, "ui")
+        await pilot.press("enter")
+        await pilot.pause()
+        editor = app.screen
+        fill(editor, "title", "Chat UI v2")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.click("#keep")
+        await pilot.pause()
+        assert app.screen is editor
+        assert editor.query_one("#field-title", Input).value == "Chat UI v2"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.click("#discard")
+        await pilot.pause()
+        assert not isinstance(app.screen, ItemEditor)
+        assert app.plan.item("ui").title == "Chat UI"
+
+
+async def test_the_graph_selects_by_keys_and_by_click(plan_path: Path) -> None:
+    from roadmap_tui.tui.views.graph import GraphCanvas
+
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        canvas = app.query_one(GraphCanvas)
+        assert app.focused is canvas
+        assert app.selected_id == "kickoff"
+        await pilot.press("right")
+        await pilot.pause()
+        assert app.selected_id == "collect"
+        await pilot.press("down")
+        await pilot.pause()
+        assert app.selected_id == "ui"
+        x, y = canvas.graph_layout.position("model")
+        await pilot.click(canvas, offset=(x + 2, y + 1))
+        await pilot.pause()
+        assert app.selected_id == "model"
+        await pilot.press("1")
+        await pilot.pause()
+        table = app.query_one("#items-table")
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "model"
+
+
+async def test_the_palette_offers_every_action(plan_path: Path) -> None:
+    from roadmap_tui.tui.actions import ACTIONS
+    from roadmap_tui.tui.commands import RoadmapCommands
+
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        provider = RoadmapCommands(app.screen)
+        texts = [hit.text async for hit in provider.discover()]
+        for action in ACTIONS:
+            assert f"{action.description} ({action.key})" in texts
+        for item in app.plan.items:
+            assert f"Go to {item.id}: {item.title}" in texts
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Undo")
+        await pilot.pause(0.3)
+        await pilot.press("enter")  # runs app.undo: nothing to undo, no error
+        await pilot.pause()
+        assert app.return_code is None
+
+
+async def test_sorting_the_items_table(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one("#items-table")
+
+        def ids() -> list[str]:
+            return [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+
+        assert ids() == ["kickoff", "collect", "model", "ui", "launch"]
+        await pilot.press("s")  # by id
+        await pilot.pause()
+        assert ids() == sorted(ids())
+        view = app.view("items")
+        view.sort_key = "p50"  # then by P50 finish, "never" last
+        view.show(app.shown())
+        p50 = {i: f.finish_days.p50 for i, f in app.forecast.items.items()}
+        assert ids() == sorted(ids(), key=lambda i: (p50[i] is None, p50[i] or 0))
+
+
+async def test_the_forecast_view_can_show_the_selected_item(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await select(app, pilot, "model")
+        await pilot.press("4")
+        await pilot.pause()
+        stats = app.query_one("#forecast-stats")
+        assert "the whole plan" in str(stats.render())
+        await pilot.press("f")
+        await pilot.pause()
+        assert "item model" in str(stats.render())
+        curve = str(app.query_one("#forecast-curve").render())
+        p = app.forecast.items["model"].p_success
+        assert f"plateaus at {p:.0%}" in curve  # an experiment that may never succeed

@@ -62,6 +62,7 @@ class View(Vertical):
 
     def focus_main(self) -> None:
         """Give the keyboard to the widget that owns this view's keys."""
-        focusable = [w for w in self.query("*") if w.focusable]
+        focusable = [w for w in self.query(".main") if w.focusable]
+        focusable += [w for w in self.query("*") if w.focusable]
         if focusable:
             focusable[0].focus()

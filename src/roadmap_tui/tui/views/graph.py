@@ -224,7 +224,7 @@ class GraphCanvas(Widget, can_focus=True):
 class GraphView(View):
     def compose(self) -> ComposeResult:
         with ScrollableContainer(id="graph-scroll"):
-            yield GraphCanvas(id="graph-canvas")
+            yield GraphCanvas(id="graph-canvas", classes="main")
 
     def show(self, shown: Shown) -> None:
         self.query_one(GraphCanvas).set_shown(shown)

@@ -157,7 +157,7 @@ class TimelineChart(Widget, can_focus=True):
 class TimelineView(View):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield TimelineChart(id="timeline-chart")
+            yield TimelineChart(id="timeline-chart", classes="main")
 
     def show(self, shown: Shown) -> None:
         self.query_one(TimelineChart).set_shown(shown)
