@@ -233,6 +233,19 @@ def test_runs_and_seed_reach_the_forecast(plan_path: Path) -> None:
     assert data["forecast"] == {"runs": 200, "seed": 3, "scenario": None}
 
 
+def test_a_plan_with_nothing_open_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "done.toml"
+    path.write_text(
+        '[plan]\nname = "Done"\nstart = 2027-01-04\n\n[items.a]\ntitle = "A"\nestimate = 1\n'
+        'status = "done"\nstarted = 2027-01-04\nfinished = 2027-01-04\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(str(path))
+    assert code == 0, err
+    assert "No open items" in out
+    assert ranked_json(str(path))["items"] == []
+
+
 def test_plan_errors_use_the_shared_exit_codes(tmp_path: Path, plan_path: Path) -> None:
     code, _, err = run(str(tmp_path / "missing.toml"))
     assert code == 2 and "Traceback" not in err

@@ -113,6 +113,14 @@ def render_ranking(
             console.print(note)
         return
     items = ranking.ready_items() if ready_only else ranking.items
+    if not items:
+        why = (
+            "No open item can start today: each waits on unfinished work."
+            if ranking.items
+            else "No open items: done and dropped items are not ranked."
+        )
+        console.print(f"{heading}\n{why}")
+        return
     title = heading + (" (ready items only)" if ready_only else "")
     console.print(ranking_table(items, title, console.width))
     console.print(bar_legend())
