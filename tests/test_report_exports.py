@@ -394,3 +394,31 @@ def test_every_format_handles_edge_plans(tmp_path: Path, fmt: str, text: str) ->
         assert "Already done :done, done, 2027-01-04, 2027-01-09" in md
         assert "In progress :active, " in md
         assert "Experiment that always fails" not in md.split("```mermaid")[1]
+
+
+def test_svg_is_byte_identical_across_processes(plan_file: Path, tmp_path: Path) -> None:
+    """Committed charts diff cleanly: a fresh interpreter draws the same bytes."""
+    outputs = []
+    for name in ("a.svg", "b.svg"):
+        out = tmp_path / name
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "roadmap_tui",
+                "export",
+                str(plan_file),
+                "--format",
+                "svg",
+                "--chart",
+                "scurve",
+                "--runs",
+                "300",
+                "-o",
+                str(out),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
