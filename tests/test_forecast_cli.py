@@ -161,3 +161,18 @@ def test_simulate_json_does_not_import_textual_or_matplotlib() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_a_plan_that_never_finishes_is_said_so(tmp_path: Path) -> None:
+    path = tmp_path / "never.toml"
+    path.write_text(
+        '[plan]\nname = "Never"\nstart = 2027-01-04\n'
+        '[items.exp]\ntitle = "E"\nkind = "experiment"\nestimate = [1, 2, 3]\n'
+        "p_success = 0.0\nmax_attempts = 2\n"
+    )
+    code, out, _ = run(str(path), "--runs", "50")
+    assert code == 0
+    assert "P50 not ready  P80 not ready  P95 not ready" in out
+    assert "P(all done) 0%" in out
+    assert "never finished in any of the 50 runs" in out
+    assert "none: no item's duration moves the finish" in out

@@ -101,7 +101,7 @@ def sensitivity_text(result: ForecastResult, n: int = 5, width: int = 30) -> Tex
     text = Text("Top drivers of the finish (Spearman of duration vs plan finish)\n", style="bold")
     top = result.top_sensitivities(n)
     if not top:
-        text.append("  none: no item's duration varies\n")
+        text.append("  none: no item's duration moves the finish\n")
     name_width = max(len(f.id) for f in top) if top else 0
     for f in top:
         bar = "█" * max(1, round(abs(f.sensitivity) * width))
@@ -121,6 +121,9 @@ def histogram_text(result: ForecastResult, height: int = 6, width: int = 60) -> 
         counts = np.pad(counts, (0, pad)).reshape(-1, group).sum(axis=1)
         edges = np.append(edges[::group], edges[-1])[: counts.size + 1]
     text = Text("Plan finish: distribution over the runs\n", style="bold")
+    if hist.never == result.runs:
+        text.append(f"  the plan is never finished in any of the {result.runs:,} runs\n")
+        return text
     top = counts.max() if counts.size and counts.max() > 0 else 1.0
     levels = counts / top * height * (len(_BLOCKS) - 1)
     for row in range(height - 1, -1, -1):
