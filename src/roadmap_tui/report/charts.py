@@ -58,6 +58,7 @@ class Bar:
     p95: date | None
     target: date | None = None
     milestone: bool = False
+    done: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,8 @@ def timeline_figure(bars: Sequence[Bar], title: str, plan_p80: date | None = Non
                 ax.hlines(y, num(bar.p80 or bar.p50), num(bar.p95), color=PURPLE, lw=1, alpha=0.5)
         else:
             start, p50 = num(bar.start), num(_end(bar.p50))
-            ax.barh(y, p50 - start, left=start, height=0.6, color=BLUE, zorder=2)
+            colour = "#9a9a9a" if bar.done else BLUE
+            ax.barh(y, p50 - start, left=start, height=0.6, color=colour, zorder=2)
             if bar.p80 is not None:
                 p80 = num(_end(bar.p80))
                 ax.barh(y, p80 - p50, left=p50, height=0.6, color=SKY, alpha=0.75, zorder=2)
@@ -129,6 +131,8 @@ def timeline_figure(bars: Sequence[Bar], title: str, plan_p80: date | None = Non
                     p95 = num(_end(bar.p95))
                     ax.barh(y, p95 - p80, left=p80, height=0.6, color=SKY, alpha=0.3, zorder=2)
         missing = "P80" if bar.p80 is None else "P95" if bar.p95 is None else None
+        if bar.done:
+            missing = None
         if missing is not None:  # that percentile falls among futures where it never completes
             reach = bar.p50 if bar.p80 is None else bar.p80
             ax.annotate(
@@ -156,8 +160,9 @@ def timeline_figure(bars: Sequence[Bar], title: str, plan_p80: date | None = Non
             f"plan P80 {plan_p80.isoformat()}",
             (num(_end(plan_p80)), 1.0),
             xycoords=("data", "axes fraction"),
-            xytext=(3, -2),
+            xytext=(-3, -2),
             textcoords="offset points",
+            ha="right",
             va="top",
             fontsize=8,
             color=GREY,
@@ -174,6 +179,7 @@ def timeline_figure(bars: Sequence[Bar], title: str, plan_p80: date | None = Non
     ax.legend(
         handles=[
             Patch(color=BLUE, label="P50 (median) duration"),
+            Patch(color="#9a9a9a", label="done"),
             Patch(color=SKY, alpha=0.75, label="P50 to P80"),
             Patch(color=SKY, alpha=0.3, label="P80 to P95"),
             Line2D([], [], marker="D", color=PURPLE, ls="", label="milestone (P50, to P80/P95)"),
@@ -181,7 +187,7 @@ def timeline_figure(bars: Sequence[Bar], title: str, plan_p80: date | None = Non
         ],
         loc="upper center",
         bbox_to_anchor=(0.5, -0.08 - 0.6 / n),
-        ncols=5,
+        ncols=3,
         frameon=False,
         fontsize=8,
     )
@@ -236,7 +242,7 @@ def scurve_figure(curves: Sequence[Curve], title: str) -> Figure:
     ax.set_xlabel("Ready by (date)")
     ax.set_ylabel("P(ready by date)")
     ax.set_title(title)
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2, fontsize=8, frameon=False)
     if notes:
         ax.text(
             0.01,
@@ -318,6 +324,7 @@ def timeline_bars(data: ReportData) -> list[Bar]:
                 p95=f.finish.p95,
                 target=item.target,
                 milestone=s.milestone,
+                done=item.status == "done",
             )
         )
     return bars
