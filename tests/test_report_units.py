@@ -201,3 +201,12 @@ def test_empty_charts_say_why() -> None:
     assert any("No item's duration varies" in t for t in _texts(tornado))
     timeline = charts.timeline_figure([], "T")
     assert any("nothing to draw at P50" in t for t in _texts(timeline))
+
+
+def test_done_items_are_grey_and_not_marked_not_ready() -> None:
+    from matplotlib.colors import to_hex
+
+    done = charts.Bar("Kickoff", date(2027, 1, 4), date(2027, 1, 6), None, None, done=True)
+    fig = charts.timeline_figure([done], "T")
+    assert to_hex(fig.axes[0].patches[0].get_facecolor()) == "#9a9a9a"
+    assert not any("not ready" in t for t in _texts(fig))
