@@ -55,6 +55,11 @@ def test_percentiles_among_never_completing_runs_are_inf() -> None:
 def test_average_ranks_share_ties_and_put_inf_last() -> None:
     x = np.array([3.0, 1.0, 3.0, np.inf, 2.0, np.inf])
     assert stats.average_ranks(x).tolist() == [3.5, 1.0, 3.5, 5.5, 2.0, 5.5]
+    assert stats.average_ranks(np.array([0.3, 0.1, 0.2], np.float32)).tolist() == [3.0, 1.0, 2.0]
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 20, 300).astype(float)  # many ties: against a direct definition
+    direct = [(y < v).sum() + ((y == v).sum() + 1) / 2 for v in y]
+    assert stats.average_ranks(y).tolist() == direct
 
 
 def test_spearman_matches_pearson_of_ranks_and_is_zero_for_constants() -> None:

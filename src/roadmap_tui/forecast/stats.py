@@ -103,11 +103,13 @@ def average_ranks(x: np.ndarray) -> np.ndarray:
     new = np.empty(xs.size, dtype=bool)
     new[:1] = True
     np.not_equal(xs[1:], xs[:-1], out=new[1:])
+    ranks = np.empty(xs.size, dtype=np.float64)
+    if new.all():  # no ties (the usual case for drawn durations): ranks are the positions
+        ranks[order] = np.arange(1, xs.size + 1, dtype=np.float64)
+        return ranks
     dense = np.cumsum(new)
     bounds = np.flatnonzero(np.append(new, True))
-    avg = 0.5 * (bounds[dense] + bounds[dense - 1] + 1)
-    ranks = np.empty(xs.size, dtype=np.float64)
-    ranks[order] = avg
+    ranks[order] = 0.5 * (bounds[dense] + bounds[dense - 1] + 1)
     return ranks
 
 
