@@ -611,3 +611,45 @@ async def test_the_forecast_view_can_show_the_selected_item(plan_path: Path) -> 
         curve = str(app.query_one("#forecast-curve").render())
         p = app.forecast.items["model"].p_success
         assert f"plateaus at {p:.0%}" in curve  # an experiment that may never succeed
+
+
+async def test_an_edit_during_a_forecast_cancels_the_stale_run(
+    plan_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    import roadmap_tui.tui.app as app_module
+
+    real = app_module.simulate
+    started: list[object] = []
+    cancelled: list[object] = []
+    finished: list[object] = []
+
+    def slow(plan, *, progress=None, **kwargs):  # type: ignore[no-untyped-def]
+        started.append(plan)
+        for step in range(40):
+            time.sleep(0.01)
+            try:
+                progress(step, 40)
+            except BaseException:
+                cancelled.append(plan)
+                raise
+        finished.append(plan)
+        return real(plan, **kwargs)
+
+    monkeypatch.setattr(app_module, "simulate", slow)
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        ui = app.plan.item("ui")
+        first = app.plan.with_item(ui.__class__(**{**ui.__dict__, "title": "A"}))
+        app.apply(first, "first")
+        while first not in started:
+            await pilot.pause(0.01)
+        second = first.with_item(ui.__class__(**{**ui.__dict__, "title": "B"}))
+        app.apply(second, "second")
+        await settle(app, pilot)
+        assert cancelled == [first]  # abandoned mid-run, its figures never shown
+        assert finished[-1] == second and first not in finished
+        assert not app.stale and app.forecast_plan is not None
+        assert app.forecast_plan.item("ui").title == "B"

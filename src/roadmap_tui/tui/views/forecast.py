@@ -75,9 +75,18 @@ def draw_curve(shown: Shown, width: int) -> Text:
     xs = np.linspace(days[0], days[-1], plot_w)
     ys = np.interp(xs, days, prob)
     rows = columns(ys, CHART_H)
+    plateau = None
+    if target.p_success < 0.9995:  # a dashed line at the level the curve never rises above
+        plateau = CHART_H - 1 - min(int(target.p_success * CHART_H), CHART_H - 1)
     text.append(f"P(ready) for {title}\n", style="bold")
     for i, row in enumerate(rows):
         label = {0: "100%", CHART_H // 2: " 50%", CHART_H - 1: "  0%"}.get(i, "")
+        if i == plateau:  # the level the curve never rises above, dashed up to the curve
+            curve_part = row.lstrip(" ")
+            text.append(f"{target.p_success:>4.0%} ┤", style="bold yellow")
+            text.append("┄" * (len(row) - len(curve_part)), style="yellow")
+            text.append(curve_part + "\n", style="cyan")
+            continue
         text.append(f"{label:>4} ┤", style="dim")
         text.append(row + "\n", style="cyan")
     axis = [" "] * plot_w
@@ -215,6 +224,14 @@ class ForecastView(View):
         if p_on_time is not None:
             text.append(f"   P(on time) {fmt_pct(p_on_time)} (target {target.target})")
         text.append("\n")
+        if target is forecast.plan:  # the plan has no target of its own: its deadlines do
+            targeted = [f for f in forecast.items.values() if f.p_on_time is not None]
+            if targeted:
+                text.append("P(on time): ")
+                text.append(
+                    "   ".join(f"{f.id} {fmt_pct(f.p_on_time)} by {f.target}" for f in targeted[:4])
+                )
+                text.append("\n")
         low, high = getattr(target, "p80_interval_dates", (None, None))
         if low is not None or high is not None:
             conf = getattr(target, "confidence", 0.95)
