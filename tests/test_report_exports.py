@@ -301,13 +301,31 @@ def test_invalid_and_missing_plan(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- headless
 
 
-@pytest.mark.parametrize("fmt", ["md", "csv", "json", "ics", "toml"])
-def test_text_exports_do_not_import_matplotlib_or_textual(plan_file: Path, fmt: str) -> None:
+HEADLESS = [
+    *(
+        ["export", "{plan}", "--format", fmt, "--runs", "200"]
+        for fmt in ("md", "csv", "json", "ics", "toml")
+    ),
+    ["diff", "{plan}", "{plan}"],
+    ["diff", "{plan}", "{other}", "--runs", "200"],
+    ["textconv", "{plan}", "--runs", "200"],
+]
+
+
+@pytest.mark.parametrize("args", HEADLESS, ids=lambda a: " ".join(a[:4:3]))
+def test_headless_commands_do_not_import_matplotlib_or_textual(
+    plan_file: Path, tmp_path: Path, args: list[str]
+) -> None:
+    other = tmp_path / "other.toml"
+    other.write_text(PLAN_V1.replace("probability = 0.3", "probability = 0.4"))
+    argv = [a.format(plan=plan_file, other=other) for a in args]
     code = (
         "import sys\n"
         "from roadmap_tui.cli import main\n"
-        f"args = ['export', {str(plan_file)!r}, '--format', {fmt!r}, '--runs', '200']\n"
-        "main(args, standalone_mode=False)\n"
+        "try:\n"
+        f"    main({argv!r}, standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'textual'))\n"
         "sys.stderr.write('IMPORTED:' + ','.join(bad))\n"
     )
