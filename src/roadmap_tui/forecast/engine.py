@@ -260,11 +260,12 @@ class _Model:
                     else np.full((n, k), float(node.duration.likely))
                 )
                 success = node.success_rng.random((n, k)) < node.p
-                completes = success.any(axis=1)
-                first = np.full(n, k - 1)  # the first successful attempt (the last if none)
-                for j in range(k - 2, -1, -1):
-                    first[success[:, j]] = j
-                np.sum(draws, axis=1, where=np.arange(k) <= first[:, None], out=d)
+                # attempt j is made in the runs whose attempts so far all failed
+                d[:] = draws[:, 0]
+                completes = success[:, 0].copy()
+                for j in range(1, k):
+                    d += np.where(completes, 0.0, draws[:, j])
+                    completes |= success[:, j]
             elif node.rng is not None:
                 d[:] = draw(node.duration, node.rng, n)
             else:
@@ -305,23 +306,22 @@ class _Model:
         crit = self._crit[:, :n]
         crit.fill(False)
         crit[last, np.arange(n)] = True
-        start = np.empty(n)
-        waited = np.empty(n, dtype=bool)
+        a = self.as_of_offset
         for node in reversed(self.nodes):
             if not node.preds or node.done or node.start_at is not None:
                 continue  # it waited for nobody
-            on = crit[node.index]
-            if not on.any():
+            runs = np.flatnonzero(crit[node.index])  # usually a small share: work on those only
+            if runs.size == 0:
                 continue
-            start.fill(self.as_of_offset)
-            for p in node.preds:
-                np.maximum(start, finish[p], out=start)
-            open_ = on & (start > self.as_of_offset)  # runs still looking for the binding one
-            for p in node.preds:
-                np.equal(finish[p], start, out=waited)
-                waited &= open_
-                crit[p] |= waited
-                open_ &= ~waited
+            preds = [finish[p][runs] for p in node.preds]
+            start = np.full(runs.size, a)
+            for pred in preds:
+                np.maximum(start, pred, out=start)
+            looking = start > a  # runs still looking for the predecessor it waited for
+            for p, pred in zip(node.preds, preds, strict=True):
+                waited = looking & (pred == start)
+                crit[p][runs[waited]] = True
+                looking &= ~waited
         counts = crit.sum(axis=1)
         counts[self._done_rows] = 0  # finished work is not what the plan waits for
         return plan_finish, counts
