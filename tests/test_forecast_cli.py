@@ -176,3 +176,24 @@ def test_a_plan_that_never_finishes_is_said_so(tmp_path: Path) -> None:
     assert "P(all done) 0%" in out
     assert "never finished in any of the 50 runs" in out
     assert "none: no item's duration moves the finish" in out
+
+
+def test_progress_goes_to_the_shared_bar_after_about_a_second(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from contextlib import contextmanager
+
+    import roadmap_tui.report.progress as progress_module
+
+    seen: dict[str, object] = {"calls": []}
+
+    @contextmanager
+    def fake_bar(label: str, *, delay: float = 0.5, **_: object):  # type: ignore[no-untyped-def]
+        seen["label"], seen["delay"] = label, delay
+        yield lambda done, total: seen["calls"].append((done, total))  # type: ignore[union-attr]
+
+    monkeypatch.setattr(progress_module, "progress_bar", fake_bar)
+    code, out, _ = run(str(PLAN), "--runs", "9000", "--json")
+    assert code == 0 and json.loads(out)["runs"] == 9000
+    assert seen["label"] == "Forecasting Support assistant" and seen["delay"] == 1.0
+    assert seen["calls"][-1] == (9000, 9000) and len(seen["calls"]) >= 2
