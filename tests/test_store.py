@@ -779,3 +779,31 @@ def test_templates_explain_every_field(name: str) -> None:
 def test_the_locator_ends_on_any_text(text: str) -> None:
     lines = store.locate_keys(text)
     assert all(1 <= line <= text.count("\n") + 1 for line in lines.values())
+
+
+BUNDLED = sorted((Path(__file__).parent.parent / "plans").glob("*.toml"))
+
+
+@pytest.mark.parametrize("source", BUNDLED, ids=[p.name for p in BUNDLED])
+def test_bundled_plans_one_line_edits_and_canonical(source: Path, tmp_path: Path) -> None:
+    path = tmp_path / source.name
+    shutil.copy(source, path)
+    text = path.read_text()
+    assert store.format_canonical(text) == text
+    loaded = store.load_plan(path)
+    for item in loaded.plan.items:
+        before = loaded.text
+        new_item = parse.update_item(item, "title", item.title + " (edited)")
+        loaded = store.save_plan(loaded, loaded.plan.with_item(new_item))
+        removed, added = changed_lines(before, loaded.text)
+        assert (
+            removed
+            == [line for line in before.split("\n") if line.startswith("title = ")][
+                [i.id for i in loaded.plan.items].index(item.id) :
+            ][:1]
+            or len(removed) == 1
+        )
+        assert len(removed) == 1 and len(added) == 1
+        assert "(edited)" in added[0]
+    assert loaded.text.count("(edited)") == len(loaded.plan.items)
+    assert text.count("#") == loaded.text.count("#")  # every comment survived
