@@ -440,3 +440,12 @@ def test_svg_is_byte_identical_across_processes(plan_file: Path, tmp_path: Path)
         )
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_dash_output_means_stdout(
+    plan_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = export(str(plan_file), "--format", "csv", "-o", "-")
+    assert code == 0 and out.startswith(b"id,title,")
+    assert not (tmp_path / "-").exists()

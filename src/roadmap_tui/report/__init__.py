@@ -97,6 +97,8 @@ def output_paths(fmt: ExportFormat, chart: str, output: Path | None) -> list[Pat
     Raises ExportError for several files without `-o`, or a path that cannot be written.
     """
     charts = CHARTS if fmt.charts and chart == "all" else (None,)
+    if output is not None and str(output) == "-":  # the usual spelling of stdout
+        output = None
     if output is None:
         if len(charts) > 1:
             raise ExportError(f"--chart all writes {len(charts)} files: give -o FILE.{fmt.name}")
