@@ -72,13 +72,14 @@ class RoadmapApp(App[None]):
         self,
         path: str | Path,
         *,
+        loaded: store.LoadedPlan | None = None,
         runs: int | None = None,
         seed: int | None = None,
         debounce: float = 0.15,
         poll_interval: float | None = 1.0,
     ) -> None:
         super().__init__()
-        self.loaded = store.load_plan(Path(path))
+        self.loaded = loaded if loaded is not None else store.load_plan(Path(path))
         self.history = History(self.loaded.plan)
         self.runs = runs
         self.seed = self.loaded.plan.seed if seed is None else seed
@@ -204,9 +205,13 @@ class RoadmapApp(App[None]):
         except Exception as error:  # the engine refuses a plan: say so, keep the old figures
             self.call_from_thread(self._forecast_failed, generation, f"{error}")
         finally:
-            if generation == self._generation:
-                self._forecast_running = False
-                self.call_from_thread(self.refresh_status)
+            self.call_from_thread(self._worker_finished, generation)
+
+    def _worker_finished(self, generation: int) -> None:
+        """On the app's thread, so a run starting meanwhile cannot be marked finished."""
+        if generation == self._generation:
+            self._forecast_running = False
+            self.refresh_status()
 
     def _forecast_done(
         self, generation: int, plan: Plan, scenario: str | None, seed: int, result: ForecastResult
@@ -402,7 +407,9 @@ class RoadmapApp(App[None]):
     def select_item(self, item_id: str) -> None:
         if item_id in self.plan.item_by_id and item_id != self.selected_id:
             self.selected_id = item_id
-            self.refresh_views()
+            shown = self.shown()
+            for view in self.views:
+                view.select(shown)
 
     @on(ItemSelected)
     def _item_selected(self, event: ItemSelected) -> None:

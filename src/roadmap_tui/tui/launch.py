@@ -93,8 +93,8 @@ def edit(path: str | Path, *, runs: int | None = None) -> int:
         if not click.confirm(f"{path} does not exist. Create it from the template?", default=True):
             return EXIT_USAGE
         create_from_template(path)
-    open_plan(path)  # prints every problem and exits 1/2 when the plan cannot be opened
+    loaded = open_plan(path)  # prints every problem and exits 1/2 when it cannot be opened
     from roadmap_tui.tui.app import RoadmapApp
 
-    RoadmapApp(path, runs=runs).run()
+    RoadmapApp(path, loaded=loaded, runs=runs).run()
     return 0

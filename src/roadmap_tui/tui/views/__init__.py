@@ -46,19 +46,16 @@ class Shown:
     focus_item: bool = False
     stale: bool = False
 
-    @property
-    def scenario_plan(self) -> Plan:
-        """The plan as the active scenario sees it (the forecast is of this plan)."""
-        if self.scenario is None or self.scenario not in self.plan.scenario_by_id:
-            return self.plan
-        return self.plan.apply_scenario(self.scenario)
-
 
 class View(Vertical):
     """A tab's content. `show` is called with each new snapshot, visible or not."""
 
     def show(self, shown: Shown) -> None:  # pragma: no cover - every view overrides it
         raise NotImplementedError
+
+    def select(self, shown: Shown) -> None:
+        """Only the selection moved: views that can, update less than `show` does."""
+        self.show(shown)
 
     def focus_main(self) -> None:
         """Give the keyboard to the widget that owns this view's keys."""

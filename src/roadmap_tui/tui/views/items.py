@@ -110,6 +110,16 @@ class ItemsView(View):
         self.show_detail(shown)
         self.show_problems(shown)
 
+    def select(self, shown: Shown) -> None:
+        self._shown = shown
+        table = self.query_one(ItemTable)
+        if shown.selected is not None and shown.selected in shown.plan.item_by_id:
+            index = table.get_row_index(shown.selected)
+            if table.cursor_row != index:
+                with table.prevent(DataTable.RowHighlighted):
+                    table.move_cursor(row=index, animate=False)
+        self.show_detail(shown)
+
     def show_detail(self, shown: Shown) -> None:
         """The selected item in words: what the narrow table leaves off to the right."""
         detail = self.query_one("#item-detail", Static)

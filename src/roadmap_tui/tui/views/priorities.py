@@ -78,28 +78,12 @@ class PrioritiesView(View):
             table.add_column(header, key=key)
 
     def show(self, shown: Shown) -> None:
-        config = shown.plan.priority
-        self._syncing = True
-        self.query_one("#weights-error", Label).update("")
-        with self.prevent(Input.Changed, Select.Changed):
-            method = self.query_one("#weight-method", Select)
-            if method.value != config.method:
-                method.value = config.method
-            for name in FACTORS:
-                box = self.query_one(f"#weight-{name}", Input)
-                if box.has_focus:
-                    continue  # never overwrite what is being typed
-                text = f"{config.weights.get(name, 0):g}"
-                if box.value != text:
-                    box.value = text
-        self.call_after_refresh(setattr, self, "_syncing", False)
+        self.show_weights(shown)
         table = self.query_one(RankTable)
         ranking = shown.ranking
         with self.app.batch_update(), table.prevent(DataTable.RowHighlighted):
             table.clear()
-            if ranking is None:
-                return
-            for ranked in ranking.items:
+            for ranked in ranking.items if ranking is not None else []:
                 bar = Text()
                 for name, cells in bar_segments(ranked, BAR_W):
                     bar.append("█" * cells, style=COLOURS.get(name, ""))
@@ -111,16 +95,41 @@ class PrioritiesView(View):
                     "yes" if ranked.ready else "",
                     key=ranked.id,
                 )
-            ids = [r.id for r in ranking.items]
-            if shown.selected in ids:
-                table.move_cursor(row=ids.index(shown.selected), animate=False)
+        self.select(shown)
+
+    def show_weights(self, shown: Shown) -> None:
+        """The plan's weights, except in a box being typed in (never overwrite typing)."""
+        config = shown.plan.priority
+        boxes = [self.query_one(f"#weight-{name}", Input) for name in FACTORS]
+        if any(box.has_focus for box in boxes):
+            return
+        self._syncing = True
+        self.query_one("#weights-error", Label).update("")
+        with self.prevent(Input.Changed, Select.Changed):
+            method = self.query_one("#weight-method", Select)
+            if method.value != config.method:
+                method.value = config.method
+            for name, box in zip(FACTORS, boxes, strict=True):
+                text = f"{config.weights.get(name, 0):g}"
+                if box.value != text:
+                    box.value = text
+        self.call_after_refresh(setattr, self, "_syncing", False)
+
+    def select(self, shown: Shown) -> None:
+        table = self.query_one(RankTable)
+        ranking = shown.ranking
         explain = self.query_one("#ranking-explain", Static)
-        if ranking is not None and shown.selected in {r.id for r in ranking.items}:
-            ex = ranking.explain(shown.selected)
-            parts = [f"{row[0]} {row[4]}" for row in ex.rows]
-            explain.update(f"[b]{shown.selected}[/b] {ex.item.score:.1f} = " + " + ".join(parts))
-        else:
+        ids = [r.id for r in ranking.items] if ranking is not None else []
+        if ranking is None or shown.selected not in ids:
             explain.update("")
+            return
+        index = ids.index(shown.selected)
+        if table.cursor_row != index:
+            with table.prevent(DataTable.RowHighlighted):
+                table.move_cursor(row=index, animate=False)
+        ex = ranking.explain(shown.selected or "")
+        parts = [f"{row[0]} {row[4]}" for row in ex.rows]
+        explain.update(f"[b]{shown.selected}[/b] {ex.item.score:.1f} = " + " + ".join(parts))
 
     def read_weights(self) -> dict[str, float] | str:
         weights = {}

@@ -51,6 +51,9 @@ class RisksView(View):
                 table.move_cursor(row=ids.index(self._selected), animate=False)
         self.show_detail()
 
+    def select(self, shown: Shown) -> None:
+        """Risks do not follow the item selection."""
+
     def show_detail(self) -> None:
         detail = self.query_one("#risk-detail", Static)
         shown = self._shown
