@@ -449,3 +449,28 @@ def test_dash_output_means_stdout(
     code, out, _ = export(str(plan_file), "--format", "csv", "-o", "-")
     assert code == 0 and out.startswith(b"id,title,")
     assert not (tmp_path / "-").exists()
+
+
+def test_closed_pipe_is_not_an_error(plan_file: Path) -> None:
+    """`roadmap export ... | head` must not print a traceback when head stops reading."""
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "roadmap_tui",
+            "export",
+            str(plan_file),
+            "--format",
+            "html",
+            "--runs",
+            "200",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(15) == b"<!DOCTYPE html>"
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 0
+    assert "Traceback" not in err and "BrokenPipe" not in err, err

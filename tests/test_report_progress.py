@@ -39,3 +39,11 @@ def test_no_bar_off_a_terminal() -> None:
         time.sleep(0.01)
         update(500, 2000)
     assert buf.getvalue() == ""
+
+
+def test_label_is_not_read_as_markup() -> None:
+    console, buf = terminal()
+    with progress_bar("Forecasting [bold]x[/oops]", delay=0.0, console=console) as update:
+        time.sleep(0.01)
+        update(1, 2)
+    assert "[bold]x[/oops]" in buf.getvalue()

@@ -210,3 +210,36 @@ def test_done_items_are_grey_and_not_marked_not_ready() -> None:
     fig = charts.timeline_figure([done], "T")
     assert to_hex(fig.axes[0].patches[0].get_facecolor()) == "#9a9a9a"
     assert not any("not ready" in t for t in _texts(fig))
+
+
+def test_write_stdout_treats_a_closed_pipe_as_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import os
+    import sys
+
+    from roadmap_tui.report import write_stdout
+
+    target = open(tmp_path / "stdout", "wb")  # noqa: SIM115 - its fd is replaced below
+
+    class ClosedPipe(io.BytesIO):
+        def write(self, data: bytes) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    class Stdout:
+        buffer = ClosedPipe()
+
+        def flush(self) -> None:
+            pass
+
+        def fileno(self) -> int:
+            return target.fileno()
+
+    monkeypatch.setattr(sys, "stdout", Stdout())
+    with pytest.raises(SystemExit) as exc:
+        write_stdout(b"report")
+    assert exc.value.code == 0
+    os.write(target.fileno(), b"after")  # now /dev/null: the file stays empty
+    target.close()
+    assert (tmp_path / "stdout").read_bytes() == b""

@@ -508,9 +508,7 @@ def export(
             )
         outputs = spec.write(data, chart)
         if paths == [None]:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(outputs[0].content)
-            sys.stdout.buffer.flush()
+            report.write_stdout(outputs[0].content)
             return
         for path in report.write_outputs(outputs, paths):
             click.echo(f"wrote {path}", err=True)

@@ -119,6 +119,21 @@ def check_writable(path: Path) -> None:
         raise ExportError(f"{path}: not writable (permission denied)")
 
 
+def write_stdout(content: bytes) -> None:
+    """Bytes to stdout as they are; a reader that went away (`| head`) is not an error."""
+    import sys
+
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        # Point stdout at /dev/null so the interpreter's final flush stays quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(0) from None
+
+
 def write_outputs(outputs: list[Output], paths: list[Path | None]) -> list[Path]:
     """Write each output to its file (bytes as they are: ics keeps its CRLF)."""
     written: list[Path] = []
@@ -146,4 +161,5 @@ __all__ = [
     "check_writable",
     "output_paths",
     "write_outputs",
+    "write_stdout",
 ]

@@ -23,6 +23,7 @@ def progress_bar(
 ) -> Iterator[Update]:
     """Yield `update(done, total)`; the rich bar starts lazily and vanishes when done."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -51,7 +52,7 @@ def progress_bar(
             if monotonic() - started < delay or done >= total:
                 return
             progress.start()
-            task.append(progress.add_task(label, total=total))
+            task.append(progress.add_task(escape(label), total=total))  # plan names: no markup
         progress.update(task[0], completed=done, total=total)
 
     try:
