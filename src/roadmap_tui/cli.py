@@ -557,6 +557,7 @@ def diff_command(
     """
     from roadmap_tui import store
     from roadmap_tui.report import diff as plan_diff
+    from roadmap_tui.report import write_stdout
     from roadmap_tui.report.gitrev import GitRevError, read_at_rev
     from roadmap_tui.report.progress import progress_bar
 
@@ -593,7 +594,7 @@ def diff_command(
         except ValueError as exc:
             fail(f"forecast failed: {exc}")
     render = plan_diff.render_md if fmt == "md" else plan_diff.render_text
-    click.echo(render(changes, shift, old_label, new_label), nl=False)
+    write_stdout(render(changes, shift, old_label, new_label).encode("utf-8"))
     sys.exit(1 if changes.changed else EXIT_OK)
 
 
