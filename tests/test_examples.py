@@ -197,3 +197,13 @@ def test_list_bundled_names_every_plan_and_each_resolves() -> None:
 def test_unknown_bundled_plan_names_the_available_ones() -> None:
     with pytest.raises(FileNotFoundError, match=r"'nope'.*available: fraud-detection"):
         bundled_plan_path("nope")
+
+
+def test_the_wheel_ships_the_plans_where_examples_looks_for_them() -> None:
+    """Building a wheel is too slow for the suite, so check the two ends of the contract:
+    pyproject's force-include target and the folder examples.py reads in an installed package."""
+    from roadmap_tui import examples
+
+    pyproject = raw(PLANS_DIR.parent / "pyproject.toml")
+    force_include = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert force_include["plans"] == f"roadmap_tui/{examples._PACKAGE_DIR}"
