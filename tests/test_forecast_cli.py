@@ -107,11 +107,20 @@ def test_human_output_shows_table_finish_interval_single_number_drivers_and_hist
 def test_compare_shows_baseline_and_every_scenario() -> None:
     code, out, _ = run(str(PLAN), "--compare", "--runs", "1000")
     assert code == 0
-    assert "baseline" in out and "second-vendor" in out and "◆ beta" in out
+    assert "baseline" in out and "second-vendor" in out and "◆\u00a0beta" in out
+    text = out
     code, out, _ = run(str(PLAN), "--compare", "--runs", "1000", "--json")
     data = json.loads(out)
     assert data["schema"] == COMPARE_SCHEMA
     assert [r["scenario"] for r in data["results"]] == [None, "second-vendor"]
+    base, scen = (r["plan"] for r in data["results"])
+    assert (
+        f"{scen['finish']['p80']}  {scen['finish_days']['p80'] - base['finish_days']['p80']:+.1f} d"
+        in text
+    )
+    assert data["results"][1] == json.loads(
+        run(str(PLAN), "--json", "--runs", "1000", "--scenario", "second-vendor")[1]
+    )
 
 
 @pytest.mark.parametrize(

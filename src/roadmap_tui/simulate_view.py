@@ -43,22 +43,26 @@ def _header(result: ForecastResult, plan: Plan) -> str:
 
 def items_table(result: ForecastResult) -> Table:
     table = Table(
-        title="Items in dependency order: finish dates (◆ milestone)",
+        title="Items in dependency order: finish dates (◆ milestone, ✓ done, ▸ in progress)",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         show_edge=False,
+        pad_edge=False,
         collapse_padding=True,
     )
-    table.add_column("Item", no_wrap=True, overflow="ellipsis", min_width=8)
+    # the figures never wrap; on a narrow terminal the id column folds instead
+    table.add_column("Item", overflow="fold", min_width=8)
     for key in ("P50", "P80", "P95"):
         table.add_column(key, justify="right", no_wrap=True)
-    table.add_column("P(done)", justify="right", min_width=7)
-    table.add_column("On time", justify="right", min_width=7)
-    table.add_column("Critical", justify="right", min_width=8)
+    table.add_column("P(done)", justify="right", no_wrap=True)
+    table.add_column("On time", justify="right", no_wrap=True)
+    table.add_column("Critical", justify="right", no_wrap=True)
     for f in result.items.values():
-        label = f"◆ {f.id}" if f.kind == "milestone" else f.id
-        if f.status != "todo":
-            label += f" ({f.status})"
+        # a no-break space keeps the mark with the id when a narrow terminal folds it
+        mark = {"done": "✓\u00a0", "doing": "▸\u00a0"}.get(
+            f.status, "◆\u00a0" if f.kind == "milestone" else ""
+        )
+        label = mark + f.id
         table.add_row(
             label,
             _date(f.finish.p50),
@@ -164,34 +168,33 @@ def render_compare(results: dict[str | None, ForecastResult], plan: Plan, consol
         )
     )
     table = Table(
-        title="Finish of the plan and its milestones (◆), baseline and every scenario",
+        title="Plan, milestones (◆) and targets: baseline and every scenario",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         show_edge=False,
+        pad_edge=False,
         collapse_padding=True,
     )
-    table.add_column("What", no_wrap=True, overflow="ellipsis", min_width=8)
-    table.add_column("Scenario", no_wrap=True, overflow="ellipsis", min_width=8)
+    table.add_column("", overflow="fold", min_width=10)
     table.add_column("P50", justify="right", no_wrap=True)
     table.add_column("P80", justify="right", no_wrap=True)
-    table.add_column("P80 shift", justify="right", min_width=9)
-    table.add_column("P(done)", justify="right", min_width=7)
-    table.add_column("On time", justify="right", min_width=7)
+    table.add_column("P80 shift", justify="right", no_wrap=True)
+    table.add_column("P(done)", justify="right", no_wrap=True)
+    table.add_column("On time", justify="right", no_wrap=True)
     targeted = [f.id for f in base.items.values() if f.kind == "milestone" or f.target is not None]
     for what in [None, *targeted]:
-        label = (
-            "plan"
-            if what is None
-            else f"◆ {what}"
-            if base.items[what].kind == "milestone"
-            else what
-        )
+        if what is None:
+            label = "plan (all items done)"
+        else:
+            label = f"◆\u00a0{what}" if base.items[what].kind == "milestone" else what
+        table.add_row(Text(label, style="bold"))
         base_p80 = base.plan.finish_days.p80 if what is None else base.items[what].finish_days.p80
         for k, (key, result) in enumerate(results.items()):
             f = result.plan if what is None else result.items.get(what)
-            name = "baseline" if key is None else key
+            name = "  " + ("baseline" if key is None else key)
+            last = k == len(results) - 1
             if f is None:
-                table.add_row(label if k == 0 else "", name, "dropped", "", "", "", "")
+                table.add_row(name, "dropped", "", "", "", "", end_section=last)
                 continue
             p80 = f.finish_days.p80
             shift = (
@@ -201,15 +204,13 @@ def render_compare(results: dict[str | None, ForecastResult], plan: Plan, consol
                 if p80 is None or base_p80 is None
                 else f"{p80 - base_p80:+.1f} d"
             )
-            on_time = getattr(f, "p_on_time", None)
             table.add_row(
-                label if k == 0 else "",
                 name,
                 _date(f.finish.p50),
                 _date(f.finish.p80),
                 shift,
                 _pct(f.p_success),
-                _pct(on_time),
-                end_section=k == len(results) - 1,
+                _pct(getattr(f, "p_on_time", None)),
+                end_section=last,
             )
     console.print(table)
