@@ -653,3 +653,24 @@ async def test_an_edit_during_a_forecast_cancels_the_stale_run(
         assert finished[-1] == second and first not in finished
         assert not app.stale and app.forecast_plan is not None
         assert app.forecast_plan.item("ui").title == "B"
+
+
+async def test_weights_edited_in_place_are_saved_to_the_priority_table(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("5")
+        await pilot.pause()
+        app.query_one("#weight-ease", Input).value = "4"
+        await pilot.pause()
+        app.query_one("#weight-data", Input).value = "-1"
+        await pilot.pause()
+        assert "expected a number >= 0" in str(app.query_one("#weights-error").render())
+        assert app.plan.priority.weights["data"] == 2.0  # a bad weight is never applied
+        app.query_one("#weight-data", Input).value = "2"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    saved = store.load_plan(plan_path).plan.priority
+    assert saved.weights["ease"] == 4.0 and saved.weights["data"] == 2.0
+    assert plan_path.read_text().endswith("[priority]\nease = 4\n")

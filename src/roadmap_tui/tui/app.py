@@ -477,6 +477,10 @@ class RoadmapApp(App[None]):
         except store.ExternalChangeError:
             self.offer_reload_or_overwrite()
             return False
+        except store.PlanError as error:  # the store refuses to write an invalid plan
+            problems = "\n".join(p.message for p in error.problems[:5])
+            self.notify(f"Not saved, the plan has problems:\n{problems}", severity="error")
+            return False
         except (OSError, store.PlanFileError) as error:
             self.notify(f"Could not save: {error}", severity="error")
             return False
