@@ -8,7 +8,7 @@ from roadmap_tui.model.types import Plan
 
 
 def build_graph(plan: Plan) -> nx.DiGraph:
-    """Nodes are item ids in file order; edges to unknown ids are left out (validation reports them)."""
+    """Nodes are item ids in file order; edges to unknown ids are left out (validation reports)."""
     graph = nx.DiGraph()
     graph.add_nodes_from(item.id for item in plan.items)
     for item in plan.items:
