@@ -33,7 +33,9 @@ class Calendar:
 
     @property
     def _origin(self) -> np.datetime64:
-        return np.busday_offset(np.datetime64(self.start, "D"), 0, roll="forward", busdaycal=self._cal)
+        return np.busday_offset(
+            np.datetime64(self.start, "D"), 0, roll="forward", busdaycal=self._cal
+        )
 
     def start_offset(self, day: date) -> int:
         """Offset at which work begun on `day` starts (a non-working day rolls forward)."""
@@ -42,7 +44,9 @@ class Calendar:
     def end_offset(self, day: date) -> int:
         """Offset reached by work that finishes at the end of `day` (inclusive)."""
         return int(
-            np.busday_count(self._origin, np.datetime64(day + timedelta(days=1), "D"), busdaycal=self._cal)
+            np.busday_count(
+                self._origin, np.datetime64(day + timedelta(days=1), "D"), busdaycal=self._cal
+            )
         )
 
     def finish_dates(self, offsets: np.ndarray) -> np.ndarray:
@@ -55,4 +59,6 @@ class Calendar:
 
     def start_date(self, offset: int) -> date:
         """The working day on which work starting at `offset` begins."""
-        return np.busday_offset(self._origin, int(offset), roll="forward", busdaycal=self._cal).astype(date)
+        return np.busday_offset(
+            self._origin, int(offset), roll="forward", busdaycal=self._cal
+        ).astype(date)
