@@ -46,7 +46,7 @@ def test_core_does_not_import_faces_or_heavy_libraries(module: str) -> None:
         ["validate", str(PLAN)],
         ["simulate", str(PLAN), "--runs", "200", "--json"],
         ["prioritize", str(PLAN), "--runs", "200", "--json"],
-        ["export", str(PLAN), "--format", "md", "--runs", "200", "-o", "-"],
+        ["export", str(PLAN), "--format", "md", "--runs", "200"],
     ],
     ids=lambda a: a[0],
 )
