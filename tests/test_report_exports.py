@@ -474,3 +474,30 @@ def test_closed_pipe_is_not_an_error(plan_file: Path) -> None:
     err = proc.stderr.read().decode()
     assert proc.wait() == 0
     assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_top_risks_weigh_the_critical_path(tmp_path: Path) -> None:
+    """A likelier, longer risk on an item off the critical path ranks below one on it."""
+    from roadmap_tui.report import build_report
+    from roadmap_tui.report.content import risk_rank
+
+    text = PLAN_V1 + (
+        '\n[risks.ui-churn]\ntitle = "Design churn"\nprobability = 0.9\ndelay = [1, 2, 3]\n'
+        'affects = ["ui"]\n'
+    )
+    plan = store.load_plan_text(text, "p.toml").plan
+    data = build_report(plan, runs=500)
+    ranked = risk_rank(data)
+    assert [r[0] for r in ranked] == ["vendor", "ui-churn"]
+    vendor, churn = ranked
+    assert churn[1] > 0 and churn[2] < 0.5 < vendor[2]  # expected delay, max criticality
+    assert vendor[1] == pytest.approx(0.3 * (5 + 4 * 10 + 20) / 6)
+
+
+def test_sensitivities_sorted_by_magnitude(plan_file: Path, truth) -> None:
+    _, fc, _ = truth
+    md = export(str(plan_file), "--format", "md")[1].decode()
+    table = md.split("## Top sensitivities", 1)[1].split("## ", 1)[0]
+    values = [float(v) for v in re.findall(r"\| ([+-]\d\.\d\d) \|", table)]
+    assert values == sorted(values, key=abs, reverse=True)
+    assert len(values) == sum(1 for f in fc.items.values() if f.sensitivity)
