@@ -674,3 +674,20 @@ async def test_weights_edited_in_place_are_saved_to_the_priority_table(plan_path
     saved = store.load_plan(plan_path).plan.priority
     assert saved.weights["ease"] == 4.0 and saved.weights["data"] == 2.0
     assert plan_path.read_text().endswith("[priority]\nease = 4\n")
+
+
+async def test_validation_problems_are_marked_on_the_row_and_listed(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        panel = app.query_one("#problems")
+        assert not panel.display
+        ui = app.plan.item("ui")
+        broken = ui.__class__(**{**ui.__dict__, "depends_on": ("kickoff", "ghost")})
+        app.apply(app.plan.with_item(broken), "break ui")  # only a script could do this
+        await pilot.pause()
+        assert panel.display
+        assert "unknown item 'ghost'" in str(panel.render())
+        table = app.query_one("#items-table")
+        flags = {str(table.get_row_at(i)[1]): str(table.get_row_at(i)[0]) for i in range(5)}
+        assert flags["ui"] == "!" and flags["model"] == " "
