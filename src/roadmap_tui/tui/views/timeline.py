@@ -19,8 +19,8 @@ from roadmap_tui.tui.widgets.canvas import Canvas
 
 CRITICAL = 0.5
 LEGEND = (
-    "█ to P50  ─ to P80  ┄ to P95  ◆ target (red: missed at P80)  │ as of  "
-    "red: critical  ░ never ready in half the futures"
+    "█ to P50  ─ to P80  ┄ to P95  ◆ target (red: missed at P80)  ",
+    "▼│ as of  red: critical  ░ never ready in half the futures",
 )
 
 
@@ -83,9 +83,12 @@ class TimelineChart(Widget, can_focus=True):
             return chart_x + round((day - first).days / span * (chart_w - 1))
 
         canvas = Canvas(width, len(self.row_ids) + 4)
+        free_from = 0  # month labels never overwrite each other: a crowded axis shows ticks
         for month in _month_starts(first, last):
             x = col(month)
-            canvas.put(x, 0, "╷" + month.strftime("%b %y"), "dim")
+            label = "╷" + month.strftime("%b %y")
+            canvas.put(x, 0, label if x >= free_from else "╷", "dim")
+            free_from = x + len(label) + 1 if x >= free_from else free_from
         as_of_x = col(plan.as_of) if plan.as_of is not None else None
         for row, item in enumerate(plan.items, start=1):
             selected = item.id == shown.selected
@@ -130,8 +133,13 @@ class TimelineChart(Widget, can_focus=True):
                 missed = p80 is None or p80 > item.target
                 canvas.put(col(item.target), row, "◆", "bold red" if missed else "bold yellow")
         if as_of_x is not None:
-            canvas.put(as_of_x, 0, "as of", "magenta")
-        canvas.put(0, len(self.row_ids) + 2, LEGEND[: width - 1], "dim")
+            canvas.put(as_of_x, 0, "▼", "bold magenta")
+        legend_y = len(self.row_ids) + 2
+        if width > len("".join(LEGEND)):
+            canvas.put(0, legend_y, "".join(LEGEND), "dim")
+        else:
+            canvas.put(0, legend_y, LEGEND[0], "dim")
+            canvas.put(0, legend_y + 1, LEGEND[1], "dim")
         return canvas.to_text()
 
     def action_move(self, step: int) -> None:
