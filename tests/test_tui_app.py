@@ -135,6 +135,10 @@ async def test_inline_validation_refuses_a_bad_estimate_and_a_duplicate_id(plan_
         await pilot.pause()
         assert app.screen is editor  # refused: nothing applied
         assert app.plan.item("ui").title == "Chat UI"
+        fill(editor, "estimate", "soon")  # messages are shown as written, brackets and all
+        await pilot.pause()
+        message = str(editor.query_one("#error-estimate").render())
+        assert "expected [low, likely, high]" in message and '"soon"' in message
 
 
 async def test_cross_field_rules_come_from_the_model(plan_path: Path) -> None:

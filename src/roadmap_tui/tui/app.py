@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.timer import Timer
@@ -24,7 +25,7 @@ from roadmap_tui.forecast.engine import compare, simulate
 from roadmap_tui.forecast.result import ForecastResult
 from roadmap_tui.model.parse import validate_plan
 from roadmap_tui.model.types import Plan, PriorityConfig
-from roadmap_tui.priority import Ranking, prioritize
+from roadmap_tui.priority import PriorityError, Ranking, prioritize
 from roadmap_tui.tui.actions import VIEWS, bindings_for
 from roadmap_tui.tui.commands import RoadmapCommands
 from roadmap_tui.tui.messages import ItemSelected, RiskSelected, ScenarioChosen, WeightsChanged
@@ -247,9 +248,9 @@ class RoadmapApp(App[None]):
         plan = replace(self.forecast_plan, priority=self.plan.priority)
         try:
             self.ranking = prioritize(plan, self.forecast)
-        except Exception as error:
+        except PriorityError as error:
             self.ranking = None
-            self.notify(f"Cannot rank: {error}", severity="error")
+            self.notify(f"Cannot rank: {error}", severity="error", markup=False)
 
     async def wait_for_forecast(self, timeout: float = 30.0) -> None:
         """Until the figures shown are fresh (tests and the screenshot script use it)."""
@@ -276,7 +277,7 @@ class RoadmapApp(App[None]):
             self.selected_risk = self.plan.risks[0].id if self.plan.risks else None
         if self.scenario is not None and self.scenario not in self.plan.scenario_by_id:
             self.scenario = None
-        if _forecast_key(self.plan) == (self._forecast_for or (None,))[0]:
+        if self._forecast_for is not None and self._forecast_for[0] == _forecast_key(self.plan):
             self._rerank()  # only the weights moved: re-rank now, no forecast needed
         self.refresh_views()
         if self.stale:
@@ -308,7 +309,7 @@ class RoadmapApp(App[None]):
             return
         dependents = [i.id for i in self.plan.items if item_id in i.depends_on]
         risks = [r.id for r in self.plan.risks if item_id in r.affects]
-        lines = [f"Delete [b]{item_id}[/b] ({self.plan.item(item_id).title})?"]
+        lines = [f"Delete [b]{item_id}[/b] ({escape(self.plan.item(item_id).title)})?"]
         if dependents:
             lines.append("These items depend on it and will be unlinked: " + ", ".join(dependents))
         else:
@@ -479,14 +480,16 @@ class RoadmapApp(App[None]):
             return False
         except store.PlanError as error:  # the store refuses to write an invalid plan
             problems = "\n".join(p.message for p in error.problems[:5])
-            self.notify(f"Not saved, the plan has problems:\n{problems}", severity="error")
+            self.notify(
+                f"Not saved, the plan has problems:\n{problems}", severity="error", markup=False
+            )
             return False
         except (OSError, store.PlanFileError) as error:
-            self.notify(f"Could not save: {error}", severity="error")
+            self.notify(f"Could not save: {error}", severity="error", markup=False)
             return False
         self.history.mark_saved(plan)
         self._disk_signature = self._signature()
-        self.notify(f"Saved {self.loaded.path}", timeout=2)
+        self.notify(f"Saved {self.loaded.path}", timeout=2, markup=False)
         self.refresh_status()
         return True
 
@@ -518,7 +521,7 @@ class RoadmapApp(App[None]):
 
     def offer_reload_or_overwrite(self, *, disk_digest: str | None = None) -> None:
         self._disk_prompt_open = True
-        lines = [f"{self.loaded.path} changed on disk since it was opened."]
+        lines = [f"{escape(str(self.loaded.path))} changed on disk since it was opened."]
         if self.history.dirty:
             lines.append(
                 "Reload replaces the plan shown with the file; your edits stay in the undo "
@@ -555,10 +558,12 @@ class RoadmapApp(App[None]):
             loaded = store.load_plan(self.loaded.path)
         except store.PlanError as error:
             problems = "\n".join(str(p) for p in error.problems[:5])
-            self.notify(f"The file on disk is not a valid plan:\n{problems}", severity="error")
+            self.notify(
+                f"The file on disk is not a valid plan:\n{problems}", severity="error", markup=False
+            )
             return
         except store.PlanFileError as error:
-            self.notify(f"Cannot read the file: {error}", severity="error")
+            self.notify(f"Cannot read the file: {error}", severity="error", markup=False)
             return
         self.loaded = loaded
         self._disk_signature = self._signature()

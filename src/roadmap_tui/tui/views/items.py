@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -150,7 +151,7 @@ class ItemsView(View):
             return
         panel.display = True
         lines = [f"[b red]{len(shown.problems)} problem(s)[/]"]
-        lines += [f"  {p.message}" for p in shown.problems[:6]]
+        lines += [f"  {escape(p.message)}" for p in shown.problems[:6]]
         panel.update("\n".join(lines))
 
     def sort_next(self) -> None:

@@ -64,7 +64,7 @@ class PrioritiesView(View):
                     with Horizontal(classes="weight-row"):
                         yield Label(name, classes="weight-label")
                         yield Input("", id=f"weight-{name}", classes="weight-input", compact=True)
-                yield Label("", id="weights-error", classes="editor-error")
+                yield Label("", id="weights-error", classes="editor-error", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one(RankTable)

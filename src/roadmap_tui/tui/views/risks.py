@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
@@ -62,13 +63,13 @@ class RisksView(View):
             return
         risk = shown.plan.risk_by_id.get(self._selected or "", shown.plan.risks[0])
         lines = [
-            f"[b]{risk.id}[/b]: {risk.title}",
+            f"[b]{risk.id}[/b]: {escape(risk.title)}",
             f"happens in {risk.probability:.0%} of futures and then delays every item below by "
             f"the same draw of {fmt_estimate(risk.delay)} working days",
         ]
         for item_id in risk.affects:
             item = shown.plan.item_by_id.get(item_id)
-            lines.append(f"  • {item_id}: {item.title if item else '(unknown item)'}")
+            lines.append(f"  • {item_id}: {escape(item.title) if item else '(unknown item)'}")
         detail.update("\n".join(lines))
 
     @on(DataTable.RowHighlighted)

@@ -202,8 +202,8 @@ class _Editor(ModalScreen[T | None], Generic[T]):
                                 id=f"field-{spec.name}",
                                 compact=True,
                             )
-                    yield Label("", id=f"error-{spec.name}", classes="editor-error")
-            yield Static("", id="editor-problems", classes="editor-error")
+                    yield Label("", id=f"error-{spec.name}", classes="editor-error", markup=False)
+            yield Static("", id="editor-problems", classes="editor-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply", id="apply", variant="primary")
                 yield Button("Cancel", id="cancel")

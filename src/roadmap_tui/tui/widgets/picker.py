@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -38,7 +39,7 @@ class DependencyPicker(ModalScreen[str | None]):
             yield Label(f"{item.id} depends on...", classes="dialog-title")
             yield Input(placeholder="type to filter by id or title", id="picker-filter")
             yield OptionList(id="picker-options")
-            yield Static("", id="picker-message", classes="editor-error")
+            yield Static("", id="picker-message", classes="editor-error", markup=False)
 
     def on_mount(self) -> None:
         self.fill("")
@@ -60,7 +61,7 @@ class DependencyPicker(ModalScreen[str | None]):
         options.clear_options()
         for candidate in self.candidates(text):
             title = self.plan.item(candidate).title
-            options.add_option(Option(f"{candidate}  [dim]{title}[/dim]", id=candidate))
+            options.add_option(Option(f"{candidate}  [dim]{escape(title)}[/dim]", id=candidate))
         if options.option_count:
             options.highlighted = 0
 
