@@ -33,7 +33,7 @@ class PlanPicker(App[Path | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q,escape", "quit_picker", "Quit", id="roadmap.picker-quit")
     ]
-    CSS = "OptionList { height: 1fr; } Label { padding: 0 1; }"
+    CSS_PATH = "picker.tcss"
 
     def __init__(self, plans: list[Path], note: str = "") -> None:
         super().__init__()
