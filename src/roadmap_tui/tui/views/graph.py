@@ -68,15 +68,25 @@ def layout(shown: Shown) -> Layout:
             previous = dummy
         edges.append((previous, v))
     preds: dict[str, list[str]] = {}
+    succs: dict[str, list[str]] = {}
     for u, v in edges:
         preds.setdefault(v, []).append(u)
-    for k in range(1, len(layers)):
-        slot = {node: i for i, node in enumerate(layers[k - 1])}
+        succs.setdefault(u, []).append(v)
+
+    def reorder(k: int, neighbour: int, links: dict[str, list[str]]) -> None:
+        """Sort layer k by the mean slot of its links in layer `neighbour` (barycentre)."""
+        slot = {node: i for i, node in enumerate(layers[neighbour])}
         keyed = []
         for i, node in enumerate(layers[k]):
-            parents = [slot[p] for p in preds.get(node, []) if p in slot]
-            keyed.append((sum(parents) / len(parents) if parents else i, i, node))
+            near = [slot[n] for n in links.get(node, []) if n in slot]
+            keyed.append((sum(near) / len(near) if near else i, i, node))
         layers[k] = [node for *_, node in sorted(keyed)]
+
+    for _ in range(2):  # a few sweeps down and up cut most crossings
+        for k in range(1, len(layers)):
+            reorder(k, k - 1, preds)
+        for k in range(len(layers) - 2, -1, -1):
+            reorder(k, k + 1, succs)
     box_w = min(max((len(i.id) for i in shown.plan.items), default=6) + 4, 22)
     return Layout(layers, edges, real, max(box_w, 14))
 
