@@ -114,7 +114,8 @@ class GraphCanvas(Widget, can_focus=True):
             self.styles.width = width
             self.styles.height = height + 2
         self.refresh(layout=True)
-        if shown.selected and self.graph_layout is not None:
+        moved = previous is None or previous.selected != shown.selected
+        if moved and shown.selected:  # follow the selection, not every new forecast
             self.call_after_refresh(self.scroll_to_node, shown.selected)
 
     def scroll_to_node(self, node: str) -> None:
