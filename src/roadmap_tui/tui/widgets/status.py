@@ -11,6 +11,8 @@ from roadmap_tui.model.types import Plan
 
 
 class StatusLine(Static):
+    """One line under the views; the forecast's state comes first, where it is never cut."""
+
     def update_status(
         self,
         *,
@@ -25,12 +27,12 @@ class StatusLine(Static):
         scenario: str | None,
     ) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
-        if error is not None:
-            text.append(f"forecast failed: {error}", style="bold red")
-        elif forecasting:
+        if forecasting:
             text.append("forecasting...", style="bold cyan")
             if stale:
                 text.append(" (figures stale)", style="yellow")
+        elif error is not None:
+            text.append(f"forecast failed: {error}", style="bold red")
         elif stale:
             text.append("figures stale", style="bold yellow")
         else:
