@@ -695,3 +695,35 @@ async def test_validation_problems_are_marked_on_the_row_and_listed(plan_path: P
         table = app.query_one("#items-table")
         flags = {str(table.get_row_at(i)[1]): str(table.get_row_at(i)[0]) for i in range(5)}
         assert flags["ui"] == "!" and flags["model"] == " "
+
+
+async def test_add_and_delete_a_risk(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("6")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, RiskEditor)
+        fill(editor, "id", "gpu")
+        fill(editor, "title", "GPU quota late")
+        fill(editor, "probability", "0.2")
+        fill(editor, "delay", "3, 5, 10")
+        fill(editor, "affects", "model, nowhere")
+        await pilot.pause()
+        assert "no item 'nowhere'" in str(editor.query_one("#error-affects").render())
+        fill(editor, "affects", "model")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.plan.risk_by_id["gpu"].affects == ("model",)
+        assert app.selected_risk == "gpu"
+        table = app.query_one("#risks-table")
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "gpu"
+        await pilot.press("delete")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.click("#delete")
+        await settle(app, pilot)
+        assert "gpu" not in app.plan.risk_by_id

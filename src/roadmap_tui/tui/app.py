@@ -127,6 +127,7 @@ class RoadmapApp(App[None]):
             comparison=self.comparison,
             problems=tuple(validate_plan(self.plan)),
             selected=self.selected_id,
+            selected_risk=self.selected_risk,
             scenario=self.scenario,
             focus_item=self.focus_item,
             stale=self.stale,
@@ -418,7 +419,9 @@ class RoadmapApp(App[None]):
 
     @on(RiskSelected)
     def _risk_selected(self, event: RiskSelected) -> None:
-        self.selected_risk = event.risk_id
+        if event.risk_id != self.selected_risk:
+            self.selected_risk = event.risk_id
+            self.view("risks").show(self.shown())
 
     @on(ScenarioChosen)
     def _scenario_chosen(self, event: ScenarioChosen) -> None:

@@ -42,6 +42,7 @@ class Shown:
     comparison: dict[str | None, Any] | None = None
     problems: tuple[Any, ...] = ()
     selected: str | None = None
+    selected_risk: str | None = None
     scenario: str | None = None
     focus_item: bool = False
     stale: bool = False

@@ -22,7 +22,6 @@ class RisksView(View):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._shown: Shown | None = None
-        self._selected: str | None = None
 
     def compose(self) -> ComposeResult:
         yield RiskTable(id="risks-table", cursor_type="row", zebra_stripes=True)
@@ -48,8 +47,8 @@ class RisksView(View):
                     key=risk.id,
                 )
             ids = [r.id for r in shown.plan.risks]
-            if self._selected in ids:
-                table.move_cursor(row=ids.index(self._selected), animate=False)
+            if shown.selected_risk in ids:
+                table.move_cursor(row=ids.index(shown.selected_risk), animate=False)
         self.show_detail()
 
     def select(self, shown: Shown) -> None:
@@ -61,7 +60,7 @@ class RisksView(View):
         if shown is None or not shown.plan.risks:
             detail.update("No risks yet: press a to add one.")
             return
-        risk = shown.plan.risk_by_id.get(self._selected or "", shown.plan.risks[0])
+        risk = shown.plan.risk_by_id.get(shown.selected_risk or "", shown.plan.risks[0])
         lines = [
             f"[b]{risk.id}[/b]: {escape(risk.title)}",
             f"happens in {risk.probability:.0%} of futures and then delays every item below by "
@@ -75,6 +74,4 @@ class RisksView(View):
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key.value is not None:
-            self._selected = str(event.row_key.value)
-            self.post_message(RiskSelected(self._selected))
-            self.show_detail()
+            self.post_message(RiskSelected(str(event.row_key.value)))
