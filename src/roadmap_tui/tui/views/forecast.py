@@ -170,7 +170,7 @@ class ForecastView(View):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="forecast-bar"):
-            yield Label("Scenario ", classes="bar-label")
+            yield Label("Scenario (c) ", classes="bar-label")
             yield Select(
                 [("baseline", BASELINE)],
                 value=BASELINE,
