@@ -100,7 +100,7 @@ class TimelineChart(Widget, can_focus=True):
                 canvas.put(chart_x, row, "dropped" if item.status == "dropped" else "-", "dim")
                 continue
             critical = f.criticality >= CRITICAL
-            colour = "red" if critical else "cyan"
+            colour = ("red" if critical else "cyan") + (" dim" if shown.stale else "")
             deps = [forecast.items[d].finish.p50 for d in item.depends_on if d in forecast.items]
             starts = [d for d in deps if d is not None]
             earliest = max(plan.start, plan.as_of or plan.start)
