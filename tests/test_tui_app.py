@@ -727,3 +727,51 @@ async def test_add_and_delete_a_risk(plan_path: Path) -> None:
         await pilot.click("#delete")
         await settle(app, pilot)
         assert "gpu" not in app.plan.risk_by_id
+
+
+async def test_reloading_a_broken_file_keeps_the_plan_and_says_why(plan_path: Path) -> None:
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        before = app.plan
+        plan_path.write_text(PLAN + "<<<<<<< HEAD\n")  # a merge gone wrong
+        app.check_disk()
+        await pilot.pause()
+        await pilot.click("#reload")
+        await pilot.pause()
+        assert app.plan == before
+        messages = [n.message for n in app._notifications]
+        assert any("not a valid plan" in m and "plan.toml:" in m for m in messages)
+
+
+async def test_quitting_during_a_forecast_abandons_it(
+    plan_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    import roadmap_tui.tui.app as app_module
+
+    real = app_module.simulate
+    abandoned: list[bool] = []
+
+    def slow(plan, *, progress=None, **kwargs):  # type: ignore[no-untyped-def]
+        for step in range(500):  # five seconds unless cancelled
+            time.sleep(0.01)
+            try:
+                progress(step, 500)
+            except BaseException:
+                abandoned.append(True)
+                raise
+        return real(plan, **kwargs)
+
+    monkeypatch.setattr(app_module, "simulate", slow)
+    app = make_app(plan_path)
+    started = time.monotonic()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.2)
+        assert app.forecasting
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert time.monotonic() - started < 3
+    assert abandoned == [True]
