@@ -29,26 +29,40 @@ GUTTER = 7
 CRITICAL = 0.5
 
 
+DUMMY_H = 2  # a row of slots that only carries long edges: one line and a gap
+
+
 @dataclass
 class Layout:
-    layers: list[list[str]]  # real ids and ("~", u, v, k) placeholders as strings
+    layers: list[list[str]]  # real ids and "~u>v#k" placeholders of long edges
     edges: list[tuple[str, str]]  # between adjacent layers only
     real_edges: dict[str, tuple[str, str]]  # placeholder -> the real edge it carries
     box_w: int
 
+    def __post_init__(self) -> None:
+        self.where = {n: (k, s) for k, layer in enumerate(self.layers) for s, n in enumerate(layer)}
+        tallest = max((len(layer) for layer in self.layers), default=0)
+        self.boxed = [
+            any(s < len(layer) and layer[s] not in self.real_edges for layer in self.layers)
+            for s in range(tallest)
+        ]
+        self.tops = [1]  # slots holding only edge lines are squeezed to DUMMY_H rows
+        for boxed in self.boxed:
+            self.tops.append(self.tops[-1] + (BOX_H + GAP_Y if boxed else DUMMY_H))
+
     def position(self, node: str) -> tuple[int, int]:
-        for layer_index, layer in enumerate(self.layers):
-            if node in layer:
-                return (
-                    layer_index * (self.box_w + GUTTER),
-                    1 + layer.index(node) * (BOX_H + GAP_Y),
-                )
-        raise KeyError(node)
+        """Top-left corner of the node's slot."""
+        layer, slot = self.where[node]
+        return (layer * (self.box_w + GUTTER), self.tops[slot])
+
+    def port(self, node: str) -> int:
+        """The row where edges meet the node: a box's label row, a placeholder's line."""
+        _, slot = self.where[node]
+        return self.tops[slot] + (1 if self.boxed[slot] else 0)
 
     @property
     def size(self) -> tuple[int, int]:
-        tallest = max((len(layer) for layer in self.layers), default=0)
-        return (len(self.layers) * (self.box_w + GUTTER), 2 + tallest * (BOX_H + GAP_Y))
+        return (len(self.layers) * (self.box_w + GUTTER), self.tops[-1] + 1)
 
 
 def layout(shown: Shown) -> Layout:
@@ -145,24 +159,27 @@ class GraphCanvas(Widget, can_focus=True):
 
         slot_in_layer = {n: i for layer in lay.layers for i, n in enumerate(layer)}
         for u, v in lay.edges:
-            ux, uy = lay.position(u)
-            vx, vy = lay.position(v)
+            ux, _ = lay.position(u)
+            vx, _ = lay.position(v)
+            uy, vy = lay.port(u), lay.port(v)
             style = "bold red" if critical(u) and critical(v) else "bright_black"
             lane = ux + lay.box_w + 2 + slot_in_layer[v] % (GUTTER - 3)
-            canvas.hline(ux + lay.box_w, lane, uy + 1, style)
-            canvas.vline(lane, uy + 1, vy + 1, style)
-            canvas.hline(lane, vx - 1, vy + 1, style)
+            canvas.hline(ux + lay.box_w, lane, uy, style)
+            canvas.vline(lane, uy, vy, style)
+            canvas.hline(lane, vx - 1, vy, style)
         for layer in lay.layers:
             for node in layer:
-                x, y = lay.position(node)
+                x, _ = lay.position(node)
                 if node in lay.real_edges:
                     u, v = lay.real_edges[node]
                     style = "bold red" if critical(u) and critical(v) else "bright_black"
-                    canvas.hline(x - 1, x + lay.box_w, y + 1, style)
+                    canvas.hline(x - 1, x + lay.box_w, lay.port(node), style)
         for u, v in lay.edges:
             if v not in lay.real_edges:
-                vx, vy = lay.position(v)
-                canvas.put(vx - 1, vy + 1, "▸", "bold red" if critical(u) and critical(v) else "")
+                vx, _ = lay.position(v)
+                canvas.put(
+                    vx - 1, lay.port(v), "▸", "bold red" if critical(u) and critical(v) else ""
+                )
         for layer in lay.layers:
             for node in layer:
                 if node in lay.real_edges:
