@@ -9,6 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
+from textual.widgets.data_table import ColumnKey
 
 from roadmap_tui.model.types import readiness_name
 from roadmap_tui.tui.actions import bindings_for
@@ -101,6 +102,9 @@ class ItemsView(View):
         if self.sort_reverse:  # keep "never" last when sorting descending too
             rows.sort(key=lambda row: row[2][self.sort_key] is None)
         with self.app.batch_update(), table.prevent(DataTable.RowHighlighted):
+            for key, header in COLUMNS:  # the sort column says so
+                arrow = (" ▼" if self.sort_reverse else " ▲") if key == self.sort_key else ""
+                table.columns[ColumnKey(key)].label = Text(header + arrow)
             table.clear()
             for item_id, cells, _ in rows:
                 table.add_row(*(cells[key] for key, _ in COLUMNS), key=item_id)
