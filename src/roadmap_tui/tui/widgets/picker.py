@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from roadmap_tui.model import graph
@@ -40,6 +40,7 @@ class DependencyPicker(ModalScreen[str | None]):
             yield Input(placeholder="type to filter by id or title", id="picker-filter")
             yield OptionList(id="picker-options")
             yield Static("", id="picker-message", classes="editor-error", markup=False)
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.fill("")
