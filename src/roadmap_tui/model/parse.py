@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, TypeVar
 
 from roadmap_tui.model import graph as graph_mod
 from roadmap_tui.model.types import (
@@ -37,6 +37,7 @@ from roadmap_tui.model.types import (
 )
 
 Keys = tuple[str, ...]
+_T = TypeVar("_T")
 
 ID_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -382,30 +383,37 @@ def three_point_distribution(item: Item) -> str | None:
 # ---------------------------------------------------------------- items and risks
 
 
-def parse_item(item_id: str, raw: Any) -> tuple[Item | None, list[ParseProblem]]:
-    """One item table -> Item. Problem keys are relative to the item table."""
-    who = f"item '{item_id}'"
+def _read_fields(
+    who: str, obj_id: str, raw: Mapping[str, Any], specs: Mapping[str, FieldSpec], fields: Keys
+) -> tuple[dict[str, Any], list[ParseProblem]]:
+    """Each field of an item or risk table through its parser: the values that parsed, and a
+    problem for a bad id, an unknown field or a bad value (cross-field rules are the caller's)."""
     problems: list[ParseProblem] = []
-    if not isinstance(raw, Mapping):
-        return None, [ParseProblem((), f"{who}: expected a table [items.{item_id}], {_found(raw)}")]
-    if not ID_RE.match(item_id):
+    if not ID_RE.match(obj_id):
         problems.append(
             ParseProblem((), f"{who}: the id must be a bare key of letters, digits, '-' and '_'")
         )
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        spec = _ITEM_SPECS.get(key)
+        spec = specs.get(key)
         if spec is None:
             problems.append(
-                ParseProblem(
-                    (key,), f"{who}: unknown field '{key}'" + did_you_mean(key, ITEM_FIELDS)
-                )
+                ParseProblem((key,), f"{who}: unknown field '{key}'" + did_you_mean(key, fields))
             )
             continue
         try:
             values[key] = spec.parse(value)
         except FieldError as err:
             problems.append(ParseProblem((key,), f"{who}: {key}: {err}"))
+    return values, problems
+
+
+def parse_item(item_id: str, raw: Any) -> tuple[Item | None, list[ParseProblem]]:
+    """One item table -> Item. Problem keys are relative to the item table."""
+    who = f"item '{item_id}'"
+    if not isinstance(raw, Mapping):
+        return None, [ParseProblem((), f"{who}: expected a table [items.{item_id}], {_found(raw)}")]
+    values, problems = _read_fields(who, item_id, raw, _ITEM_SPECS, ITEM_FIELDS)
     if "title" not in raw:
         problems.append(ParseProblem((), f'{who}: title: missing; expected title = "..."'))
     if problems:
@@ -503,25 +511,7 @@ def parse_risk(risk_id: str, raw: Any) -> tuple[Risk | None, list[ParseProblem]]
     who = f"risk '{risk_id}'"
     if not isinstance(raw, Mapping):
         return None, [ParseProblem((), f"{who}: expected a table [risks.{risk_id}], {_found(raw)}")]
-    problems: list[ParseProblem] = []
-    if not ID_RE.match(risk_id):
-        problems.append(
-            ParseProblem((), f"{who}: the id must be a bare key of letters, digits, '-' and '_'")
-        )
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        spec = _RISK_SPECS.get(key)
-        if spec is None:
-            problems.append(
-                ParseProblem(
-                    (key,), f"{who}: unknown field '{key}'" + did_you_mean(key, RISK_FIELDS)
-                )
-            )
-            continue
-        try:
-            values[key] = spec.parse(value)
-        except FieldError as err:
-            problems.append(ParseProblem((key,), f"{who}: {key}: {err}"))
+    values, problems = _read_fields(who, risk_id, raw, _RISK_SPECS, RISK_FIELDS)
     for name, spec in _RISK_SPECS.items():
         if spec.required and name not in raw:
             problems.append(ParseProblem((), f"{who}: {name}: missing; expected {spec.help}"))
@@ -618,29 +608,30 @@ def update_item(item: Item, field: str, raw: Any) -> Item:
     Every item rule applies (e.g. low <= likely <= high, done needs finished); raises
     FieldError with the messages. References to other items are checked by `validate_plan`.
     """
-    if field not in _ITEM_SPECS:
-        raise FieldError(f"unknown field '{field}'" + did_you_mean(field, ITEM_FIELDS))
-    table = item_to_toml(item)
-    if raw is None:
-        table.pop(field, None)
-    else:
-        table[field] = raw
-    new, problems = parse_item(item.id, table)
-    if new is None:
-        raise FieldError("; ".join(p.message for p in problems))
-    return new
+    return _update(item.id, item_to_toml(item), field, raw, ITEM_FIELDS, parse_item)
 
 
 def update_risk(risk: Risk, field: str, raw: Any) -> Risk:
     """The risk with one field set from a raw TOML value; raises FieldError."""
-    if field not in _RISK_SPECS:
-        raise FieldError(f"unknown field '{field}'" + did_you_mean(field, RISK_FIELDS))
-    table = risk_to_toml(risk)
+    return _update(risk.id, risk_to_toml(risk), field, raw, RISK_FIELDS, parse_risk)
+
+
+def _update(
+    obj_id: str,
+    table: dict[str, Any],
+    field: str,
+    raw: Any,
+    fields: Keys,
+    parse: Callable[[str, Any], tuple[_T | None, list[ParseProblem]]],
+) -> _T:
+    """Re-parse the whole table with one field changed, so every rule applies to the result."""
+    if field not in fields:
+        raise FieldError(f"unknown field '{field}'" + did_you_mean(field, fields))
     if raw is None:
         table.pop(field, None)
     else:
         table[field] = raw
-    new, problems = parse_risk(risk.id, table)
+    new, problems = parse(obj_id, table)
     if new is None:
         raise FieldError("; ".join(p.message for p in problems))
     return new
