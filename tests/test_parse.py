@@ -537,3 +537,36 @@ def test_update_setting() -> None:
         parse.update_setting(plan, "plan", "start", None)
     with pytest.raises(parse.FieldError, match="did you mean 'priority'"):
         parse.update_setting(plan, "priorty", "impact", 1)
+
+
+def test_resolve_target_names_the_key_path_a_set_means() -> None:
+    plan = plan_of(
+        items={"a": {"title": "A", "estimate": 2}, "plan": {"title": "P", "estimate": 1}},
+        risks={"r": {"title": "R", "probability": 0.5, "delay": 3, "affects": ["a"]}},
+    )
+    assert parse.resolve_target(plan, "items", "a", "impact") == ("items", "a", "impact")
+    assert parse.resolve_target(plan, "risks", "r", "delay") == ("risks", "r", "delay")
+    assert parse.resolve_target(plan, "items", "forecast", "runs") == ("forecast", "runs")
+    # an item may be called like a settings table: then ID.FIELD is the item's field
+    assert parse.resolve_target(plan, "items", "plan", "title") == ("items", "plan", "title")
+    for args, message in [
+        (("items", "b", "impact"), "no item 'b'"),
+        (("risks", "s", "delay"), "no risk 's'"),
+        (("items", "a", "impactt"), "unknown field 'impactt'; did you mean 'impact'?"),
+        (("items", "forecast", "seeds"), "[forecast]: unknown key 'seeds'; did you mean 'seed'?"),
+    ]:
+        with pytest.raises(parse.UnknownTargetError) as err:
+            parse.resolve_target(plan, *args)
+        assert str(err.value).startswith(message)
+
+
+def test_set_value_applies_the_value_at_the_key_path() -> None:
+    plan = plan_of(
+        items={"a": {"title": "A", "estimate": 2}},
+        risks={"r": {"title": "R", "probability": 0.5, "delay": 3, "affects": ["a"]}},
+    )
+    assert parse.set_value(plan, ("items", "a", "impact"), 5).item("a").impact == 5
+    assert parse.set_value(plan, ("risks", "r", "probability"), 0.1).risks[0].probability == 0.1
+    assert parse.set_value(plan, ("forecast", "runs"), 500).runs == 500
+    with pytest.raises(parse.FieldError, match="impact"):
+        parse.set_value(plan, ("items", "a", "impact"), 9)

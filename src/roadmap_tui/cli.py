@@ -74,17 +74,29 @@ def open_plan(path: str | Path) -> LoadedPlan:
 
     Exit 1 when the plan is invalid, 2 when the file cannot be read as a plan at all.
     """
+    loaded = _load_or_report(path)
+    if isinstance(loaded, int):
+        sys.exit(loaded)
+    return loaded
+
+
+def _load_or_report(path: str | Path) -> LoadedPlan | int:
+    """The loaded plan, or its problems printed on stderr and the exit code they mean (1, 2)."""
     from roadmap_tui import store
 
     try:
         return store.load_plan(path)
     except store.PlanFileError as err:
-        fail(f"{err}", EXIT_USAGE)
+        click.echo(str(err), err=True)
+        return EXIT_USAGE
     except store.PlanError as err:
-        for problem in err.problems:
-            click.echo(str(problem), err=True)
-        sys.exit(EXIT_INVALID)
-    raise AssertionError("unreachable")  # pragma: no cover
+        _print_problems(err)
+        return EXIT_INVALID
+
+
+def _print_problems(err: Exception) -> None:
+    for problem in getattr(err, "problems", ()):
+        click.echo(str(problem), err=True)
 
 
 @main.command("validate")
@@ -95,29 +107,15 @@ def validate_command(plans: tuple[str, ...]) -> None:
     Prints `PATH: ok (N items, M risks)` for each valid plan. Exits 0 when all are valid,
     1 when any plan is invalid, 2 when a file cannot be read.
     """
-    from roadmap_tui import store
-
     worst = EXIT_OK
     for path in plans:
-        try:
-            loaded = store.load_plan(path)
-        except store.PlanFileError as err:
-            click.echo(str(err), err=True)
-            worst = max(worst, EXIT_USAGE)
-            continue
-        except store.PlanError as err:
-            for problem in err.problems:
-                click.echo(str(problem), err=True)
-            worst = max(worst, EXIT_INVALID)
+        loaded = _load_or_report(path)
+        if isinstance(loaded, int):
+            worst = max(worst, loaded)
             continue
         plan = loaded.plan
         click.echo(f"{path}: ok ({len(plan.items)} items, {len(plan.risks)} risks)")
     sys.exit(worst)
-
-
-def _print_problems(err: Exception) -> None:
-    for problem in getattr(err, "problems", ()):
-        click.echo(str(problem), err=True)
 
 
 @main.command("new", short_help="Create a plan from a template (never overwrites).")
@@ -194,51 +192,13 @@ def set_command(plan: Path, target: str, value: str) -> None:
     target_id, field = parts
     loaded = open_plan(plan)
     raw = _toml_value(value)
-    old = loaded.plan
-    settings = {
-        "plan": parse.PLAN_FIELDS,
-        "forecast": parse.FORECAST_FIELDS,
-        "priority": parse.PRIORITY_FIELDS,
-    }
-    if section == "items" and target_id in settings and target_id not in old.item_by_id:
-        section = target_id  # a plan setting, unless an item happens to have that id
     try:
-        if section in settings:
-            if field not in settings[section]:
-                fail(
-                    f"{plan}: [{section}]: unknown key '{field}'"
-                    + parse.did_you_mean(field, settings[section]),
-                    EXIT_USAGE,
-                )
-            new = parse.update_setting(old, section, field, raw)
-        elif section == "items":
-            if target_id not in old.item_by_id:
-                fail(
-                    f"{plan}: no item '{target_id}'"
-                    + parse.did_you_mean(target_id, old.item_by_id),
-                    EXIT_USAGE,
-                )
-            if field not in parse.ITEM_FIELDS:
-                fail(
-                    f"{plan}: unknown field '{field}'"
-                    + parse.did_you_mean(field, parse.ITEM_FIELDS)
-                )
-            new = old.with_item(parse.update_item(old.item(target_id), field, raw))
-        else:
-            if target_id not in old.risk_by_id:
-                fail(
-                    f"{plan}: no risk '{target_id}'"
-                    + parse.did_you_mean(target_id, old.risk_by_id),
-                    EXIT_USAGE,
-                )
-            if field not in parse.RISK_FIELDS:
-                fail(
-                    f"{plan}: unknown field '{field}'"
-                    + parse.did_you_mean(field, parse.RISK_FIELDS)
-                )
-            new = old.with_risk(parse.update_risk(old.risk_by_id[target_id], field, raw))
+        keys = parse.resolve_target(loaded.plan, section, target_id, field)
+    except parse.UnknownTargetError as err:
+        fail(f"{plan}: {err}", EXIT_USAGE)
+    try:
+        new = parse.set_value(loaded.plan, keys, raw)
     except parse.FieldError as err:
-        keys = (section, field) if section in settings else (section, target_id, field)
         fail(f"{plan}:{loaded.line_of(*keys)}: {err}", EXIT_INVALID)
     problems = parse.validate_plan(new)
     if problems:

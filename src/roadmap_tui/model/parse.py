@@ -797,13 +797,65 @@ def _settings_kwargs(found: Mapping[tuple[str, str], Any]) -> dict[str, Any]:
     return out
 
 
+#: The keys of each settings table, by section.
+SETTING_FIELDS: Mapping[str, Keys] = {
+    "plan": PLAN_FIELDS,
+    "forecast": FORECAST_FIELDS,
+    "priority": PRIORITY_FIELDS,
+}
+
+
+class UnknownTargetError(LookupError):
+    """`roadmap set` named an item, risk, field or setting the plan does not have."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def resolve_target(plan: Plan, section: str, target_id: str, field: str) -> Keys:
+    """The key path (`("plan", "as_of")`, `("items", id, field)`) a `set` of ID.FIELD means.
+
+    `section` is "items" or "risks"; an "items" target named plan/forecast/priority is that
+    settings table, unless an item has that id. Raises UnknownTargetError naming the nearest
+    existing id or field.
+    """
+    if section == "items" and target_id in SETTING_FIELDS and target_id not in plan.item_by_id:
+        section = target_id
+    if section in SETTING_FIELDS:
+        if field not in SETTING_FIELDS[section]:
+            raise UnknownTargetError(
+                f"[{section}]: unknown key '{field}'" + did_you_mean(field, SETTING_FIELDS[section])
+            )
+        return (section, field)
+    noun, known, fields = (
+        ("item", plan.item_by_id, ITEM_FIELDS)
+        if section == "items"
+        else ("risk", plan.risk_by_id, RISK_FIELDS)
+    )
+    if target_id not in known:
+        raise UnknownTargetError(f"no {noun} '{target_id}'" + did_you_mean(target_id, known))
+    if field not in fields:
+        raise UnknownTargetError(f"unknown field '{field}'" + did_you_mean(field, fields))
+    return (section, target_id, field)
+
+
+def set_value(plan: Plan, keys: Keys, raw: Any) -> Plan:
+    """The plan with the value at `keys` (from `resolve_target`) set; raises FieldError."""
+    if len(keys) == 2:
+        return update_setting(plan, keys[0], keys[1], raw)
+    section, target_id, field = keys
+    if section == "items":
+        return plan.with_item(update_item(plan.item(target_id), field, raw))
+    return plan.with_risk(update_risk(plan.risk_by_id[target_id], field, raw))
+
+
 def update_setting(plan: Plan, section: str, key: str, raw: Any) -> Plan:
     """The plan with one [plan] / [forecast] / [priority] value set from a raw TOML value.
 
     `raw=None` resets an optional key (as_of, holidays, a weight...) to its default. Raises
     FieldError, e.g. for `priority.impact = -1` or a change that makes every weight 0.
     """
-    allowed = {"plan": PLAN_FIELDS, "forecast": FORECAST_FIELDS, "priority": PRIORITY_FIELDS}
+    allowed = SETTING_FIELDS
     if section not in allowed:
         raise FieldError(f"unknown section '{section}'" + did_you_mean(section, allowed))
     if key not in allowed[section]:
