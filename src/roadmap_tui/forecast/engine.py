@@ -2,9 +2,11 @@
 
 A run is one simulated future. Runs are vectorised: for a chunk of runs the engine makes one
 pass over the items in topological order, each step a handful of numpy operations on arrays
-of length `chunk`; there is no Python loop per run. Chunks are streamed, so working memory
-is bounded by the chunk, plus the finish of every item in every run kept as float32 for
-exact percentiles (4 bytes x items x runs: 400 MB for 1,000 items x 100,000 runs).
+of length `chunk`; there is no Python loop per run. Arithmetic is float32 (durations are
+days rounded to 3 decimals in the result; float32 carries 7 significant digits). The
+chunk's finishes are written straight into the store of every item's finish in every run,
+kept for exact percentiles (4 bytes x items x runs: 400 MB for 1,000 items x 100,000
+runs); the other working memory is bounded by the chunk.
 
 Random numbers: every item and every risk has its own streams, seeded from (seed, a stable
 hash of its id, purpose) through numpy's SeedSequence. So the baseline and a scenario run
@@ -18,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import networkx as nx
@@ -41,7 +43,7 @@ from roadmap_tui.model.types import Estimate, Item, Plan
 
 Progress = Callable[[int, int], None]
 
-#: Runs simulated per pass; bounds the working memory (about 17 bytes x items x chunk).
+#: Runs simulated per pass; bounds the working memory (4 bytes x items x chunk of durations).
 DEFAULT_CHUNK = 4096
 #: Sensitivity (Spearman) uses the first this many runs: a fixed memory budget, and a
 #: standard error of at most about 1/sqrt(5,000) = 0.014 on each coefficient. Ranking is
@@ -58,8 +60,8 @@ P80_CONFIDENCE = 0.95
 
 _Z90 = 1.2815515655446004  # 90th percentile of the standard normal
 _ITEM, _RISK = 1, 2  # stream families
-_DURATION, _SUCCESS = 1, 2  # item stream purposes
-_OCCURS, _DELAY = 1, 2  # risk stream purposes
+_DURATION, _SUCCESS, _DURATION_B = 1, 2, 3  # item stream purposes (_B: a Beta's second gamma)
+_OCCURS, _DELAY, _DELAY_B = 1, 2, 3  # risk stream purposes
 
 
 class ForecastError(ValueError):
@@ -71,37 +73,79 @@ def _stable_hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def _stream(seed: int, family: int, ident: str, purpose: int) -> np.random.Generator:
+def _stream(
+    seed: int, family: int, ident: str, purpose: int, attempt: int = 0
+) -> np.random.Generator:
     entropy = seed if seed >= 0 else seed % (1 << 64)
-    seq = np.random.SeedSequence(entropy, spawn_key=(family, _stable_hash(ident), purpose))
-    return np.random.Generator(np.random.PCG64(seq))
+    key = (family, _stable_hash(ident), purpose, attempt)
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy, spawn_key=key)))
 
 
-def draw(estimate: Estimate, rng: np.random.Generator, shape: int | tuple[int, ...]) -> np.ndarray:
-    """Durations (float64 working days) drawn from a three-point estimate."""
-    lo, ml, hi = float(estimate.low), float(estimate.likely), float(estimate.high)
-    if estimate.is_fixed:
-        return np.full(shape, ml)
-    dist = estimate.distribution
-    if dist == "pert":
-        span = hi - lo
-        out = rng.beta(1 + 4 * (ml - lo) / span, 1 + 4 * (hi - ml) / span, shape)
-        out *= span
-        out += lo
+class _Sampler:
+    """Draws of one estimate from its own streams, as float32 working days.
+
+    PERT is Beta(a, b) drawn as Ga / (Ga + Gb), the method of numpy's own `Generator.beta`
+    for these shapes (a, b >= 1), with the two gamma variates drawn in single precision
+    (about twice as fast as double) from two streams. One stream per variate means each
+    stream is consumed run after run, so the chunk size cannot change the draws. Gb is
+    drawn by Marsaglia-Tsang for b > 1, which never returns 0, and a = b = 1 only when
+    low == high (fixed), so Ga + Gb > 0.
+    """
+
+    def __init__(
+        self,
+        estimate: Estimate,
+        seed: int,
+        family: int,
+        ident: str,
+        purposes: tuple[int, int],
+        attempt: int = 0,
+    ) -> None:
+        lo, ml, hi = float(estimate.low), float(estimate.likely), float(estimate.high)
+        self.lo, self.likely, self.hi = lo, ml, hi
+        self.kind = "fixed" if estimate.is_fixed else estimate.distribution
+        self.rng: np.random.Generator | None = None
+        self.rng_b: np.random.Generator | None = None
+        if self.kind != "fixed":
+            self.rng = _stream(seed, family, ident, purposes[0], attempt)
+        if self.kind == "pert":
+            span = hi - lo
+            self.a, self.b = 1 + 4 * (ml - lo) / span, 1 + 4 * (hi - ml) / span
+            self.rng_b = _stream(seed, family, ident, purposes[1], attempt)
+        # the smallest value a draw can take (lognormal > 0; its normal stand-in is cut at 0)
+        self.minimum = ml if self.kind == "fixed" else 0.0 if self.kind == "lognormal" else lo
+
+    def draw(self, n: int, out: np.ndarray | None = None) -> np.ndarray:
+        """n durations into `out` (float32, length n), or into a new array."""
+        if out is None:
+            out = np.empty(n, dtype=np.float32)
+        lo, ml, hi = self.lo, self.likely, self.hi
+        kind, rng = self.kind, self.rng
+        if rng is None:
+            out.fill(ml)
+        elif kind == "pert":
+            assert self.rng_b is not None
+            rng.standard_gamma(self.a, out=out, dtype=np.float32)
+            total = self.rng_b.standard_gamma(self.b, n, dtype=np.float32)
+            total += out
+            out /= total
+            out *= hi - lo
+            out += lo
+        elif kind == "triangular":
+            out[:] = rng.triangular(lo, ml, hi, n)
+        elif kind == "uniform":
+            out[:] = rng.uniform(lo, hi, n)
+        elif lo > 0:  # lognormal with P10 = low and P90 = high
+            mu = (math.log(lo) + math.log(hi)) / 2
+            sigma = (math.log(hi) - math.log(lo)) / (2 * _Z90)
+            out[:] = rng.lognormal(mu, sigma, n)
+        else:
+            # without a positive low no lognormal fits: a normal with the same P10/P90, cut at
+            # 0, stands in (docs/forecast.md)
+            normal = rng.normal((lo + hi) / 2, (hi - lo) / (2 * _Z90), n)
+            np.maximum(normal, 0.0, out=normal)
+            out[:] = normal
         return out
-    if dist == "triangular":
-        return rng.triangular(lo, ml, hi, shape)
-    if dist == "uniform":
-        return rng.uniform(lo, hi, shape)
-    # lognormal with P10 = low and P90 = high; without a positive low no lognormal fits,
-    # so a normal with the same P10/P90, cut at 0, stands in (docs/forecast.md).
-    if lo > 0:
-        mu = (math.log(lo) + math.log(hi)) / 2
-        sigma = (math.log(hi) - math.log(lo)) / (2 * _Z90)
-        return rng.lognormal(mu, sigma, shape)
-    out = rng.normal((lo + hi) / 2, (hi - lo) / (2 * _Z90), shape)
-    np.maximum(out, 0.0, out=out)
-    return out
 
 
 @dataclass
@@ -120,28 +164,24 @@ class _Node:
     attempts: int
     p: float
     risks: tuple[int, ...]
-    rng: np.random.Generator | None = None
-    success_rng: np.random.Generator | None = None
+    samplers: list[_Sampler] = field(default_factory=list)  # one per attempt
+    success_rngs: list[np.random.Generator] = field(default_factory=list)  # one per attempt
+
+    @property
+    def waits(self) -> bool:
+        """Whether its start is set by its predecessors (and as_of)."""
+        return bool(self.preds) and not self.done and self.start_at is None
 
 
 @dataclass
 class _RiskNode:
     probability: float
-    delay: Estimate
+    delay: _Sampler
     occurs_rng: np.random.Generator
-    delay_rng: np.random.Generator
-
-
-@dataclass
-class _Chunk:
-    """Views into the model's reused buffers: valid until the next call of `chunk`."""
-
-    finish: np.ndarray  # (items, n) float64, inf = never completes
-    duration: np.ndarray  # (items, n) working days the item took (attempts and risks in)
 
 
 class _Model:
-    """A plan compiled into arrays and streams; `chunk(n)` simulates the next n runs."""
+    """A plan compiled into arrays and streams; `chunk` simulates the next runs."""
 
     def __init__(self, plan: Plan, calendar: Calendar, as_of: date | None, seed: int) -> None:
         graph = build_graph(plan)
@@ -167,14 +207,12 @@ class _Model:
             self.risks.append(
                 _RiskNode(
                     float(risk.probability),
-                    risk.delay,
+                    _Sampler(risk.delay, seed, _RISK, risk.id, (_DELAY, _DELAY_B)),
                     _stream(seed, _RISK, risk.id, _OCCURS),
-                    _stream(seed, _RISK, risk.id, _DELAY),
                 )
             )
 
         self.nodes: list[_Node] = []
-        self._capacity = 0
         for item_id in order:
             item = plan.item(item_id)
             preds = tuple(index[d] for d in dict.fromkeys(item.depends_on) if d in index)
@@ -211,37 +249,64 @@ class _Model:
                 risks=tuple(risk_targets.get(item_id, ())),
             )
             if not node.done:
-                if not node.duration.is_fixed:
-                    node.rng = _stream(seed, _ITEM, item_id, _DURATION)
-                if p < 1:
-                    node.success_rng = _stream(seed, _ITEM, item_id, _SUCCESS)
+                # attempt j >= 1 has streams of its own, consumed only by the runs that make
+                # it: no draws for attempts never made, and still run after run
+                for j in range(attempts):
+                    node.samplers.append(
+                        _Sampler(node.duration, seed, _ITEM, item_id, (_DURATION, _DURATION_B), j)
+                    )
+                    if p < 1:
+                        node.success_rngs.append(_stream(seed, _ITEM, item_id, _SUCCESS, j))
             self.nodes.append(node)
+        m = len(self.nodes)
         self._done_rows = np.array([n.index for n in self.nodes if n.done], dtype=np.intp)
 
-    def _buffers(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """(finish, duration) arrays for n runs, reused from chunk to chunk.
+        # For the critical path: an item that a waiting successor with a duration >= 0
+        # follows can never finish after it, so the plan's finish (and the item that ends
+        # the critical path: the latest in topological order among those finishing last)
+        # is found among the other items, the `ends`.
+        followed = np.zeros(m, dtype=bool)
+        for node in self.nodes:
+            if not node.waits:
+                continue
+            least = node.samplers[0].minimum + sum(
+                min(self.risks[r].delay.minimum, 0.0) for r in node.risks
+            )
+            if least >= 0:
+                followed[list(node.preds)] = True
+        self._ends = np.flatnonzero(~followed)
+        # predecessors of every waiting item, padded with its first one (a repeat changes
+        # neither the latest finish nor which predecessor is the first to reach it)
+        width = max((len(n.preds) for n in self.nodes if n.waits), default=1)
+        self._waits = np.array([n.waits for n in self.nodes], dtype=bool)
+        self._pred_matrix = np.zeros((m, width), dtype=np.intp)
+        for node in self.nodes:
+            if node.waits:
+                row = list(node.preds)
+                self._pred_matrix[node.index] = row + row[:1] * (width - len(row))
+        self._duration = np.empty((m, 0), dtype=np.float32)
 
-        Fresh (items, chunk) arrays each chunk would cost more in page faults than the
-        arithmetic done in them.
+    def chunk(self, finish: np.ndarray, *, deterministic: bool = False) -> np.ndarray:
+        """Simulate the next runs into `finish` (items, n); returns the durations (items, n).
+
+        Finishes are float32 (`inf`: never completes) and so are the durations, which are
+        a view into a buffer reused from chunk to chunk, valid until the next call.
+        Deterministic: one run at the likely values, in float64.
         """
-        m = len(self.nodes)
-        if self._capacity < n:
-            self._finish = np.empty((m, n))
-            self._duration = np.empty((m, n))
-            self._crit = np.empty((m, n), dtype=bool)
-            self._capacity = n
-        return self._finish[:, :n], self._duration[:, :n]
-
-    def chunk(self, n: int, *, deterministic: bool = False) -> _Chunk:
-        """Simulate the next n runs (or, deterministic, one run at the likely values)."""
-        finish, duration = self._buffers(n)
+        m, n = finish.shape
+        if deterministic:
+            duration = np.empty((m, n))
+        else:
+            if self._duration.shape[1] < n:
+                self._duration = np.empty((m, n), dtype=np.float32)
+            duration = self._duration[:, :n]
         risk_delay: list[np.ndarray] = []
         if not deterministic:
             for risk in self.risks:
-                occurs = risk.occurs_rng.random(n) < risk.probability
-                delay = draw(risk.delay, risk.delay_rng, n)
-                delay[~occurs] = 0.0
+                delay = risk.delay.draw(n)
+                delay *= risk.occurs_rng.random(n, dtype=np.float32) < risk.probability
                 risk_delay.append(delay)
+        a = self.as_of_offset
         for node in self.nodes:
             i = node.index
             row, d = finish[i], duration[i]
@@ -251,78 +316,73 @@ class _Model:
                 continue
             completes = None
             if deterministic:
-                d.fill(float(node.duration.likely))
-            elif node.p < 1:
-                k = node.attempts
-                draws = (
-                    draw(node.duration, node.rng, (n, k))
-                    if node.rng is not None
-                    else np.full((n, k), float(node.duration.likely))
-                )
-                success = node.success_rng.random((n, k)) < node.p
-                # attempt j is made in the runs whose attempts so far all failed
-                d[:] = draws[:, 0]
-                completes = success[:, 0].copy()
-                for j in range(1, k):
-                    d += np.where(completes, 0.0, draws[:, j])
-                    completes |= success[:, j]
-            elif node.rng is not None:
-                d[:] = draw(node.duration, node.rng, n)
+                d.fill(node.samplers[0].likely)
             else:
-                d.fill(float(node.duration.likely))
-            for r in () if deterministic else node.risks:
-                d += risk_delay[r]
+                node.samplers[0].draw(n, d)
+                if node.p < 1:
+                    completes = node.success_rngs[0].random(n, dtype=np.float32) < node.p
+                    for sampler, success in zip(
+                        node.samplers[1:], node.success_rngs[1:], strict=True
+                    ):
+                        again = np.flatnonzero(~completes)  # runs whose attempts all failed
+                        if again.size == 0:
+                            break
+                        d[again] += sampler.draw(again.size)
+                        completes[again] = success.random(again.size, dtype=np.float32) < node.p
+                for r in node.risks:
+                    d += risk_delay[r]
             if node.start_at is not None:
                 row.fill(node.start_at)
-            else:  # after every predecessor and as_of; who it waited for: see critical()
-                row.fill(self.as_of_offset)
-                for p in node.preds:
+            elif node.preds:  # after every predecessor and as_of; who it waited for: critical()
+                preds = node.preds
+                np.maximum(finish[preds[0]], a, out=row)
+                for p in preds[1:]:
                     np.maximum(row, finish[p], out=row)
+            else:
+                row.fill(a)
             row += d
             if node.floor is not None:
                 np.maximum(row, node.floor, out=row)
             if completes is not None:
                 row[~completes] = np.inf
-        return _Chunk(finish, duration)
+        return duration
 
-    def critical(self, chunk: _Chunk) -> tuple[np.ndarray, np.ndarray]:
+    def critical(self, finish: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(plan finish per run, how many runs of the chunk each item was critical in).
 
         The critical path ends at the item that finishes last (the latest in topological
         order on a tie, so a milestone and the work it waits for are both on it) and is
         traced back through the predecessor each item waited for: the first whose finish
         equals the item's start, if that is later than as_of (max is exact, so the equality
-        is too). Only items on the path in some run are looked at, so the forward pass
-        needs no bookkeeping of who waited for whom.
+        is too). All runs are traced at once, one step along their paths at a time.
         """
-        finish = chunk.finish
         m, n = finish.shape
         if m == 0:
-            return np.full(n, self.as_of_offset), np.zeros(0, dtype=np.int64)
-        plan_finish = finish.max(axis=0)
-        last = np.zeros(n, dtype=np.intp)
-        for i in range(m):  # row by row: argmax over axis 0 of a wide array is slow
-            np.copyto(last, i, where=finish[i] == plan_finish)
-        crit = self._crit[:, :n]
-        crit.fill(False)
-        crit[last, np.arange(n)] = True
+            return np.full(n, self.as_of_offset, dtype=np.float32), np.zeros(0, dtype=np.int64)
+        ends = self._ends
+        plan_finish = finish[ends[0]].copy()
+        for e in ends[1:]:
+            np.maximum(plan_finish, finish[e], out=plan_finish)
+        cur = np.empty(n, dtype=np.intp)
+        for e in ends:  # the latest end reaching the plan finish wins
+            np.copyto(cur, e, where=finish[e] == plan_finish)
+        counts = np.bincount(cur, minlength=m)
+        runs = np.arange(n)
         a = self.as_of_offset
-        for node in reversed(self.nodes):
-            if not node.preds or node.done or node.start_at is not None:
-                continue  # it waited for nobody
-            runs = np.flatnonzero(crit[node.index])  # usually a small share: work on those only
-            if runs.size == 0:
-                continue
-            preds = [finish[p][runs] for p in node.preds]
-            start = np.full(runs.size, a)
-            for pred in preds:
-                np.maximum(start, pred, out=start)
-            looking = start > a  # runs still looking for the predecessor it waited for
-            for p, pred in zip(node.preds, preds, strict=True):
-                waited = looking & (pred == start)
-                crit[p][runs[waited]] = True
-                looking &= ~waited
-        counts = crit.sum(axis=1)
+        while True:
+            keep = self._waits[cur]
+            cur, runs = cur[keep], runs[keep]
+            if cur.size == 0:
+                break
+            preds = self._pred_matrix[cur]
+            waited = finish[preds, runs[:, None]]
+            start = waited.max(axis=1)
+            np.maximum(start, a, out=start)
+            first = (waited == start[:, None]).argmax(axis=1)
+            looking = start > a  # else as_of set the start: it waited for nobody
+            cur = preds[np.arange(cur.size), first][looking]
+            runs = runs[looking]
+            counts += np.bincount(cur, minlength=m)
         counts[self._done_rows] = 0  # finished work is not what the plan waits for
         return plan_finish, counts
 
@@ -395,22 +455,21 @@ def simulate(
     done = 0
     while done < runs:
         n = min(chunk_size, runs - done)
-        chunk = model.chunk(n)
-        plan_finish, crit = model.critical(chunk)
-        store[:, done : done + n] = chunk.finish
-        plan_store[done : done + n] = plan_finish
+        finish = store[:, done : done + n]  # the chunk simulates straight into the store
+        duration = model.chunk(finish)
+        plan_store[done : done + n], crit = model.critical(finish)
         if done < sens_runs:
             take = min(n, sens_runs - done)
-            sens_store[:, done : done + take] = chunk.duration[:, :take]
-        duration_sum += chunk.duration.sum(axis=1)
+            sens_store[:, done : done + take] = duration[:, :take]
+        duration_sum += duration.sum(axis=1, dtype=np.float64)
         crit_count += crit
-        del chunk
         done += n
         if progress is not None:
             progress(done, runs)
 
-    det = model.chunk(1, deterministic=True)
-    det_plan = float(det.finish.max()) if m else model.as_of_offset
+    det = np.empty((m, 1))
+    model.chunk(det, deterministic=True)
+    det_plan = float(det.max()) if m else model.as_of_offset
 
     # per-item statistics, a block of rows at a time to bound the temporary copies
     pcts = np.empty((m, len(stats.QUANTILES)))
@@ -459,7 +518,7 @@ def simulate(
                 target = calendar.end_offset(node.item.target)
                 p_on_time = int(np.count_nonzero(store[i] <= target)) / runs
             sensitivity = float(sensitivities[i])
-            det_days = round(float(det.finish[i, 0]), 3)
+            det_days = round(float(det[i, 0]), 3)
             rows.append(
                 (
                     node,
