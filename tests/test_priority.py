@@ -619,3 +619,31 @@ def test_example_plan_ranking_matches_the_reviewed_expectation(name: str) -> Non
                     if dep in ranking.unranked:
                         continue
                     assert ranking.item(dep).rank < r.rank
+
+
+def test_rank_plan_scores_the_plan_the_scenario_forecast_simulated() -> None:
+    from roadmap_tui.forecast import simulate
+    from roadmap_tui.model.types import Estimate, Override, Scenario
+    from roadmap_tui.priority import rank_plan
+
+    plan = Plan(
+        "test",
+        START,
+        items=(
+            Item("a", "A", estimate=Estimate(2, 3, 5), impact=1.0),
+            Item("b", "B", estimate=Estimate(2, 3, 5), impact=5.0),
+        ),
+        scenarios=(Scenario("flip", "Flip", (Override("items", "a", "impact", 5.0),)),),
+        runs=300,
+        seed=7,
+    )
+    seen, forecast, ranking = rank_plan(plan, scenario="flip")
+    assert seen == plan.apply_scenario("flip")
+    assert seen.item("a").impact == 5.0
+    assert forecast.scenario == "flip"
+    expected = prioritize(seen, simulate(plan, scenario="flip"))
+    assert [(r.id, r.score) for r in ranking.items] == [(r.id, r.score) for r in expected.items]
+    base_seen, _, _ = rank_plan(plan)
+    assert base_seen is plan
+    with pytest.raises(ValueError, match="unknown scenario 'nope'"):
+        rank_plan(plan, scenario="nope")

@@ -250,6 +250,13 @@ def fmt_command(plans: tuple[Path, ...], check: bool) -> None:
 # ---------------------------------------------------------------- forecast (issue 3)
 
 
+def _check_scenario(path: Path, loaded: LoadedPlan, scenario: str | None) -> None:
+    """Exit 2 naming the plan's scenarios when `scenario` is not one of them."""
+    if scenario is not None and scenario not in loaded.plan.scenario_by_id:
+        known = ", ".join(loaded.plan.scenario_by_id) or "none"
+        fail(f"{path}: unknown scenario {scenario!r}; the plan's scenarios: {known}")
+
+
 @main.command("simulate")
 @click.argument("plan", type=click.Path(path_type=Path))
 @click.option(
@@ -284,9 +291,7 @@ def simulate_command(
         fail("--compare shows every scenario; leave out --scenario")
     loaded = open_plan(plan)
     day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
-    if scenario is not None and scenario not in loaded.plan.scenario_by_id:
-        known = ", ".join(loaded.plan.scenario_by_id) or "none"
-        fail(f"{plan}: unknown scenario {scenario!r}; the plan's scenarios: {known}")
+    _check_scenario(plan, loaded, scenario)
     try:
         with progress_bar(f"Forecasting {loaded.plan.name}", delay=1.0) as update:
             if compare:
@@ -366,7 +371,6 @@ def prioritize_command(
     import json
 
     from roadmap_tui import priority
-    from roadmap_tui.forecast import simulate
 
     loaded = open_plan(plan)
     try:
@@ -374,9 +378,9 @@ def prioritize_command(
         scenarios = loaded.plan.scenario_by_id
         if scenario is not None and scenario not in scenarios:
             raise priority.PriorityError(priority.unknown_name("scenario", scenario, scenarios))
-        result = simulate(loaded.plan, runs=runs, seed=seed, scenario=scenario)
-        seen = loaded.plan.apply_scenario(scenario) if scenario else loaded.plan
-        ranking = priority.prioritize(seen, result, weights=overrides, method=method)
+        _, result, ranking = priority.rank_plan(
+            loaded.plan, scenario=scenario, runs=runs, seed=seed, weights=overrides, method=method
+        )
         chosen = [ranking.explain(explain_id).item] if explain_id is not None else None
     except ValueError as exc:  # PriorityError, or a plan the engine cannot simulate
         fail(f"{plan}: {exc}")
@@ -458,9 +462,7 @@ def export(
     if paths == [None] and spec.binary and sys.stdout.isatty():
         fail(f"{spec.name} is binary: give -o FILE.{spec.name} or redirect stdout to a file")
     loaded = open_plan(plan)
-    if scenario is not None and scenario not in loaded.plan.scenario_by_id:
-        known = ", ".join(loaded.plan.scenario_by_id) or "none"
-        fail(f"{plan}: unknown scenario {scenario!r}; the plan's scenarios: {known}")
+    _check_scenario(plan, loaded, scenario)
     try:
         with progress_bar(f"Forecasting {loaded.plan.name}") as update:
             data = report.build_report(

@@ -10,15 +10,18 @@ from __future__ import annotations
 import difflib
 import heapq
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 import networkx as nx
 import numpy as np
 
 from roadmap_tui.model.graph import build_graph, find_cycle, format_cycle, topological_order
 from roadmap_tui.model.types import DEFAULT_WEIGHTS, FACTORS, METHODS, Plan, readiness_name
+
+if TYPE_CHECKING:
+    from roadmap_tui.forecast.result import ForecastResult
 
 Source = Literal["field", "forecast", "graph"]
 
@@ -609,6 +612,37 @@ def prioritize(
     ranked.sort(key=lambda r: r.rank)
     unranked = {i.id: i.status for i in plan.items if not i.is_open}
     return Ranking(method, resolved, inherit, ranked, unranked)
+
+
+class RankedPlan(NamedTuple):
+    """A forecast and the ranking made from it, with the plan as the scenario sees it."""
+
+    plan: Plan
+    forecast: ForecastResult
+    ranking: Ranking
+
+
+def rank_plan(
+    plan: Plan,
+    *,
+    scenario: str | None = None,
+    runs: int | None = None,
+    seed: int | None = None,
+    weights: Mapping[str, float] | None = None,
+    method: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RankedPlan:
+    """Forecast `plan` under `scenario` and rank the plan that scenario sees, in one place.
+
+    The ranking must score the same plan the forecast simulated (overrides applied), which
+    every face that ranks (prioritize, exports) needs. Raises ValueError (ForecastError,
+    PriorityError) for an unknown scenario or a plan that cannot be simulated or scored.
+    """
+    from roadmap_tui.forecast import simulate
+
+    result = simulate(plan, runs=runs, seed=seed, scenario=scenario, progress=progress)
+    seen = plan.apply_scenario(scenario) if scenario is not None else plan
+    return RankedPlan(seen, result, prioritize(seen, result, weights=weights, method=method))
 
 
 def bar_segments(item: RankedItem, width: int) -> list[tuple[str, int]]:

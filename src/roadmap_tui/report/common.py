@@ -55,15 +55,14 @@ def build_report(
 ) -> ReportData:
     """Forecast and prioritise `plan` (under `scenario`) once for all writers.
 
-    Raises KeyError for an unknown scenario; the CLI turns that into a clear error first.
+    Raises ValueError (ForecastError) for an unknown scenario; the CLI checks it first.
     """
-    from roadmap_tui.forecast import simulate
-    from roadmap_tui.priority import prioritize
+    from roadmap_tui.priority import rank_plan
 
-    forecast = simulate(plan, runs=runs, seed=seed, scenario=scenario, progress=progress)
-    effective = plan.apply_scenario(scenario) if scenario is not None else plan
-    ranking = prioritize(effective, forecast)
-    return ReportData(plan=effective, forecast=forecast, ranking=ranking, scenario=scenario)
+    seen, forecast, ranking = rank_plan(
+        plan, scenario=scenario, runs=runs, seed=seed, progress=progress
+    )
+    return ReportData(plan=seen, forecast=forecast, ranking=ranking, scenario=scenario)
 
 
 def fmt_date(value: date | None) -> str:
