@@ -325,7 +325,7 @@ def simulate_command(
         return
     from rich.console import Console
 
-    from roadmap_tui import simulate_view
+    from roadmap_tui.console import simulate as simulate_view
 
     console = Console(highlight=False)
     if compare:
@@ -394,7 +394,7 @@ def prioritize_command(
         return
     from rich.console import Console
 
-    from roadmap_tui.priority_view import render_ranking
+    from roadmap_tui.console.priority import render_ranking
 
     heading = (
         f"{loaded.plan.name}: {ranking.method}, inherit {'on' if ranking.inherit else 'off'}, "

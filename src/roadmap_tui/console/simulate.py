@@ -5,8 +5,6 @@ A face: it only formats a ForecastResult; every figure comes from the engine.
 
 from __future__ import annotations
 
-from datetime import date
-
 import numpy as np
 from rich import box
 from rich.console import Console, Group
@@ -15,21 +13,25 @@ from rich.text import Text
 
 from roadmap_tui.forecast import ForecastResult
 from roadmap_tui.model.types import Plan
+from roadmap_tui.report.common import fmt_date
 
-NOT_READY = "not ready"
 _BLOCKS = " ▁▂▃▄▅▆▇█"
-
-
-def _date(day: date | None) -> str:
-    return NOT_READY if day is None else day.isoformat()
 
 
 def _pct(p: float | None) -> str:
     return "-" if p is None else f"{100 * p:.0f}%"
 
 
-def _days(d: float | None) -> str:
-    return NOT_READY if d is None else f"{d:g}"
+def _table(title: str) -> Table:
+    """A borderless table with a rule under the head, as every table of the forecast uses."""
+    return Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
 
 
 def _header(result: ForecastResult, plan: Plan) -> str:
@@ -42,14 +44,7 @@ def _header(result: ForecastResult, plan: Plan) -> str:
 
 
 def items_table(result: ForecastResult) -> Table:
-    table = Table(
-        title="Items in dependency order: finish dates (◆ milestone, ✓ done, ▸ in progress)",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-        collapse_padding=True,
-    )
+    table = _table("Items in dependency order: finish dates (◆ milestone, ✓ done, ▸ in progress)")
     # the figures never wrap; on a narrow terminal the id column folds instead
     table.add_column("Item", overflow="fold", min_width=8)
     for key in ("P50", "P80", "P95"):
@@ -65,9 +60,9 @@ def items_table(result: ForecastResult) -> Table:
         label = mark + f.id
         table.add_row(
             label,
-            _date(f.finish.p50),
-            _date(f.finish.p80),
-            _date(f.finish.p95),
+            fmt_date(f.finish.p50),
+            fmt_date(f.finish.p80),
+            fmt_date(f.finish.p95),
             _pct(f.p_success),
             _pct(f.p_on_time),
             _pct(f.criticality),
@@ -80,12 +75,13 @@ def plan_summary(result: ForecastResult) -> Text:
     text = Text()
     text.append("Plan finish (all items done) ", style="bold")
     text.append(
-        f" P50 {_date(p.finish.p50)}  P80 {_date(p.finish.p80)}  P95 {_date(p.finish.p95)}\n"
+        f" P50 {fmt_date(p.finish.p50)}  P80 {fmt_date(p.finish.p80)}"
+        f"  P95 {fmt_date(p.finish.p95)}\n"
     )
     low, high = p.p80_interval_dates
     text.append(
         f"  P(all done) {_pct(p.p_success)}; {100 * p.confidence:.0f}% interval of the P80: "
-        f"{_date(low)} .. {_date(high)}\n"
+        f"{fmt_date(low)} .. {fmt_date(high)}\n"
     )
     text.append("Single-number plan ", style="bold")
     text.append(
@@ -167,14 +163,7 @@ def render_compare(results: dict[str | None, ForecastResult], plan: Plan, consol
             style="bold",
         )
     )
-    table = Table(
-        title="Plan, milestones (◆) and targets: baseline and every scenario",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-        collapse_padding=True,
-    )
+    table = _table("Plan, milestones (◆) and targets: baseline and every scenario")
     table.add_column("", overflow="fold", min_width=10)
     table.add_column("P50", justify="right", no_wrap=True)
     table.add_column("P80", justify="right", no_wrap=True)
@@ -206,8 +195,8 @@ def render_compare(results: dict[str | None, ForecastResult], plan: Plan, consol
             )
             table.add_row(
                 name,
-                _date(f.finish.p50),
-                _date(f.finish.p80),
+                fmt_date(f.finish.p50),
+                fmt_date(f.finish.p80),
                 shift,
                 _pct(f.p_success),
                 _pct(getattr(f, "p_on_time", None)),
