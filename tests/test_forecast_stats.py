@@ -79,6 +79,33 @@ def test_spearman_matches_pearson_of_ranks_and_is_zero_for_constants() -> None:
     assert stats.spearman_with(np.exp(5 * x), ry, norm) == pytest.approx(expected)
 
 
+def test_spearman_rows_of_float32_match_the_row_by_row_definition() -> None:
+    """The sorted-key path: ties (float32 duplicates, rounded values, -0.0 == 0.0),
+    negative values and constant rows against `spearman_with` on each row."""
+    rng = np.random.default_rng(4)
+    n = 2000
+    y = rng.random(n)
+    y[::9] = np.inf
+    ry = stats.average_ranks(y)
+    ry -= ry.mean()
+    norm = math.sqrt(float(ry @ ry))
+    xs = rng.random((8, n)).astype(np.float32)
+    xs[1] = 3.0  # constant
+    xs[2] = np.round(xs[2] * 10)  # many ties
+    xs[3] -= 0.5  # negatives and positives
+    xs[4, :100], xs[4, 100:200] = -0.0, 0.0  # equal floats with different bits
+    xs[5] = -np.round(xs[5] * 5)  # negative ties
+    xs[6] = y.astype(np.float32) + rng.random(n).astype(np.float32)  # correlated, inf ties
+    rows = stats.spearman_rows(xs, ry, norm)
+    direct = [stats.spearman_with(x.astype(np.float64), ry, norm) for x in xs]
+    assert rows.tolist() == pytest.approx(direct, abs=1e-12)
+    assert rows[1] == 0.0 and rows[6] > 0.5
+    assert abs(rows[4]) < 1  # -0.0 and 0.0 tie: 200 equal values, not two groups
+    tied_zeros = xs[4].copy()
+    tied_zeros[:100] = 0.0
+    assert rows[4] == pytest.approx(stats.spearman_with(tied_zeros, ry, norm), abs=1e-12)
+
+
 def test_curve_counts_are_cumulative_on_the_grid() -> None:
     rows = np.array([[0.0, 0.5, 1.0, 2.5, np.inf], [3.0, 3.0, 3.0, 3.0, 3.0]], dtype=np.float32)
     counts = stats.curve_counts(rows, step=1, points=5)
