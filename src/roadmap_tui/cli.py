@@ -381,32 +381,28 @@ def prioritize_command(
         _, result, ranking = priority.rank_plan(
             loaded.plan, scenario=scenario, runs=runs, seed=seed, weights=overrides, method=method
         )
-        chosen = [ranking.explain(explain_id).item] if explain_id is not None else None
+        explanation = ranking.explain(explain_id) if explain_id is not None else None
     except ValueError as exc:  # PriorityError, or a plan the engine cannot simulate
         fail(f"{plan}: {exc}")
         return
     if as_json:
         data = ranking.to_json_dict()
         data["forecast"] = {"runs": result.runs, "seed": result.seed, "scenario": scenario}
-        keep = {r.id for r in (chosen or (ranking.ready_items() if ready_only else ranking.items))}
+        shown = ranking.ready_items() if ready_only else ranking.items
+        keep = {r.id for r in ([explanation.item] if explanation else shown)}
         data["items"] = [entry for entry in data["items"] if entry["id"] in keep]
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     from rich.console import Console
 
-    from roadmap_tui.console.priority import render_ranking
+    from roadmap_tui.console.priority import ranking_heading, render_ranking
 
-    heading = (
-        f"{loaded.plan.name}: {ranking.method}, inherit {'on' if ranking.inherit else 'off'}, "
-        f"forecast {result.runs} runs, seed {result.seed}"
-        + (f", scenario {scenario}" if scenario else "")
-    )
     render_ranking(
         ranking,
         Console(highlight=False),
-        heading=heading,
+        heading=ranking_heading(loaded.plan.name, ranking, result, scenario),
         ready_only=ready_only,
-        explain_id=explain_id,
+        explanation=explanation,
     )
 
 

@@ -6,12 +6,17 @@ importing it does not import textual).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from roadmap_tui.priority import INHERITED, Explanation, RankedItem, Ranking, bar_segments
+
+if TYPE_CHECKING:
+    from roadmap_tui.forecast.result import ForecastResult
 
 #: One colour per factor in the score bar; `inherited` is the lift a blocker gets.
 FACTOR_STYLES: dict[str, str] = {
@@ -97,17 +102,27 @@ def explain_table(explanation: Explanation, title: str) -> Table:
     return table
 
 
+def ranking_heading(
+    plan_name: str, ranking: Ranking, forecast: ForecastResult, scenario: str | None
+) -> str:
+    """What the ranking rests on: method, inheritance and the forecast's runs, seed, scenario."""
+    return (
+        f"{plan_name}: {ranking.method}, inherit {'on' if ranking.inherit else 'off'}, "
+        f"forecast {forecast.runs} runs, seed {forecast.seed}"
+        + (f", scenario {scenario}" if scenario else "")
+    )
+
+
 def render_ranking(
     ranking: Ranking,
     console: Console,
     *,
     heading: str,
     ready_only: bool = False,
-    explain_id: str | None = None,
+    explanation: Explanation | None = None,
 ) -> None:
     """Print the ranking (or one item's explanation) the way `roadmap prioritize` shows it."""
-    if explain_id is not None:
-        explanation = ranking.explain(explain_id)
+    if explanation is not None:
         console.print(explain_table(explanation, heading))
         for note in explanation.notes:
             console.print(note)
