@@ -307,11 +307,7 @@ def row_lines(row: ShiftRow) -> list[str]:
         _days_shift("P80", row.old, row.new, "p80"),
     ]
     for label, attr in (("P(on time)", "p_on_time"), ("P(success)", "p_success")):
-        line = _prob_shift(
-            label,
-            None if row.old is None else getattr(row.old, attr),
-            None if row.new is None else getattr(row.new, attr),
-        )
+        line = _prob_shift(label, *_probs(row, attr))
         if line is not None:
             lines.append(line)
     return lines
@@ -326,13 +322,7 @@ def render_text(diff: PlanDiff, shift: ForecastShift | None, old_label: str, new
         out.append("")
         out.append("Settings")
         out.extend(f"  ~ {c}" for c in diff.settings)
-    for heading, entities in (
-        ("Items", diff.items),
-        ("Risks", diff.risks),
-        ("Scenarios", diff.scenarios),
-    ):
-        if not entities:
-            continue
+    for heading, entities in _entity_sections(diff):
         out.append("")
         out.append(heading)
         for e in entities:
@@ -385,19 +375,19 @@ def render_md(diff: PlanDiff, shift: ForecastShift | None, old_label: str, new_l
         out.append("### Settings\n")
         out.extend(f"- `{c.field}`: {md_cell(c.old)} → {md_cell(c.new)}" for c in diff.settings)
         out.append("")
-    for heading, entities in (
-        ("Items", diff.items),
-        ("Risks", diff.risks),
-        ("Scenarios", diff.scenarios),
-    ):
-        if not entities:
-            continue
+    for heading, entities in _entity_sections(diff):
         out.append(f"### {heading}\n")
         for e in entities:
             out.append(f"- {e.status} `{e.id}` {md_cell(e.title)}")
             out.extend(f"  - `{c.field}`: {md_cell(c.old)} → {md_cell(c.new)}" for c in e.changes)
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _entity_sections(diff: PlanDiff) -> list[tuple[str, tuple[EntityChange, ...]]]:
+    """The changed items, risks and scenarios under their headings; empty sections left out."""
+    sections = (("Items", diff.items), ("Risks", diff.risks), ("Scenarios", diff.scenarios))
+    return [(heading, entities) for heading, entities in sections if entities]
 
 
 def _probs(row: ShiftRow, attr: str) -> tuple[float | None, float | None]:
