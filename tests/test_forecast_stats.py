@@ -114,6 +114,33 @@ def test_curve_counts_are_cumulative_on_the_grid() -> None:
     assert counts2.tolist() == [[1, 3, 4], [0, 0, 5]]
 
 
+def test_sorted_summaries_match_the_unsorted_definitions() -> None:
+    """Sorting a block in place gives the same quantiles, means, counts, maxima and curve
+    counts as the definitions on the unsorted rows: rows with runs that never complete,
+    a row that never completes, ties and values exactly on grid points included."""
+    rng = np.random.default_rng(5)
+    rows = np.round(rng.gamma(3.0, 4.0, (6, 1001)), 1).astype(np.float32)
+    rows[1, ::3] = np.inf
+    rows[2] = np.inf
+    rows[3] = 7.0
+    rows[4, :500] = np.inf
+    original = rows.copy()
+    pcts, means, counts, top = stats.sort_rows_and_summarise(rows)
+    assert np.array_equal(rows, np.sort(original, axis=1))
+    assert np.array_equal(pcts, stats.percentiles_of_rows(original))
+    want_means, want_counts = stats.finite_means(original)
+    assert np.array_equal(counts, want_counts)
+    assert np.allclose(means, want_means, rtol=1e-12, equal_nan=True)
+    assert np.isnan(means[2]) and counts[2] == 0 and top[2] == -np.inf
+    assert np.array_equal(top, stats.finite_max(original))
+    for step in (1, 3):
+        grid = np.arange(0, 60, step, dtype=np.float64)
+        assert np.array_equal(
+            stats.sorted_curve_counts(rows, grid),
+            stats.curve_counts(original, step, grid.size),
+        )
+
+
 def test_day_grid_covers_the_finish_with_bounded_points() -> None:
     step, grid = stats.day_grid(37.2)
     assert step == 1 and grid[0] == 0 and grid[-1] >= 37.2

@@ -494,11 +494,9 @@ def simulate(
     completed = np.empty(m, dtype=np.int64)
     max_finite = np.full(m, -np.inf)
     for b in range(0, m, _BLOCK_ROWS):
-        block = store[b : b + _BLOCK_ROWS]
-        # from here on only order-free statistics read the store: partition it in place
-        pcts[b : b + _BLOCK_ROWS] = stats.percentiles_of_rows(block, in_place=True)
-        means[b : b + _BLOCK_ROWS], completed[b : b + _BLOCK_ROWS] = stats.finite_means(block)
-        max_finite[b : b + _BLOCK_ROWS] = stats.finite_max(block)
+        # from here on only order-free statistics read the store: sort its rows in place
+        s = slice(b, b + _BLOCK_ROWS)
+        pcts[s], means[s], completed[s], max_finite[s] = stats.sort_rows_and_summarise(store[s])
     plan_finite = plan_store[np.isfinite(plan_store)]
     top = max(
         float(max_finite.max()) if m else 0.0,
@@ -527,13 +525,14 @@ def simulate(
     # figures first, then every date in one vectorised call
     rows: list[tuple[_Node, Percentiles, float | None, float, float, ReadinessCurve]] = []
     for b in range(0, m, _BLOCK_ROWS):
-        counts = stats.curve_counts(store[b : b + _BLOCK_ROWS], step, grid.size)
+        counts = stats.sorted_curve_counts(store[b : b + _BLOCK_ROWS], grid)
         for k, node in enumerate(nodes[b : b + _BLOCK_ROWS]):
             i = node.index
             p_on_time = None
             if node.item.target is not None:
                 target = calendar.end_offset(node.item.target)
-                p_on_time = int(np.count_nonzero(store[i] <= target)) / runs
+                finished = np.searchsorted(store[i], np.float32(target), side="right")
+                p_on_time = int(finished) / runs  # the row is sorted
             sensitivity = float(sensitivities[i])
             det_days = round(float(det[i, 0]), 3)
             rows.append(

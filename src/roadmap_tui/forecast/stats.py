@@ -65,6 +65,45 @@ def finite_max(samples: np.ndarray) -> np.ndarray:
     return top
 
 
+def sort_rows_and_summarise(
+    samples: np.ndarray, quantiles: tuple[float, ...] = QUANTILES
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sort every row of a (items, runs) array in place; (quantiles, finite means, finite
+    counts, finite maxima) of the rows, as `percentiles_of_rows`, `finite_means` and
+    `finite_max` would give them.
+
+    One sort costs less than a partition at four ranks plus the passes for the means, the
+    maxima and the readiness curves; sorted rows give the order statistics by indexing,
+    the count of finite runs by a binary search, and the curves by `sorted_curve_counts`.
+    """
+    rows, n = samples.shape
+    samples.sort(axis=1)
+    ranks = [quantile_rank(q, n) for q in quantiles]
+    pcts = samples[:, ranks].astype(np.float64)
+    counts = np.full(rows, n, dtype=np.int64)
+    partial = np.flatnonzero(~np.isfinite(samples[:, -1]))  # rows with runs that never complete
+    for i in partial:
+        counts[i] = int(np.searchsorted(samples[i], np.inf))
+    sums = samples.sum(axis=1, dtype=np.float64)
+    for i in partial:
+        sums[i] = samples[i, : counts[i]].sum(dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = sums / counts  # NaN where nothing completes
+    top = np.full(rows, -np.inf)
+    has = counts > 0
+    top[has] = samples[np.flatnonzero(has), counts[has] - 1]
+    return pcts, means, counts, top
+
+
+def sorted_curve_counts(sorted_rows: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """Per sorted row, how many runs finish by each grid offset (as `curve_counts`)."""
+    out = np.empty((sorted_rows.shape[0], grid.size), dtype=np.int64)
+    points = grid.astype(sorted_rows.dtype)
+    for i, row in enumerate(sorted_rows):
+        out[i] = np.searchsorted(row, points, side="right")
+    return out
+
+
 def _binom_log_pmf(k: np.ndarray, n: int, p: float) -> np.ndarray:
     lg = np.vectorize(math.lgamma, otypes=[float])
     return lg(n + 1) - lg(k + 1) - lg(n - k + 1) + k * math.log(p) + (n - k) * math.log1p(-p)
