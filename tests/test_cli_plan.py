@@ -8,17 +8,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
+from helpers import invoke
 from roadmap_tui import store
-from roadmap_tui.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = FIXTURES / "valid.toml"
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
+    return invoke(*args)
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from roadmap_tui.cli import main
+from helpers import invoke
 from roadmap_tui.forecast import simulate
 from roadmap_tui.model.types import FACTORS
 from roadmap_tui.priority import prioritize
@@ -79,10 +78,7 @@ def plan_path(tmp_path: Path) -> Path:
 
 def run(*args: str) -> tuple[int, str, str]:
     # a wide terminal, so that no cell wraps; the 80-column layout has its own test
-    result = CliRunner(env={"COLUMNS": "200"}).invoke(main, ["prioritize", *args])
-    assert not isinstance(result.exception, Exception) or isinstance(
-        result.exception, SystemExit
-    ), result.exception
+    result = invoke("prioritize", *args, env={"COLUMNS": "200"})
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -131,7 +127,7 @@ def test_table_shows_ranks_ranges_bars_readiness_and_a_legend(plan_path: Path) -
 
 
 def test_table_fits_an_80_column_terminal_one_line_per_item(plan_path: Path) -> None:
-    result = CliRunner(env={"COLUMNS": "80"}).invoke(main, ["prioritize", str(plan_path)])
+    result = invoke("prioritize", str(plan_path), env={"COLUMNS": "80"})
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert all(len(line) <= 80 for line in lines)

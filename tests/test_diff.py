@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from report_fixtures import PLAN_V1, PLAN_V2
+from helpers import PLAN_V1, PLAN_V2, commit_versions, git, invoke
 from roadmap_tui import store
-from roadmap_tui.cli import main
 from roadmap_tui.model.types import Estimate, Item, Override, Plan, Risk, Scenario
 from roadmap_tui.report.diff import (
     Figures,
@@ -192,11 +189,8 @@ def test_markdown_rendering_escapes_plan_text() -> None:
 # ----------------------------------------------------------------------------- the command
 
 
-def run_diff(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["diff", *args])
-    assert "Traceback" not in result.stderr
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
+def run_diff(*args: str) -> tuple[int, str, str]:
+    result = invoke("diff", *args)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -281,27 +275,11 @@ def test_diff_errors_exit_2(two_versions: tuple[Path, Path], tmp_path: Path) -> 
     assert code == 2 and "not inside a git repository" in err
 
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repository with two commits of plans/assistant.toml (v1 then v2)."""
     git(tmp_path, "init", "-q")
-    (tmp_path / "plans").mkdir()
-    plan = tmp_path / "plans" / "assistant.toml"
-    plan.write_text(PLAN_V1)
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-qm", "v1")
-    plan.write_text(PLAN_V2)
-    git(tmp_path, "commit", "-qam", "v2")
+    commit_versions(tmp_path, PLAN_V1, PLAN_V2)
     return tmp_path
 
 

@@ -13,11 +13,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from report_fixtures import PLAN_V1
+from helpers import PLAN_V1, invoke
 from roadmap_tui import store
-from roadmap_tui.cli import main
 from roadmap_tui.forecast import simulate
 from roadmap_tui.priority import prioritize
 from roadmap_tui.report.common import fmt_date
@@ -41,10 +39,7 @@ def truth(plan_file: Path):
 
 
 def export(*args: str) -> tuple[int, bytes, str]:
-    result = CliRunner().invoke(main, ["export", *args])
-    assert "Traceback" not in result.stderr
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
+    result = invoke("export", *args)
     return result.exit_code, result.stdout_bytes, result.stderr
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from report_fixtures import PLAN_V1
+from helpers import PLAN_V1
 from roadmap_tui.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shlex
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from report_fixtures import PLAN_V1, PLAN_V2
+from helpers import PLAN_V1, PLAN_V2, commit_versions, git, invoke
 from roadmap_tui import store
-from roadmap_tui.cli import main
 from roadmap_tui.forecast import simulate
 from roadmap_tui.report.common import fmt_date
 from roadmap_tui.report.textconv import RULE, TEXTCONV_RUNS, textconv
@@ -66,22 +62,11 @@ def test_textconv_of_invalid_plan_shows_it_as_written() -> None:
 def test_textconv_command(tmp_path: Path) -> None:
     plan = tmp_path / "a.toml"
     plan.write_text(PLAN_V1)
-    result = CliRunner().invoke(main, ["textconv", str(plan)])
+    result = invoke("textconv", str(plan))
     assert result.exit_code == 0
     assert result.stdout == textconv(PLAN_V1, str(plan))
-    result = CliRunner().invoke(main, ["textconv", str(tmp_path / "missing.toml")])
+    result = invoke("textconv", str(tmp_path / "missing.toml"))
     assert result.exit_code == 2 and "no such file" in result.stderr
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "GIT_PAGER": "cat", "GIT_CONFIG_NOSYSTEM": "1"},
-    ).stdout
 
 
 @pytest.fixture
@@ -91,12 +76,7 @@ def repo(tmp_path: Path) -> Path:
     (tmp_path / ".gitattributes").write_text("plans/*.toml diff=roadmap\n")
     roadmap = f"{shlex.quote(sys.executable)} -m roadmap_tui textconv"
     git(tmp_path, "config", "diff.roadmap.textconv", roadmap)
-    (tmp_path / "plans").mkdir()
-    (tmp_path / "plans" / "assistant.toml").write_text(PLAN_V1)
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-qm", "v1")
-    (tmp_path / "plans" / "assistant.toml").write_text(PLAN_V2)
-    git(tmp_path, "commit", "-qam", "v2")
+    commit_versions(tmp_path, PLAN_V1, PLAN_V2)
     return tmp_path
 
 
