@@ -12,9 +12,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from roadmap_tui.report.common import ReportData, build_report
+from roadmap_tui.report.common import CHARTS, ReportData, build_report
 
-CHARTS: tuple[str, ...] = ("timeline", "scurve", "tornado")
 CHART_CHOICES: tuple[str, ...] = (*CHARTS, "all")
 
 

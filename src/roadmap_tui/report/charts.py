@@ -16,13 +16,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from roadmap_tui.report.common import ReportData, p50_schedule
+from roadmap_tui.report.common import CHARTS, ReportData, p50_schedule
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-
-CHARTS: tuple[str, ...] = ("timeline", "scurve", "tornado")
-IMAGE_FORMATS: tuple[str, ...] = ("svg", "png")
 
 # Okabe-Ito colours: distinguishable with every common colour-vision deficiency.
 BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY, GREY = (

@@ -23,6 +23,9 @@ Progress = Callable[[int, int], None]
 #: Label used wherever a percentile fell among futures in which the item never completes.
 NOT_READY = "not ready"
 
+#: The charts of the svg/png exports and the HTML report, in the order `--chart all` writes them.
+CHARTS: tuple[str, ...] = ("timeline", "scurve", "tornado")
+
 
 @dataclass(frozen=True)
 class ReportData:

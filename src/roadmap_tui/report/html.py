@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-from roadmap_tui.report.common import ReportData
+from roadmap_tui.report.common import CHARTS, ReportData
 from roadmap_tui.report.content import Cell, Code, Section, Strong, sections, summary
 
 _CSS = """
@@ -69,7 +69,7 @@ _CAPTIONS = {
 def write_html(data: ReportData, charts: dict[str, bytes] | None = None) -> str:
     """`charts` maps chart name -> SVG bytes; by default all three are drawn here."""
     if charts is None:
-        from roadmap_tui.report.charts import CHARTS, render_chart
+        from roadmap_tui.report.charts import render_chart
 
         charts = {name: render_chart(data, name, "svg") for name in CHARTS}
     title = f"Forecast: {data.title}"
