@@ -478,12 +478,10 @@ def export(
 
 def _open_for_diff(path: Path) -> LoadedPlan:
     """open_plan, but an invalid plan is an error (2) for diff: 1 means `changed`."""
-    try:
-        return open_plan(path)
-    except SystemExit as exc:
-        if exc.code == EXIT_INVALID:
-            sys.exit(EXIT_USAGE)
-        raise
+    loaded = _load_or_report(path)
+    if isinstance(loaded, int):
+        sys.exit(EXIT_USAGE)
+    return loaded
 
 
 @main.command("diff")
