@@ -15,6 +15,10 @@ from click.testing import CliRunner, Result
 
 from roadmap_tui.cli import main
 
+FIXTURES = Path(__file__).parent / "fixtures"
+#: The valid plan of the plan-file tests: 4 items, 1 risk.
+VALID = FIXTURES / "valid.toml"
+
 PLAN_V1 = """\
 # A small AI feature, for the export tests.
 [plan]

@@ -10,22 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from helpers import invoke
+from helpers import FIXTURES, VALID, invoke
 from roadmap_tui import store
-
-FIXTURES = Path(__file__).parent / "fixtures"
-VALID = FIXTURES / "valid.toml"
 
 
 def run(*args: str) -> Result:
     return invoke(*args)
-
-
-@pytest.fixture
-def plan_file(tmp_path: Path) -> Path:
-    path = tmp_path / "plan.toml"
-    shutil.copy(VALID, path)
-    return path
 
 
 # ---------------------------------------------------------------- validate

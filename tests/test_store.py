@@ -17,19 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import VALID
 from roadmap_tui import store
 from roadmap_tui.model import parse
 from roadmap_tui.model.types import Estimate, Item, Risk
-
-FIXTURES = Path(__file__).parent / "fixtures"
-VALID = FIXTURES / "valid.toml"
-
-
-@pytest.fixture
-def plan_file(tmp_path: Path) -> Path:
-    path = tmp_path / "plan.toml"
-    shutil.copy(VALID, path)
-    return path
 
 
 def changed_lines(a: str, b: str) -> tuple[list[str], list[str]]:
