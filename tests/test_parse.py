@@ -570,3 +570,23 @@ def test_set_value_applies_the_value_at_the_key_path() -> None:
     assert parse.set_value(plan, ("forecast", "runs"), 500).runs == 500
     with pytest.raises(parse.FieldError, match="impact"):
         parse.set_value(plan, ("items", "a", "impact"), 9)
+
+
+def test_workdays_are_distinct_known_weekdays() -> None:
+    plan = plan_of()
+    assert parse.update_setting(plan, "plan", "workdays", ["mon", "wed"]).workdays == (
+        "mon",
+        "wed",
+    )
+    for raw, message in [
+        (["mon", "mon"], '"mon" is listed twice; expected each weekday once'),
+        (
+            ["mon", "funday"],
+            'expected weekdays from mon, tue, wed, thu, fri, sat, sun, found "funday"',
+        ),
+        ("mon", "expected an array of weekdays like"),
+        ([], "expected at least one working day, found []"),
+    ]:
+        with pytest.raises(parse.FieldError) as err:
+            parse.update_setting(plan, "plan", "workdays", raw)
+        assert message in str(err.value)

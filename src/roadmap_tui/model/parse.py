@@ -232,20 +232,31 @@ def parse_date(value: Any) -> date:
     return value
 
 
-def _ids(value: Any) -> tuple[str, ...]:
-    expected = 'an array of ids like ["collect-tickets"]'
+def _distinct(
+    value: Any, expected: str, noun: str, check: Callable[[Any], None]
+) -> tuple[str, ...]:
+    """An array whose elements each pass `check` (it raises FieldError) and appear once."""
     if not isinstance(value, list | tuple):
         raise FieldError(f"expected {expected}, {_found(value)}")
     seen: list[str] = []
     for v in value:
+        check(v)
+        if v in seen:
+            raise FieldError(f"{show(v)} is listed twice; expected each {noun} once")
+        seen.append(v)
+    return tuple(seen)
+
+
+def _ids(value: Any) -> tuple[str, ...]:
+    expected = 'an array of ids like ["collect-tickets"]'
+
+    def check(v: Any) -> None:
         if not isinstance(v, str):
             raise FieldError(f"expected {expected}, found {show(v)} ({type_name(v)}) in the array")
         if not ID_RE.match(v):
             raise FieldError(f"expected ids of letters, digits, '-' and '_', found {show(v)}")
-        if v in seen:
-            raise FieldError(f"{show(v)} is listed twice; expected each id once")
-        seen.append(v)
-    return tuple(seen)
+
+    return _distinct(value, expected, "id", check)
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -900,21 +911,17 @@ def _bool(value: Any) -> bool:
 
 
 def _workdays(value: Any) -> tuple[str, ...]:
-    expected = 'an array of weekdays like ["mon", "tue", "wed", "thu", "fri"]'
-    if not isinstance(value, list | tuple):
-        raise FieldError(f"expected {expected}, {_found(value)}")
-    days: list[str] = []
-    for v in value:
+    def check(v: Any) -> None:
         if not isinstance(v, str) or v not in WEEKDAYS:
             raise FieldError(f"expected weekdays from {', '.join(WEEKDAYS)}, found {show(v)}")
-        if v in days:
-            raise FieldError(f"{show(v)} is listed twice; expected each weekday once")
-        days.append(v)
+
+    expected = 'an array of weekdays like ["mon", "tue", "wed", "thu", "fri"]'
+    days = _distinct(value, expected, "weekday", check)
     if not days:
         raise FieldError(
             f"expected at least one working day, found []; default {list(DEFAULT_WORKDAYS)}"
         )
-    return tuple(days)
+    return days
 
 
 def _dates(value: Any) -> tuple[date, ...]:
