@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -92,6 +93,11 @@ def invoke(*args: str, env: Mapping[str, str] | None = None) -> Result:
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result
+
+
+def roadmap_argv(*args: str) -> list[str]:
+    """`roadmap ARGS` as a fresh interpreter runs it (for what only a real process shows)."""
+    return [sys.executable, "-m", "roadmap_tui", *args]
 
 
 def git(repo: Path, *args: str) -> str:

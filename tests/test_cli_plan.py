@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 
-from helpers import FIXTURES, VALID, invoke
+from helpers import FIXTURES, VALID, invoke, roadmap_argv
 from roadmap_tui import store
 
 
@@ -234,7 +233,7 @@ def test_fmt_invalid_plan_exits_1(tmp_path: Path) -> None:
 
 def test_python_dash_m_and_help() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "roadmap_tui", "validate", str(VALID)],
+        roadmap_argv("validate", str(VALID)),
         capture_output=True,
         text=True,
         check=False,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import PLAN_V1, invoke
+from helpers import PLAN_V1, invoke, roadmap_argv
 from roadmap_tui import store
 from roadmap_tui.forecast import simulate
 from roadmap_tui.priority import prioritize
@@ -409,27 +409,16 @@ def test_every_format_handles_edge_plans(tmp_path: Path, fmt: str, text: str) ->
         assert "Experiment that always fails" not in md.split("```mermaid")[1]
 
 
+SVG_ARGS = ("--format", "svg", "--chart", "scurve", "--runs", "300")
+
+
 def test_svg_is_byte_identical_across_processes(plan_file: Path, tmp_path: Path) -> None:
     """Committed charts diff cleanly: a fresh interpreter draws the same bytes."""
     outputs = []
     for name in ("a.svg", "b.svg"):
         out = tmp_path / name
         subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "roadmap_tui",
-                "export",
-                str(plan_file),
-                "--format",
-                "svg",
-                "--chart",
-                "scurve",
-                "--runs",
-                "300",
-                "-o",
-                str(out),
-            ],
+            roadmap_argv("export", str(plan_file), *SVG_ARGS, "-o", str(out)),
             check=True,
             capture_output=True,
         )
@@ -449,17 +438,7 @@ def test_dash_output_means_stdout(
 def test_closed_pipe_is_not_an_error(plan_file: Path) -> None:
     """`roadmap export ... | head` must not print a traceback when head stops reading."""
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "roadmap_tui",
-            "export",
-            str(plan_file),
-            "--format",
-            "html",
-            "--runs",
-            "200",
-        ],
+        roadmap_argv("export", str(plan_file), "--format", "html", "--runs", "200"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
