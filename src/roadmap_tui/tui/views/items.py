@@ -9,28 +9,29 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
-from textual.widgets.data_table import ColumnKey
 
 from roadmap_tui.model.types import readiness_name
 from roadmap_tui.tui.actions import bindings_for
 from roadmap_tui.tui.messages import ItemSelected
 from roadmap_tui.tui.views import Shown, View, fmt_date, fmt_estimate, fmt_pct
+from roadmap_tui.tui.widgets.fit_table import Column, FitTable
 
-#: (key, header, sort key of a row's data)
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("flag", " "),
-    ("id", "id"),
-    ("p50", "P50"),
-    ("p80", "P80"),
-    ("p_success", "P(ok)"),
-    ("criticality", "crit"),
-    ("score", "score"),
-    ("estimate", "estimate"),
-    ("status", "status"),
-    ("kind", "kind"),
-    ("title", "title"),
+#: Table order: who and what first, then the figures. On a narrow terminal the columns with
+#: the highest `drop` step aside first; the detail panel shows them for the selected item.
+COLUMNS: tuple[Column, ...] = (
+    Column("flag", " "),
+    Column("id", "id"),
+    Column("title", "title", elastic=True, min_width=16),
+    Column("status", "status", drop=2),
+    Column("kind", "kind", drop=5),
+    Column("estimate", "estimate", drop=3),
+    Column("p50", "P50"),
+    Column("p80", "P80", drop=1),
+    Column("p_success", "P(ok)"),
+    Column("criticality", "crit", drop=4),
+    Column("score", "score"),
 )
-SORTABLE = [key for key, _ in COLUMNS if key != "flag"]
+SORTABLE = [c.key for c in COLUMNS if c.key != "flag"]
 
 
 def _sort_value(value: Any) -> tuple[int, Any]:
@@ -38,7 +39,7 @@ def _sort_value(value: Any) -> tuple[int, Any]:
     return (1, 0) if value is None else (0, value)
 
 
-class ItemTable(DataTable[Any]):
+class ItemTable(FitTable):
     BINDINGS = bindings_for("items")
 
 
@@ -52,10 +53,7 @@ class ItemsView(View):
         self._shown: Shown | None = None
 
     def compose(self) -> ComposeResult:
-        table = ItemTable(id="items-table", cursor_type="row", zebra_stripes=True)
-        for key, header in COLUMNS:
-            table.add_column(header, key=key)
-        yield table
+        yield ItemTable(COLUMNS, id="items-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="item-detail")
         yield Static("", id="problems", classes="problems")
 
@@ -102,12 +100,10 @@ class ItemsView(View):
         if self.sort_reverse:  # keep "never" last when sorting descending too
             rows.sort(key=lambda row: row[2][self.sort_key] is None)
         with self.app.batch_update(), table.prevent(DataTable.RowHighlighted):
-            for key, header in COLUMNS:  # the sort column says so
-                arrow = (" ▼" if self.sort_reverse else " ▲") if key == self.sort_key else ""
-                table.columns[ColumnKey(key)].label = Text(header + arrow)
-            table.clear()
-            for item_id, cells, _ in rows:
-                table.add_row(*(cells[key] for key, _ in COLUMNS), key=item_id)
+            for column in COLUMNS:  # the sort column says so
+                arrow = (" ▼" if self.sort_reverse else " ▲") if column.key == self.sort_key else ""
+                table.headers[column.key] = column.header + arrow
+            table.set_rows([(item_id, cells) for item_id, cells, _ in rows])
             if shown.selected is not None and shown.selected in shown.plan.item_by_id:
                 index = table.get_row_index(shown.selected)
                 if table.cursor_row != index:
@@ -132,15 +128,32 @@ class ItemsView(View):
             detail.update("No items yet: press a to add one.")
             return
         item = shown.plan.item(shown.selected or "")
+        f = shown.forecast.items.get(item.id) if shown.forecast else None
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"{item.id}", style="bold")
         text.append(f": {item.title}\n")
+        estimate = item.remaining if item.status == "doing" else item.estimate
+        figures = [f"estimate {fmt_estimate(estimate)}"]
+        if f is not None:
+            figures += [
+                f"P50 {fmt_date(f.finish.p50)}",
+                f"P80 {fmt_date(f.finish.p80)}",
+                f"P(success) {fmt_pct(f.p_success)}",
+                f"critical {fmt_pct(f.criticality)}",
+            ]
+        ranked = (
+            next((r for r in shown.ranking.items if r.id == item.id), None)
+            if shown.ranking
+            else None
+        )
+        if ranked is not None:
+            figures.append(f"score {ranked.score:.0f} (rank {ranked.rank_label})")
+        text.append(" · ".join(figures) + "\n", style="dim" if shown.stale else "")
         parts = [item.kind, item.status, f"readiness {readiness_name(item.readiness)}"]
         parts += [f"data {item.data:.0%}", f"impact {item.impact:g}"]
         if item.kind == "experiment":
             parts.append(f"p_success {item.p_success:g} x{item.max_attempts}")
         if item.target is not None:
-            f = shown.forecast.items.get(item.id) if shown.forecast else None
             on_time = f" (P on time {fmt_pct(f.p_on_time)})" if f is not None else ""
             parts.append(f"target {item.target}{on_time}")
         if item.owner:

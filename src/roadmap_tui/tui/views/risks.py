@@ -12,9 +12,20 @@ from textual.widgets import DataTable, Static
 from roadmap_tui.tui.actions import bindings_for
 from roadmap_tui.tui.messages import RiskSelected
 from roadmap_tui.tui.views import Shown, View, fmt_estimate
+from roadmap_tui.tui.widgets.fit_table import Column, FitTable
+
+#: What a risk is, how likely, how bad and what it hits, all on one row even at 80 columns:
+#: the title and the list of items share what room is left.
+COLUMNS: tuple[Column, ...] = (
+    Column("id", "id"),
+    Column("title", "title", elastic=True, min_width=14),
+    Column("probability", "chance"),
+    Column("delay", "delay"),
+    Column("affects", "affects", elastic=True, min_width=12),
+)
 
 
-class RiskTable(DataTable[Any]):
+class RiskTable(FitTable):
     BINDINGS = bindings_for("risks")
 
 
@@ -24,28 +35,28 @@ class RisksView(View):
         self._shown: Shown | None = None
 
     def compose(self) -> ComposeResult:
-        yield RiskTable(id="risks-table", cursor_type="row", zebra_stripes=True)
+        yield RiskTable(COLUMNS, id="risks-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="risk-detail")
-
-    def on_mount(self) -> None:
-        table = self.query_one(RiskTable)
-        for key in ("id", "title", "probability", "delay", "affects"):
-            table.add_column(key, key=key)
 
     def show(self, shown: Shown) -> None:
         self._shown = shown
         table = self.query_one(RiskTable)
         with self.app.batch_update(), table.prevent(DataTable.RowHighlighted):
-            table.clear()
-            for risk in shown.plan.risks:
-                table.add_row(
-                    risk.id,
-                    risk.title,
-                    f"{risk.probability:.0%}",
-                    fmt_estimate(risk.delay),
-                    ", ".join(risk.affects) or "-",
-                    key=risk.id,
-                )
+            table.set_rows(
+                [
+                    (
+                        risk.id,
+                        {
+                            "id": risk.id,
+                            "title": risk.title,
+                            "probability": f"{risk.probability:.0%}",
+                            "delay": fmt_estimate(risk.delay),
+                            "affects": ", ".join(risk.affects) or "-",
+                        },
+                    )
+                    for risk in shown.plan.risks
+                ]
+            )
             ids = [r.id for r in shown.plan.risks]
             if shown.selected_risk in ids:
                 table.move_cursor(row=ids.index(shown.selected_risk), animate=False)
