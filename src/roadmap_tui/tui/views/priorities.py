@@ -3,42 +3,31 @@ the ranking re-orders as you type."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Label, Select, Static
 
+from roadmap_tui.console.priority import bar_legend, score_bar
 from roadmap_tui.model.types import FACTORS, METHODS
-from roadmap_tui.priority import INHERITED, bar_segments
+from roadmap_tui.priority import WeightError, resolve_weights
 from roadmap_tui.tui.actions import bindings_for
 from roadmap_tui.tui.messages import ItemSelected, WeightsChanged
 from roadmap_tui.tui.views import Shown, View
+from roadmap_tui.tui.widgets.fit_table import Column, FitTable
 
-BAR_W = 25
-COLOURS = {
-    "impact": "red",
-    "data": "blue",
-    "readiness": "magenta",
-    "confidence": "green",
-    "urgency": "yellow",
-    "unblocks": "cyan",
-    "ease": "bright_white",
-    INHERITED: "bright_black",
-}
-
-
-def legend() -> Text:
-    text = Text()
-    for name, colour in COLOURS.items():
-        text.append("█", style=colour)
-        text.append(f" {name}  ")
-    return text
+#: The ranking beside the weights: on a narrow terminal the title, then `ready`, step aside.
+COLUMNS: tuple[Column, ...] = (
+    Column("rank", "rank"),
+    Column("id", "id"),
+    Column("title", "title", elastic=True, min_width=10, drop=2),
+    Column("score", "score"),
+    Column("bar", "score by factor"),
+    Column("ready", "ready", drop=1),
+)
 
 
-class RankTable(DataTable[Any]):
+class RankTable(FitTable):
     BINDINGS = bindings_for("items")
 
 
@@ -48,8 +37,8 @@ class PrioritiesView(View):
     def compose(self) -> ComposeResult:
         with Horizontal():
             with Vertical(id="ranking-pane"):
-                yield RankTable(id="ranking-table", cursor_type="row", zebra_stripes=True)
-                yield Static(legend(), id="ranking-legend")
+                yield RankTable(COLUMNS, id="ranking-table", cursor_type="row", zebra_stripes=True)
+                yield Static(bar_legend(), id="ranking-legend")
                 yield Static("", id="ranking-explain")
             with Vertical(id="weights-pane"):
                 yield Label("Weights", classes="dialog-title")
@@ -66,35 +55,27 @@ class PrioritiesView(View):
                         yield Input("", id=f"weight-{name}", classes="weight-input", compact=True)
                 yield Label("", id="weights-error", classes="editor-error", markup=False)
 
-    def on_mount(self) -> None:
-        table = self.query_one(RankTable)
-        for key, header in (
-            ("rank", "rank"),
-            ("id", "id"),
-            ("score", "score"),
-            ("bar", "score by factor"),
-            ("ready", "ready"),
-        ):
-            table.add_column(header, key=key)
-
     def show(self, shown: Shown) -> None:
         self.show_weights(shown)
         table = self.query_one(RankTable)
         ranking = shown.ranking
         with self.app.batch_update(), table.prevent(DataTable.RowHighlighted):
-            table.clear()
-            for ranked in ranking.items if ranking is not None else []:
-                bar = Text()
-                for name, cells in bar_segments(ranked, BAR_W):
-                    bar.append("█" * cells, style=COLOURS.get(name, ""))
-                table.add_row(
-                    ranked.rank_label,
-                    ranked.id,
-                    f"{ranked.score:.1f}",
-                    bar,
-                    "yes" if ranked.ready else "",
-                    key=ranked.id,
-                )
+            table.set_rows(
+                [
+                    (
+                        ranked.id,
+                        {
+                            "rank": ranked.rank_label,
+                            "id": ranked.id,
+                            "title": ranked.title,
+                            "score": f"{ranked.score:.1f}",
+                            "bar": score_bar(ranked),
+                            "ready": "yes" if ranked.ready else "",
+                        },
+                    )
+                    for ranked in (ranking.items if ranking is not None else [])
+                ]
+            )
         self.select(shown)
 
     def show_weights(self, shown: Shown) -> None:
@@ -132,19 +113,18 @@ class PrioritiesView(View):
         explain.update(f"[b]{shown.selected}[/b] {ex.item.score:.1f} = " + " + ".join(parts))
 
     def read_weights(self) -> dict[str, float] | str:
+        """The boxes as weights, checked by the priority model itself; a message if refused."""
         weights = {}
         for name in FACTORS:
             text = self.query_one(f"#weight-{name}", Input).value.strip()
             try:
-                value = float(text)
+                weights[name] = float(text)
             except ValueError:
-                return f"{name}: expected a number >= 0, found '{text}'"
-            if value < 0:
-                return f"{name}: expected a number >= 0, found {value:g}"
-            weights[name] = value
-        if not any(weights.values()):
-            return "all weights are zero; expected at least one above zero"
-        return weights
+                return f"weight {name}: expected a number >= 0, found {text!r}"
+        try:
+            return resolve_weights(weights)
+        except WeightError as error:
+            return str(error)
 
     @on(Input.Changed, ".weight-input")
     @on(Select.Changed, "#weight-method")
