@@ -23,6 +23,12 @@ class UserAction:
     show: bool = True
     priority: bool = False
 
+    @property
+    def keys_shown(self) -> str:
+        """The keys as a person types them: `question_mark,f1` -> `? / f1`."""
+        names = {"question_mark": "?", "delete": "del"}
+        return " / ".join(names.get(k, k) for k in self.key.split(","))
+
     def binding(self) -> Binding:
         return Binding(
             self.key,
@@ -96,10 +102,22 @@ ACTIONS: tuple[UserAction, ...] = (
     UserAction("undo", "ctrl+z", "app.undo", "Undo", "Undo the last edit"),
     UserAction("redo", "ctrl+y", "app.redo", "Redo", "Redo the edit undone last", show=False),
     UserAction("save", "ctrl+s", "app.save", "Save", "Save the plan to its file"),
-    UserAction(
-        "reforecast", "r", "app.reforecast", "Reseed", "Re-run the forecast with a new seed"
+    UserAction(  # off the footer so that Quit and Keys fit at 80 columns; `?` lists it
+        "reforecast",
+        "r",
+        "app.reforecast",
+        "Reseed",
+        "Re-run the forecast with a new seed",
+        show=False,
     ),
     UserAction("quit", "q", "app.quit_app", "Quit", "Quit (asks when there are unsaved changes)"),
+    UserAction(
+        "keys",
+        "question_mark,f1",
+        "app.toggle_keys",
+        "Keys",
+        "Show or hide every key of the view in a side panel",
+    ),
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,14 +18,14 @@ from rich.markup import escape
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.timer import Timer
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import Footer, HelpPanel, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from roadmap_tui import store
 from roadmap_tui.forecast.engine import compare, simulate
 from roadmap_tui.forecast.result import ForecastResult
 from roadmap_tui.model.parse import validate_plan
-from roadmap_tui.model.types import Plan, PriorityConfig
+from roadmap_tui.model.types import Item, Plan, PriorityConfig, Risk
 from roadmap_tui.priority import PriorityError, Ranking, prioritize
 from roadmap_tui.tui.actions import VIEWS, bindings_for
 from roadmap_tui.tui.commands import RoadmapCommands
@@ -284,25 +285,44 @@ class RoadmapApp(App[None]):
         if self.stale:
             self.schedule_forecast()
 
-    def action_add_item(self) -> None:
-        def done(item: Any) -> None:
-            if item is not None:
-                self.apply(self.plan.with_item(item), f"add {item.id}")
-                self.select_item(item.id)
+    def _edit(self, editor: ItemEditor | RiskEditor, then: Callable[[Any], None]) -> None:
+        """Open a form; `then` runs with what it built, unless it was cancelled."""
 
-        self.push_screen(ItemEditor(self.plan, None), done)
+        def done(built: Any) -> None:
+            if built is not None:
+                then(built)
+
+        self.push_screen(editor, done)
+
+    def _confirm_delete(self, what: str, message: str, delete: Callable[[], None]) -> None:
+        def done(choice: str | None) -> None:
+            if choice == "delete":
+                delete()
+
+        self.push_screen(
+            ChoiceDialog(
+                message,
+                [Choice("delete", "Delete", "error"), Choice("cancel", "Cancel")],
+                title=f"Delete {what}",
+            ),
+            done,
+        )
+
+    def action_add_item(self) -> None:
+        def add(item: Item) -> None:
+            self.apply(self.plan.with_item(item), f"add {item.id}")
+            self.select_item(item.id)
+
+        self._edit(ItemEditor(self.plan, None), add)
 
     def action_edit_item(self) -> None:
         if self.selected_id is None:
             self.notify("No item selected", severity="warning")
             return
-        original = self.plan.item(self.selected_id)
-
-        def done(item: Any) -> None:
-            if item is not None:
-                self.apply(self.plan.with_item(item), f"edit {item.id}")
-
-        self.push_screen(ItemEditor(self.plan, original), done)
+        self._edit(
+            ItemEditor(self.plan, self.plan.item(self.selected_id)),
+            lambda item: self.apply(self.plan.with_item(item), f"edit {item.id}"),
+        )
 
     def action_delete_item(self) -> None:
         item_id = self.selected_id
@@ -317,18 +337,10 @@ class RoadmapApp(App[None]):
             lines.append("No item depends on it.")
         if risks:
             lines.append("It will be removed from the risks: " + ", ".join(risks))
-
-        def done(choice: str | None) -> None:
-            if choice == "delete":
-                self.apply(self.plan.without_item(item_id), f"delete {item_id}")
-
-        self.push_screen(
-            ChoiceDialog(
-                "\n".join(lines),
-                [Choice("delete", "Delete", "error"), Choice("cancel", "Cancel")],
-                title="Delete item",
-            ),
-            done,
+        self._confirm_delete(
+            "item",
+            "\n".join(lines),
+            lambda: self.apply(self.plan.without_item(item_id), f"delete {item_id}"),
         )
 
     def action_link_dependency(self) -> None:
@@ -346,57 +358,42 @@ class RoadmapApp(App[None]):
         self.push_screen(DependencyPicker(self.plan, item_id), done)
 
     def action_add_risk(self) -> None:
-        def done(risk: Any) -> None:
-            if risk is not None:
-                self.apply(self.plan.with_risk(risk), f"add risk {risk.id}")
-                self.selected_risk = risk.id
-                self.refresh_views()
+        def add(risk: Risk) -> None:
+            self.apply(self.plan.with_risk(risk), f"add risk {risk.id}")
+            self.selected_risk = risk.id
+            self.refresh_views()
 
-        self.push_screen(RiskEditor(self.plan, None), done)
+        self._edit(RiskEditor(self.plan, None), add)
 
     def action_edit_risk(self) -> None:
         if self.selected_risk is None:
             return
-        original = self.plan.risk_by_id[self.selected_risk]
-
-        def done(risk: Any) -> None:
-            if risk is not None:
-                self.apply(self.plan.with_risk(risk), f"edit risk {risk.id}")
-
-        self.push_screen(RiskEditor(self.plan, original), done)
+        self._edit(
+            RiskEditor(self.plan, self.plan.risk_by_id[self.selected_risk]),
+            lambda risk: self.apply(self.plan.with_risk(risk), f"edit risk {risk.id}"),
+        )
 
     def action_delete_risk(self) -> None:
         risk_id = self.selected_risk
         if risk_id is None:
             return
-
-        def done(choice: str | None) -> None:
-            if choice == "delete":
-                self.apply(self.plan.without_risk(risk_id), f"delete risk {risk_id}")
-
-        self.push_screen(
-            ChoiceDialog(
-                f"Delete the risk [b]{risk_id}[/b]?",
-                [Choice("delete", "Delete", "error"), Choice("cancel", "Cancel")],
-                title="Delete risk",
-            ),
-            done,
+        self._confirm_delete(
+            "risk",
+            f"Delete the risk [b]{risk_id}[/b]?",
+            lambda: self.apply(self.plan.without_risk(risk_id), f"delete risk {risk_id}"),
         )
 
     def action_undo(self) -> None:
-        label = self.history.undo()
-        if label is None:
-            self.notify("Nothing to undo")
-            return
-        self.notify(f"Undid {label}", timeout=2)
-        self._after_change()
+        self._stepped(self.history.undo(), "Undid", "Nothing to undo")
 
     def action_redo(self) -> None:
-        label = self.history.redo()
+        self._stepped(self.history.redo(), "Redid", "Nothing to redo")
+
+    def _stepped(self, label: str | None, verb: str, nothing: str) -> None:
         if label is None:
-            self.notify("Nothing to redo")
+            self.notify(nothing)
             return
-        self.notify(f"Redid {label}", timeout=2)
+        self.notify(f"{verb} {label}", timeout=2, markup=False)
         self._after_change()
 
     @on(WeightsChanged)
@@ -574,6 +571,13 @@ class RoadmapApp(App[None]):
         self.history.mark_saved(loaded.plan)
         self.notify("Reloaded from disk", timeout=2)
         self._after_change()
+
+    def action_toggle_keys(self) -> None:
+        """Textual's own keys panel lists every binding, also those the footer has no room for."""
+        if self.screen.query(HelpPanel):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     def action_quit_app(self) -> None:
         if not self.history.dirty:

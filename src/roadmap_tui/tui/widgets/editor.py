@@ -8,6 +8,7 @@ what a plan file accepts. The form never builds an object the model would reject
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar, Generic, TypeVar
@@ -167,6 +168,17 @@ class _Editor(ModalScreen[T | None], Generic[T]):
         """Rules that need the whole plan (unique ids, references, cycles)."""
         return None
 
+    @staticmethod
+    def check_new_id(value: str | None, taken: Collection[str], what: str) -> str | None:
+        """A new id: present, well formed, not already the id of another `what`."""
+        if not value:
+            return "required: letters, digits, '-' and '_'"
+        if not model_parse.ID_RE.match(value):
+            return "expected letters, digits, '-' and '_' only"
+        if value in taken:
+            return f"{what} '{value}' already exists"
+        return None
+
     def initial(self, name: str) -> Any:
         if name == "id":
             return None if self.original is None else self.original.id  # type: ignore[attr-defined]
@@ -205,8 +217,8 @@ class _Editor(ModalScreen[T | None], Generic[T]):
                     yield Label("", id=f"error-{spec.name}", classes="editor-error", markup=False)
             yield Static("", id="editor-problems", classes="editor-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Apply", id="apply", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield Button("Apply", id="apply", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -354,12 +366,7 @@ class ItemEditor(_Editor[Item]):
 
     def check(self, name: str, value: Any) -> str | None:
         if name == "id":
-            if not value:
-                return "required: letters, digits, '-' and '_'"
-            if not model_parse.ID_RE.match(value):
-                return "expected letters, digits, '-' and '_' only"
-            if value in self.plan.item_by_id:
-                return f"an item '{value}' already exists"
+            return self.check_new_id(value, self.plan.item_by_id, "an item")
         if name == "depends_on" and value:
             item_id = self.current_id()
             g = graph.build_graph(self.plan)
@@ -391,12 +398,7 @@ class RiskEditor(_Editor[Risk]):
 
     def check(self, name: str, value: Any) -> str | None:
         if name == "id":
-            if not value:
-                return "required: letters, digits, '-' and '_'"
-            if not model_parse.ID_RE.match(value):
-                return "expected letters, digits, '-' and '_' only"
-            if value in self.plan.risk_by_id:
-                return f"a risk '{value}' already exists"
+            return self.check_new_id(value, self.plan.risk_by_id, "a risk")
         if name == "affects" and value:
             unknown = [a for a in value if a not in self.plan.item_by_id]
             if unknown:
