@@ -3,70 +3,31 @@
 from __future__ import annotations
 
 import difflib
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Input, Select
 
 from roadmap_tui import store
 from roadmap_tui.model.types import Estimate, Item
-from roadmap_tui.tui.app import RoadmapApp
 from roadmap_tui.tui.widgets.dialogs import ChoiceDialog
 from roadmap_tui.tui.widgets.editor import ItemEditor, RiskEditor
 from roadmap_tui.tui.widgets.picker import DependencyPicker
-
-PLAN = """\
-# A small support-assistant plan for the editor's tests.
-[plan]
-name = "Support assistant"
-start = 2027-01-04
-
-[forecast]
-runs = 2000
-seed = 42
-
-[items.kickoff]
-title = "Kickoff"
-kind = "milestone"
-
-[items.collect]
-title = "Collect and label tickets"
-kind = "data"
-estimate = [10, 15, 30]   # labeling vendor quote
-depends_on = ["kickoff"]
-data = 0.4
-
-[items.model]
-title = "Intent model reaches F1 0.85"
-kind = "experiment"
-estimate = [5, 10, 20]
-p_success = 0.6
-max_attempts = 3
-readiness = 3
-metric = { name = "F1", current = 0.78, target = 0.85 }
-depends_on = ["collect"]
-
-[items.ui]
-title = "Chat UI"
-estimate = [5, 8, 12]
-depends_on = ["kickoff"]
-
-[items.launch]
-title = "Launch"
-kind = "milestone"
-depends_on = ["model", "ui"]
-target = 2027-04-01
-
-[risks.vendor-slip]
-title = "Labeling vendor slips"
-probability = 0.3
-delay = [5, 10, 20]
-affects = ["collect"]
-
-[scenarios.second-vendor]
-title = "Hire a second labeling vendor"
-items.collect.estimate = [7, 10, 18]
-"""
+from tui_helpers import (
+    PLAN,
+    cells,
+    delete_item,
+    fill,
+    make_app,
+    open_editor,
+    press,
+    running,
+    select,
+    settle,
+    slow_simulate,
+)
 
 
 @pytest.fixture
@@ -76,29 +37,8 @@ def plan_path(tmp_path: Path) -> Path:
     return path
 
 
-def make_app(path: Path) -> RoadmapApp:
-    return RoadmapApp(path, runs=2000, debounce=0.05, poll_interval=None)
-
-
-async def settle(app: RoadmapApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    await app.wait_for_forecast()
-    await pilot.pause()
-
-
-def fill(screen, field: str, text: str) -> None:  # type: ignore[no-untyped-def]
-    screen.query_one(f"#field-{field}", Input).value = text
-
-
-async def select(app: RoadmapApp, pilot, item_id: str) -> None:  # type: ignore[no-untyped-def]
-    app.select_item(item_id)
-    await pilot.pause()
-
-
 async def test_add_an_item_with_the_editor(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path) as (app, pilot):
         await pilot.press("a")
         await pilot.pause()
         editor = app.screen
@@ -119,9 +59,7 @@ async def test_add_an_item_with_the_editor(plan_path: Path) -> None:
 
 
 async def test_inline_validation_refuses_a_bad_estimate_and_a_duplicate_id(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path) as (app, pilot):
         await pilot.press("a")
         await pilot.pause()
         editor = app.screen
@@ -142,14 +80,8 @@ async def test_inline_validation_refuses_a_bad_estimate_and_a_duplicate_id(plan_
 
 
 async def test_cross_field_rules_come_from_the_model(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
-        await select(app, pilot, "ui")
-        await pilot.press("enter")
-        await pilot.pause()
-        editor = app.screen
-        assert isinstance(editor, ItemEditor)
+    async with running(plan_path) as (app, pilot):
+        editor = await open_editor(app, pilot, "ui")
         editor.query_one("#field-status", Select).value = "done"
         await pilot.pause()
         await pilot.press("ctrl+s")
@@ -163,15 +95,9 @@ async def test_cross_field_rules_come_from_the_model(plan_path: Path) -> None:
 
 
 async def test_edit_an_estimate_and_the_forecast_moves(plan_path: Path) -> None:
-    app = RoadmapApp(plan_path, runs=2000, debounce=0.5, poll_interval=None)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path, debounce=0.5) as (app, pilot):
         before = app.forecast.items["ui"].finish_days.p50
-        await select(app, pilot, "ui")
-        await pilot.press("enter")
-        await pilot.pause()
-        editor = app.screen
-        assert isinstance(editor, ItemEditor)
+        editor = await open_editor(app, pilot, "ui")
         assert editor.query_one("#field-estimate", Input).value == "5, 8, 12"
         fill(editor, "estimate", "40, 50, 70")
         await pilot.press("ctrl+s")
@@ -185,9 +111,7 @@ async def test_edit_an_estimate_and_the_forecast_moves(plan_path: Path) -> None:
 
 
 async def test_link_a_dependency_with_the_picker(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path) as (app, pilot):
         await select(app, pilot, "ui")
         await pilot.press("l")
         await pilot.pause()
@@ -201,9 +125,7 @@ async def test_link_a_dependency_with_the_picker(plan_path: Path) -> None:
 
 
 async def test_a_link_that_would_close_a_cycle_is_refused_naming_the_path(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path) as (app, pilot):
         await select(app, pilot, "collect")
         await pilot.press("l")
         await pilot.pause()
@@ -220,9 +142,7 @@ async def test_a_link_that_would_close_a_cycle_is_refused_naming_the_path(plan_p
 
 
 async def test_delete_shows_and_unlinks_dependents(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path) as (app, pilot):
         await select(app, pilot, "collect")
         await pilot.press("delete")
         await pilot.pause()
@@ -238,20 +158,11 @@ async def test_delete_shows_and_unlinks_dependents(plan_path: Path) -> None:
 
 
 async def test_undo_and_redo_every_edit(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path) as (app, pilot):
         original = app.plan
-        await select(app, pilot, "collect")
-        await pilot.press("delete")
-        await pilot.pause()
-        await pilot.click("#delete")
-        await pilot.pause()
+        await delete_item(app, pilot, "collect")
         await select(app, pilot, "ui")
-        await pilot.press("l")
-        await pilot.pause()
-        await pilot.press(*"model", "enter")
-        await pilot.pause()
+        await press(pilot, "l", *"model", "enter")
         edited = app.plan
         assert edited.item("ui").depends_on == ("kickoff", "model")
         await pilot.press("ctrl+z", "ctrl+z")
@@ -263,13 +174,9 @@ async def test_undo_and_redo_every_edit(plan_path: Path) -> None:
 
 
 async def test_save_and_reopen_is_a_one_line_diff(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
-        await select(app, pilot, "ui")
-        await pilot.press("enter")
-        await pilot.pause()
-        fill(app.screen, "estimate", "6, 9, 14")
+    async with running(plan_path) as (app, pilot):
+        editor = await open_editor(app, pilot, "ui")
+        fill(editor, "estimate", "6, 9, 14")
         await pilot.press("ctrl+s")  # apply the form
         await pilot.pause()
         await pilot.press("ctrl+s")  # save the file
@@ -288,14 +195,8 @@ async def test_save_and_reopen_is_a_one_line_diff(plan_path: Path) -> None:
 async def test_an_external_change_offers_reload_and_keeps_the_edits_in_undo(
     plan_path: Path,
 ) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
-        await select(app, pilot, "ui")
-        await pilot.press("delete")
-        await pilot.pause()
-        await pilot.click("#delete")
-        await pilot.pause()
+    async with running(plan_path) as (app, pilot):
+        await delete_item(app, pilot, "ui")
         mine = app.plan
         plan_path.write_text(PLAN.replace('"Kickoff"', '"Kick-off"'))
         app.check_disk()
@@ -312,14 +213,8 @@ async def test_an_external_change_offers_reload_and_keeps_the_edits_in_undo(
 
 
 async def test_saving_over_an_external_change_asks_and_can_overwrite(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
-        await select(app, pilot, "ui")
-        await pilot.press("delete")
-        await pilot.pause()
-        await pilot.click("#delete")
-        await pilot.pause()
+    async with running(plan_path) as (app, pilot):
+        await delete_item(app, pilot, "ui")
         plan_path.write_text(PLAN + "\n# a comment from a git pull\n")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -333,9 +228,7 @@ async def test_saving_over_an_external_change_asks_and_can_overwrite(plan_path: 
 
 
 async def test_switching_scenario_reforecasts_under_it(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path) as (app, pilot):
         baseline = app.forecast.items["collect"].finish_days.p50
         await pilot.press("4")
         await pilot.press("c")
@@ -349,14 +242,8 @@ async def test_switching_scenario_reforecasts_under_it(plan_path: Path) -> None:
 
 
 async def test_quitting_with_unsaved_changes_asks(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
-        await select(app, pilot, "ui")
-        await pilot.press("delete")
-        await pilot.pause()
-        await pilot.click("#delete")
-        await pilot.pause()
+    async with running(plan_path) as (app, pilot):
+        await delete_item(app, pilot, "ui")
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceDialog)
@@ -372,9 +259,7 @@ async def test_quitting_with_unsaved_changes_asks(plan_path: Path) -> None:
 
 
 async def test_quitting_a_clean_plan_does_not_ask(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path) as (app, pilot):
         await pilot.press("q")
         await pilot.pause()
         assert app.return_code == 0
@@ -393,9 +278,7 @@ async def test_a_burst_of_edits_runs_one_forecast_of_the_last_plan(
         return real(plan, **kwargs)
 
     monkeypatch.setattr(app_module, "simulate", counting)
-    app = RoadmapApp(plan_path, runs=2000, debounce=0.3, poll_interval=None)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path, debounce=0.3) as (app, pilot):
         calls.clear()
         for n in range(5):
             item = app.plan.item("ui")
@@ -408,9 +291,7 @@ async def test_a_burst_of_edits_runs_one_forecast_of_the_last_plan(
 
 
 async def test_reforecast_uses_a_new_seed(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path) as (app, pilot):
         assert app.forecast.seed == 42
         await pilot.press("r")
         await settle(app, pilot)
@@ -418,13 +299,8 @@ async def test_reforecast_uses_a_new_seed(plan_path: Path) -> None:
 
 
 async def test_risks_are_edited_in_their_view(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("6")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+    async with running(plan_path) as (app, pilot):
+        await press(pilot, "6", "enter")
         editor = app.screen
         assert isinstance(editor, RiskEditor)
         fill(editor, "probability", "1.5")
@@ -439,9 +315,7 @@ async def test_risks_are_edited_in_their_view(plan_path: Path) -> None:
 
 
 async def test_weights_edited_in_place_reorder_the_ranking(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path) as (app, pilot):
         docs = Item(id="docs", title="Help docs", estimate=Estimate.fixed(60), impact=5)
         app.apply(app.plan.with_item(docs), "add docs")
         await settle(app, pilot)
@@ -458,7 +332,7 @@ async def test_weights_edited_in_place_reorder_the_ranking(plan_path: Path) -> N
         ranking = [r.id for r in app.ranking.items]
         assert ranking[-1] == "docs"  # the slowest item, now that only ease counts
         table = app.query_one("#ranking-table")
-        assert [table.get_row_at(i)[1] for i in range(table.row_count)] == ranking
+        assert cells(table, 1) == ranking
         assert not app.forecasting  # a weight is not a reason to re-simulate
         await pilot.press("ctrl+z")
         await pilot.pause()
@@ -466,9 +340,7 @@ async def test_weights_edited_in_place_reorder_the_ranking(plan_path: Path) -> N
 
 
 async def test_palette_jumps_to_an_item_by_title(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path) as (app, pilot):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Chat UI")
@@ -480,9 +352,7 @@ async def test_palette_jumps_to_an_item_by_title(plan_path: Path) -> None:
 
 
 async def test_every_view_renders_at_80_by_24(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path, size=(80, 24)) as (app, pilot):
         for key in "123456":
             await pilot.press(key)
             await pilot.pause()
@@ -493,9 +363,7 @@ async def test_every_view_renders_at_80_by_24(plan_path: Path) -> None:
 
 
 async def test_the_file_is_polled_for_changes(plan_path: Path) -> None:
-    app = RoadmapApp(plan_path, runs=2000, debounce=0.05, poll_interval=0.05)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path, poll_interval=0.05) as (app, pilot):
         await pilot.pause(0.2)
         assert not isinstance(app.screen, ChoiceDialog)  # an unchanged file is left alone
         plan_path.write_text(PLAN.replace("seed = 42", "seed = 43"))
@@ -508,13 +376,8 @@ async def test_the_file_is_polled_for_changes(plan_path: Path) -> None:
 
 
 async def test_escape_from_an_edited_form_asks_before_discarding(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
-        await select(app, pilot, "ui")
-        await pilot.press("enter")
-        await pilot.pause()
-        editor = app.screen
+    async with running(plan_path) as (app, pilot):
+        editor = await open_editor(app, pilot, "ui")
         fill(editor, "title", "Chat UI v2")
         await pilot.press("escape")
         await pilot.pause()
@@ -534,9 +397,7 @@ async def test_escape_from_an_edited_form_asks_before_discarding(plan_path: Path
 async def test_the_graph_selects_by_keys_and_by_click(plan_path: Path) -> None:
     from roadmap_tui.tui.views.graph import GraphCanvas
 
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path) as (app, pilot):
         await pilot.press("3")
         await pilot.pause()
         canvas = app.query_one(GraphCanvas)
@@ -562,13 +423,12 @@ async def test_the_palette_offers_every_action(plan_path: Path) -> None:
     from roadmap_tui.tui.actions import ACTIONS
     from roadmap_tui.tui.commands import RoadmapCommands
 
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path) as (app, pilot):
         provider = RoadmapCommands(app.screen)
         texts = [hit.text async for hit in provider.discover()]
         for action in ACTIONS:
-            assert f"{action.description} ({action.key})" in texts
+            assert f"{action.description} ({action.keys_shown})" in texts
+        assert "Keys (? / f1)" in texts and "Delete (del)" in texts
         for item in app.plan.items:
             assert f"Go to {item.id}: {item.title}" in texts
         await pilot.press("ctrl+p")
@@ -581,13 +441,11 @@ async def test_the_palette_offers_every_action(plan_path: Path) -> None:
 
 
 async def test_sorting_the_items_table(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path) as (app, pilot):
         table = app.query_one("#items-table")
 
         def ids() -> list[str]:
-            return [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+            return cells(table, 1)
 
         assert ids() == ["kickoff", "collect", "model", "ui", "launch"]
         await pilot.press("s")  # by id
@@ -601,9 +459,7 @@ async def test_sorting_the_items_table(plan_path: Path) -> None:
 
 
 async def test_the_forecast_view_can_show_the_selected_item(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path) as (app, pilot):
         await select(app, pilot, "model")
         await pilot.press("4")
         await pilot.pause()
@@ -620,56 +476,32 @@ async def test_the_forecast_view_can_show_the_selected_item(plan_path: Path) -> 
 async def test_an_edit_during_a_forecast_cancels_the_stale_run(
     plan_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import time
-
-    import roadmap_tui.tui.app as app_module
-
-    real = app_module.simulate
-    started: list[object] = []
-    cancelled: list[object] = []
-    finished: list[object] = []
-
-    def slow(plan, *, progress=None, **kwargs):  # type: ignore[no-untyped-def]
-        started.append(plan)
-        for step in range(40):
-            time.sleep(0.01)
-            try:
-                progress(step, 40)
-            except BaseException:
-                cancelled.append(plan)
-                raise
-        finished.append(plan)
-        return real(plan, **kwargs)
-
-    monkeypatch.setattr(app_module, "simulate", slow)
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    log: dict[str, list[Any]] = {"started": [], "cancelled": [], "finished": []}
+    slow_simulate(monkeypatch, 40, log)
+    async with running(plan_path) as (app, pilot):
         ui = app.plan.item("ui")
         first = app.plan.with_item(ui.__class__(**{**ui.__dict__, "title": "A"}))
         app.apply(first, "first")
-        while first not in started:
+        while first not in log["started"]:
             await pilot.pause(0.01)
         second = first.with_item(ui.__class__(**{**ui.__dict__, "title": "B"}))
         app.apply(second, "second")
         await settle(app, pilot)
-        assert cancelled == [first]  # abandoned mid-run, its figures never shown
-        assert finished[-1] == second and first not in finished
+        assert log["cancelled"] == [first]  # abandoned mid-run, its figures never shown
+        assert log["finished"][-1] == second and first not in log["finished"]
         assert not app.stale and app.forecast_plan is not None
         assert app.forecast_plan.item("ui").title == "B"
 
 
 async def test_weights_edited_in_place_are_saved_to_the_priority_table(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path) as (app, pilot):
         await pilot.press("5")
         await pilot.pause()
         app.query_one("#weight-ease", Input).value = "4"
         await pilot.pause()
         app.query_one("#weight-data", Input).value = "-1"
         await pilot.pause()
-        assert "expected a number >= 0" in str(app.query_one("#weights-error").render())
+        assert "weights must be >= 0" in str(app.query_one("#weights-error").render())
         assert app.plan.priority.weights["data"] == 2.0  # a bad weight is never applied
         app.query_one("#weight-data", Input).value = "2"
         await pilot.pause()
@@ -681,9 +513,7 @@ async def test_weights_edited_in_place_are_saved_to_the_priority_table(plan_path
 
 
 async def test_validation_problems_are_marked_on_the_row_and_listed(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path) as (app, pilot):
         panel = app.query_one("#problems")
         assert not panel.display
         ui = app.plan.item("ui")
@@ -693,18 +523,13 @@ async def test_validation_problems_are_marked_on_the_row_and_listed(plan_path: P
         assert panel.display
         assert "unknown item 'ghost'" in str(panel.render())
         table = app.query_one("#items-table")
-        flags = {str(table.get_row_at(i)[1]): str(table.get_row_at(i)[0]) for i in range(5)}
+        flags = dict(zip(cells(table, 1), cells(table, 0), strict=True))
         assert flags["ui"] == "!" and flags["model"] == " "
 
 
 async def test_add_and_delete_a_risk(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("6")
-        await pilot.pause()
-        await pilot.press("a")
-        await pilot.pause()
+    async with running(plan_path) as (app, pilot):
+        await press(pilot, "6", "a")
         editor = app.screen
         assert isinstance(editor, RiskEditor)
         fill(editor, "id", "gpu")
@@ -730,9 +555,7 @@ async def test_add_and_delete_a_risk(plan_path: Path) -> None:
 
 
 async def test_reloading_a_broken_file_keeps_the_plan_and_says_why(plan_path: Path) -> None:
-    app = make_app(plan_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
+    async with running(plan_path) as (app, pilot):
         before = app.plan
         plan_path.write_text(PLAN + "<<<<<<< HEAD\n")  # a merge gone wrong
         app.check_disk()
@@ -747,24 +570,8 @@ async def test_reloading_a_broken_file_keeps_the_plan_and_says_why(plan_path: Pa
 async def test_quitting_during_a_forecast_abandons_it(
     plan_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import time
-
-    import roadmap_tui.tui.app as app_module
-
-    real = app_module.simulate
-    abandoned: list[bool] = []
-
-    def slow(plan, *, progress=None, **kwargs):  # type: ignore[no-untyped-def]
-        for step in range(500):  # five seconds unless cancelled
-            time.sleep(0.01)
-            try:
-                progress(step, 500)
-            except BaseException:
-                abandoned.append(True)
-                raise
-        return real(plan, **kwargs)
-
-    monkeypatch.setattr(app_module, "simulate", slow)
+    log: dict[str, list[Any]] = {"started": [], "cancelled": [], "finished": []}
+    slow_simulate(monkeypatch, 500, log)  # five seconds unless cancelled
     app = make_app(plan_path)
     started = time.monotonic()
     async with app.run_test(size=(120, 36)) as pilot:
@@ -774,4 +581,4 @@ async def test_quitting_during_a_forecast_abandons_it(
         await pilot.pause()
     assert app.return_code == 0
     assert time.monotonic() - started < 3
-    assert abandoned == [True]
+    assert len(log["cancelled"]) == 1 and not log["finished"]

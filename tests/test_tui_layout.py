@@ -1,0 +1,208 @@
+"""The TUI at the sizes people use: tables that fit 80 columns, the footer's keys, the keys panel,
+and weights checked by the priority model itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, HelpPanel, Input
+from textual.widgets._footer import FooterKey
+
+from roadmap_tui.tui.widgets.fit_table import Column, fit_columns
+from tui_helpers import PLAN, cells, press, running, select
+
+LONG_TITLE = "Collect and label twenty thousand support tickets by intent and answerability"
+
+
+@pytest.fixture
+def plan_path(tmp_path: Path) -> Path:
+    path = tmp_path / "plan.toml"
+    path.write_text(PLAN.replace("Collect and label tickets", LONG_TITLE), encoding="utf-8")
+    return path
+
+
+# -- fitting columns: a pure rule ----------------------------------------------------------------
+
+COLS = (
+    Column("id", "id"),
+    Column("title", "title", elastic=True, min_width=10),
+    Column("a", "a", drop=1),
+    Column("b", "b", drop=2),
+)
+NATURAL = {"id": 8, "title": 40, "a": 6, "b": 6}
+
+
+def test_the_elastic_column_takes_what_is_left() -> None:
+    # 8 + 6 + 6 and 2 cells of padding per column: 28 of 60 used, the title gets 32
+    assert fit_columns(COLS, NATURAL, 60, 2) == {"id": 8, "title": 32, "a": 6, "b": 6}
+
+
+def test_the_elastic_column_is_never_wider_than_its_content() -> None:
+    assert fit_columns(COLS, NATURAL, 200, 2)["title"] == 40
+
+
+def test_columns_step_aside_highest_drop_first_before_the_title_goes_below_its_minimum() -> None:
+    # everything needs 8+10+6+6 + 8 = 38; at 37 `b` (drop 2) goes, and `a` stays
+    assert list(fit_columns(COLS, NATURAL, 37, 2)) == ["id", "title", "a"]
+    assert list(fit_columns(COLS, NATURAL, 29, 2)) == ["id", "title"]
+    # columns that never drop stay even when nothing fits
+    assert list(fit_columns(COLS, NATURAL, 5, 2)) == ["id", "title"]
+
+
+def test_two_elastic_columns_share_the_room() -> None:
+    cols = (Column("id", "id"), Column("t", "t", elastic=True), Column("u", "u", elastic=True))
+    widths = fit_columns(cols, {"id": 4, "t": 50, "u": 15}, 50, 2)
+    assert widths["u"] == 15  # the short one gets all it needs
+    assert widths["t"] == 50 - 4 - 15 - 6
+    assert sum(widths.values()) + 6 == 50
+
+
+# -- the views at 80x24 and 120x36 ---------------------------------------------------------------
+
+
+def headers(table: DataTable) -> list[str]:  # type: ignore[type-arg]
+    return [str(c.label).split(" ")[0] for c in table.ordered_columns]
+
+
+async def test_items_table_at_80_columns_shows_id_and_title_first_and_fits(
+    plan_path: Path,
+) -> None:
+    async with running(plan_path, size=(80, 24)) as (app, pilot):
+        table = app.query_one("#items-table", DataTable)
+        shown = headers(table)
+        assert shown[:3] == ["", "id", "title"]
+        for needed in ("P50", "P(ok)", "score"):
+            assert needed in shown
+        assert sum(c.get_render_width(table) for c in table.ordered_columns) <= 80
+        titles = dict(zip(cells(table, 1), cells(table, 2), strict=True))
+        assert len(titles["collect"]) >= 16 and titles["collect"].endswith("…")
+        assert titles["ui"] == "Chat UI"
+        # what the narrow table leaves out is in the detail panel under it
+        await press(pilot, "down")
+        detail = str(app.query_one("#item-detail").render())
+        assert "P80 " in detail and "critical " in detail and "estimate 10/15/30d" in detail
+
+
+async def test_items_table_at_120_columns_shows_every_column_in_order(plan_path: Path) -> None:
+    async with running(plan_path) as (app, _pilot):
+        table = app.query_one("#items-table", DataTable)
+        assert headers(table) == [
+            "",
+            "id",
+            "title",
+            "status",
+            "kind",
+            "estimate",
+            "P50",
+            "P80",
+            "P(ok)",
+            "crit",
+            "score",
+        ]
+
+
+async def test_the_items_table_refits_when_the_terminal_is_resized(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        table = app.query_one("#items-table", DataTable)
+        await select(app, pilot, "model")
+        assert "kind" in headers(table)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        assert "kind" not in headers(table)
+        assert sum(c.get_render_width(table) for c in table.ordered_columns) <= 80
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "model"
+
+
+async def test_risks_table_at_80_columns_shows_chance_delay_and_affected_items(
+    plan_path: Path,
+) -> None:
+    async with running(plan_path, size=(80, 24)) as (app, pilot):
+        await press(pilot, "6")
+        table = app.query_one("#risks-table", DataTable)
+        assert headers(table) == ["id", "title", "chance", "delay", "affects"]
+        row = [str(cell) for cell in table.get_row_at(0)]
+        assert row[0] == "vendor-slip" and row[2:] == ["30%", "5/10/20d", "collect"]
+        assert sum(c.get_render_width(table) for c in table.ordered_columns) <= 80
+
+
+async def test_the_ranking_fits_beside_the_weights_at_80_columns(plan_path: Path) -> None:
+    async with running(plan_path, size=(80, 24)) as (app, pilot):
+        await press(pilot, "5")
+        table = app.query_one("#ranking-table", DataTable)
+        assert headers(table)[:2] == ["rank", "id"] and "score" in headers(table)
+        pane = app.query_one("#ranking-pane")
+        width = sum(c.get_render_width(table) for c in table.ordered_columns)
+        assert width <= pane.size.width
+
+
+# -- keys ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("view", ["1", "2", "3", "4", "5", "6"])
+async def test_quit_and_keys_are_in_the_footer_at_80_columns(plan_path: Path, view: str) -> None:
+    async with running(plan_path, size=(80, 24)) as (app, pilot):
+        await press(pilot, view)
+        visible = {
+            key.key: key.region.right <= 80
+            for key in app.screen.query(FooterKey)
+            if key.region.width > 0
+        }
+        assert visible.get("q") and visible.get("question_mark"), visible
+        if view == "1":
+            for key in ("enter", "a", "delete", "l", "ctrl+z", "ctrl+s"):
+                assert visible.get(key), key
+
+
+async def test_question_mark_and_f1_toggle_the_keys_panel(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        await press(pilot, "question_mark")
+        assert app.screen.query(HelpPanel)
+        await press(pilot, "question_mark")
+        assert not app.screen.query(HelpPanel)
+        await press(pilot, "f1")
+        assert app.screen.query(HelpPanel)
+
+
+async def test_a_question_mark_typed_in_a_box_is_text_not_the_keys_panel(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        await press(pilot, "5")
+        box = app.query_one("#weight-ease", Input)
+        box.focus()
+        await press(pilot, "question_mark")
+        assert not app.screen.query(HelpPanel)
+        assert box.value.endswith("?")
+
+
+# -- weights: the priority model's own checks ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("box", "text", "message"),
+    [
+        ("data", "-1", "weight data = -1: weights must be >= 0"),
+        ("data", "lots", "weight data: expected a number >= 0, found 'lots'"),
+        ("ease", "inf", "expected a finite number"),
+    ],
+)
+async def test_a_refused_weight_says_why_and_is_not_applied(
+    plan_path: Path, box: str, text: str, message: str
+) -> None:
+    async with running(plan_path) as (app, pilot):
+        await press(pilot, "5")
+        before = app.plan.priority
+        app.query_one(f"#weight-{box}", Input).value = text
+        await pilot.pause()
+        assert message in str(app.query_one("#weights-error").render())
+        assert app.plan.priority == before
+
+
+async def test_all_weights_zero_is_refused_by_the_priority_model(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        await press(pilot, "5")
+        for name in ("impact", "data", "readiness", "confidence", "urgency", "unblocks", "ease"):
+            app.query_one(f"#weight-{name}", Input).value = "0"
+            await pilot.pause()
+        assert "all weights are zero" in str(app.query_one("#weights-error").render())
+        assert any(app.plan.priority.weights.get(name, 1) for name in ("ease",))
