@@ -791,3 +791,13 @@ def test_bundled_plans_one_line_edits_and_canonical(source: Path, tmp_path: Path
         assert removed[0].startswith("title = ") and "(edited)" in added[0]
     assert loaded.text.count("(edited)") == len(loaded.plan.items)
     assert text.count("#") == loaded.text.count("#")  # every comment survived
+
+
+def test_value_from_text_reads_one_toml_value_else_keeps_the_text() -> None:
+    assert store.value_from_text("5") == 5
+    assert store.value_from_text("[3, 5, 8]") == [3, 5, 8]
+    assert store.value_from_text("2027-02-01") == date(2027, 2, 1)
+    assert store.value_from_text('"two words"') == "two words"
+    assert store.value_from_text("done") == "done"  # a bare word is a string
+    assert store.value_from_text("2027-02-31") == "2027-02-31"  # the field parser refuses it
+    assert store.value_from_text("1\nx = 2") == "1\nx = 2"  # one value, never a second key

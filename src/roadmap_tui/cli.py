@@ -141,17 +141,6 @@ def new_command(path: Path, template: str) -> None:
     click.echo(f"{path}: created from template {template} ({len(plan.items)} items)")
 
 
-def _toml_value(text: str) -> object:
-    """VALUE as a TOML value (`5`, `[3, 5, 8]`, `2027-02-01`, `"a b"`); a bare word is a string."""
-    import tomllib
-
-    try:
-        parsed = tomllib.loads(f"v = {text}")
-    except tomllib.TOMLDecodeError:
-        return text
-    return parsed["v"] if list(parsed) == ["v"] else text
-
-
 @main.command(
     "set",
     short_help="Change one field of an item or risk (one-line diff).",
@@ -191,7 +180,7 @@ def set_command(plan: Path, target: str, value: str) -> None:
         )
     target_id, field = parts
     loaded = open_plan(plan)
-    raw = _toml_value(value)
+    raw = store.value_from_text(value)
     try:
         keys = parse.resolve_target(loaded.plan, section, target_id, field)
     except parse.UnknownTargetError as err:

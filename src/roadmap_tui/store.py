@@ -157,6 +157,19 @@ def load_plan_text(
     )
 
 
+def value_from_text(text: str) -> Any:
+    """Typed text (`5`, `[3, 5, 8]`, `2027-02-01`, `"a b"`) as a raw TOML value.
+
+    Text that is not one TOML value (a bare word, a malformed date) stays a string, so the
+    field's parser answers with its own 'expected ..., found ...' message.
+    """
+    try:
+        parsed = tomllib.loads(f"v = {text}")
+    except tomllib.TOMLDecodeError:
+        return text
+    return parsed["v"] if list(parsed) == ["v"] else text
+
+
 _POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
