@@ -34,7 +34,11 @@ class ReportData:
     plan: Plan
     forecast: ForecastResult
     ranking: Ranking
-    scenario: str | None = None
+
+    @property
+    def scenario(self) -> str | None:
+        """The scenario the forecast ran under (None: the baseline)."""
+        return self.forecast.scenario
 
     @property
     def milestones(self) -> list[str]:
@@ -65,7 +69,7 @@ def build_report(
     seen, forecast, ranking = rank_plan(
         plan, scenario=scenario, runs=runs, seed=seed, progress=progress
     )
-    return ReportData(plan=seen, forecast=forecast, ranking=ranking, scenario=scenario)
+    return ReportData(plan=seen, forecast=forecast, ranking=ranking)
 
 
 def fmt_date(value: date | None) -> str:
