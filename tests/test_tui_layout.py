@@ -10,7 +10,7 @@ from textual.widgets import DataTable, HelpPanel, Input
 from textual.widgets._footer import FooterKey
 
 from roadmap_tui.tui.widgets.fit_table import Column, fit_columns
-from tui_helpers import PLAN, cells, press, running, select
+from tui_helpers import PLAN, cells, delete_item, press, running, select
 
 LONG_TITLE = "Collect and label twenty thousand support tickets by intent and answerability"
 
@@ -206,3 +206,43 @@ async def test_all_weights_zero_is_refused_by_the_priority_model(plan_path: Path
             await pilot.pause()
         assert "all weights are zero" in str(app.query_one("#weights-error").render())
         assert any(app.plan.priority.weights.get(name, 1) for name in ("ease",))
+
+
+# -- quitting ------------------------------------------------------------------------------------
+
+
+async def test_ctrl_q_asks_about_unsaved_changes_like_q(plan_path: Path) -> None:
+    from roadmap_tui.tui.widgets.dialogs import ChoiceDialog
+
+    async with running(plan_path) as (app, pilot):
+        await delete_item(app, pilot, "ui")
+        await press(pilot, "ctrl+q")
+        assert isinstance(app.screen, ChoiceDialog) and app.screen.dialog_title == "Quit"
+        await press(pilot, "ctrl+q")  # asked once, not twice
+        assert len([s for s in app.screen_stack if isinstance(s, ChoiceDialog)]) == 1
+        await pilot.click("#cancel")
+        await pilot.pause()
+        assert app.return_code is None and "ui" not in app.plan.item_by_id
+
+
+# -- timeline axis -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120])
+async def test_the_as_of_marker_never_cuts_a_month_label(plan_path: Path, width: int) -> None:
+    import re
+
+    from roadmap_tui.tui.views.timeline import TimelineChart
+
+    plan_path.write_text(
+        plan_path.read_text().replace(
+            "start = 2027-01-04", "start = 2027-01-04\nas_of = 2027-02-03"
+        )
+    )
+    async with running(plan_path) as (app, _pilot):
+        chart = app.query_one(TimelineChart)
+        axis = chart.draw(app.shown(), width).plain.splitlines()[0]
+        assert "▼" in axis
+        for label in re.findall(r"╷([^╷]+)", axis):
+            text = label.replace("▼", "").strip()
+            assert text == "" or re.fullmatch(r"[A-Z][a-z]{2} \d\d", text), axis

@@ -579,7 +579,13 @@ class RoadmapApp(App[None]):
         else:
             self.action_show_help_panel()
 
+    async def action_quit(self) -> None:
+        """Textual's ctrl+q and the palette's Quit ask about unsaved changes too, like `q`."""
+        self.action_quit_app()
+
     def action_quit_app(self) -> None:
+        if isinstance(self.screen, ChoiceDialog) and self.screen.dialog_title == "Quit":
+            return  # already asking
         if not self.history.dirty:
             self.exit()
             return

@@ -83,13 +83,16 @@ class TimelineChart(Widget, can_focus=True):
             return chart_x + round((day - first).days / span * (chart_w - 1))
 
         canvas = Canvas(width, len(self.row_ids) + 4)
+        as_of_x = col(plan.as_of) if plan.as_of is not None else None
         free_from = 0  # month labels never overwrite each other: a crowded axis shows ticks
         for month in _month_starts(first, last):
             x = col(month)
             label = "╷" + month.strftime("%b %y")
-            canvas.put(x, 0, label if x >= free_from else "╷", "dim")
-            free_from = x + len(label) + 1 if x >= free_from else free_from
-        as_of_x = col(plan.as_of) if plan.as_of is not None else None
+            # nor run off the right edge or under the as-of marker (drawn last): a tick alone
+            fits = x >= free_from and x + len(label) <= width
+            fits = fits and (as_of_x is None or not x <= as_of_x <= x + len(label))
+            canvas.put(x, 0, label if fits else "╷", "dim")
+            free_from = x + len(label) + 1 if fits else free_from
         for row, item in enumerate(plan.items, start=1):
             selected = item.id == shown.selected
             canvas.put(0, row, item.id[: label_w - 1], "reverse bold" if selected else "bold")
