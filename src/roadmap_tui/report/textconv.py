@@ -16,6 +16,7 @@ from roadmap_tui.report.common import fmt_date, fmt_pct
 
 if TYPE_CHECKING:
     from roadmap_tui.forecast import ForecastResult
+    from roadmap_tui.forecast.result import ItemForecast, PlanForecast
     from roadmap_tui.model.types import Plan
 
 #: Cap on the runs textconv simulates; about 0.1-0.3 s for a 40-item plan.
@@ -29,22 +30,23 @@ def summary_lines(plan: Plan, forecast: ForecastResult) -> list[str]:
     fc = forecast
     lines = [RULE, f"# {fc.runs} runs, seed {fc.seed}"]
     p = fc.plan
-    lines.append(
-        f"# plan finish: P50 {fmt_date(p.finish.p50)}, P80 {fmt_date(p.finish.p80)}, "
-        f"P95 {fmt_date(p.finish.p95)}, P(success) {fmt_pct(p.p_success)}"
-    )
+    lines.append(f"# plan finish: {_figures(p)}")
     for item_id, f in fc.items.items():
         item = plan.item(item_id)
         if item.kind != "milestone":
             continue
-        line = (
-            f"# {item_id}: P50 {fmt_date(f.finish.p50)}, P80 {fmt_date(f.finish.p80)}, "
-            f"P95 {fmt_date(f.finish.p95)}, P(success) {fmt_pct(f.p_success)}"
-        )
+        line = f"# {item_id}: {_figures(f)}"
         if item.target is not None:
             line += f", P(on time) {fmt_pct(f.p_on_time)} (target {item.target.isoformat()})"
         lines.append(line)
     return lines
+
+
+def _figures(f: ItemForecast | PlanForecast) -> str:
+    return (
+        f"P50 {fmt_date(f.finish.p50)}, P80 {fmt_date(f.finish.p80)}, "
+        f"P95 {fmt_date(f.finish.p95)}, P(success) {fmt_pct(f.p_success)}"
+    )
 
 
 def textconv(text: str, path: str, runs: int | None = None) -> str:
