@@ -13,7 +13,7 @@ from rich.text import Text
 
 from roadmap_tui.forecast import ForecastResult
 from roadmap_tui.model.types import Plan
-from roadmap_tui.report.common import fmt_date
+from roadmap_tui.report.common import fmt_date, fmt_finish
 
 _BLOCKS = " ▁▂▃▄▅▆▇█"
 
@@ -60,9 +60,7 @@ def items_table(result: ForecastResult) -> Table:
         label = mark + f.id
         table.add_row(
             label,
-            fmt_date(f.finish.p50),
-            fmt_date(f.finish.p80),
-            fmt_date(f.finish.p95),
+            *fmt_finish(f),
             _pct(f.p_success),
             _pct(f.p_on_time),
             _pct(f.criticality),

@@ -76,6 +76,12 @@ def fmt_date(value: date | None) -> str:
     return NOT_READY if value is None else value.isoformat()
 
 
+def fmt_finish(figures: Any) -> tuple[str, str, str]:
+    """P50, P80 and P95 finish dates of an item's or the plan's forecast, as table cells."""
+    finish = figures.finish
+    return fmt_date(finish.p50), fmt_date(finish.p80), fmt_date(finish.p95)
+
+
 def fmt_pct(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.1f}%"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from roadmap_tui.model.types import readiness_name
-from roadmap_tui.report.common import ReportData, fmt_date, fmt_days, fmt_pct
+from roadmap_tui.report.common import ReportData, fmt_date, fmt_days, fmt_finish, fmt_pct
 
 TOP_RISKS = 5
 TOP_SENSITIVITIES = 8
@@ -69,9 +69,7 @@ def finish_section(data: ReportData) -> Section:
         (
             Strong("Plan finish"),
             "",
-            fmt_date(p.finish.p50),
-            fmt_date(p.finish.p80),
-            fmt_date(p.finish.p95),
+            *fmt_finish(p),
             fmt_pct(p.p_success),
             "-",
             "-",
@@ -82,9 +80,7 @@ def finish_section(data: ReportData) -> Section:
         rows.append(
             (
                 *_item_label(data, item_id),
-                fmt_date(f.finish.p50),
-                fmt_date(f.finish.p80),
-                fmt_date(f.finish.p95),
+                *fmt_finish(f),
                 fmt_pct(f.p_success),
                 fmt_date(item.target) if item.target else "-",
                 fmt_pct(f.p_on_time),
@@ -223,9 +219,7 @@ def items_section(data: ReportData) -> Section:
                 *_item_label(data, item_id),
                 item.kind,
                 item.status,
-                fmt_date(f.finish.p50),
-                fmt_date(f.finish.p80),
-                fmt_date(f.finish.p95),
+                *fmt_finish(f),
                 fmt_pct(f.p_success),
                 fmt_pct(f.p_on_time),
                 f"{f.criticality:.2f}",

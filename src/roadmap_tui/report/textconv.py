@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from roadmap_tui.report.common import fmt_date, fmt_pct
+from roadmap_tui.report.common import fmt_finish, fmt_pct
 
 if TYPE_CHECKING:
     from roadmap_tui.forecast import ForecastResult
@@ -43,10 +43,8 @@ def summary_lines(plan: Plan, forecast: ForecastResult) -> list[str]:
 
 
 def _figures(f: ItemForecast | PlanForecast) -> str:
-    return (
-        f"P50 {fmt_date(f.finish.p50)}, P80 {fmt_date(f.finish.p80)}, "
-        f"P95 {fmt_date(f.finish.p95)}, P(success) {fmt_pct(f.p_success)}"
-    )
+    p50, p80, p95 = fmt_finish(f)
+    return f"P50 {p50}, P80 {p80}, P95 {p95}, P(success) {fmt_pct(f.p_success)}"
 
 
 def textconv(text: str, path: str, runs: int | None = None) -> str:
