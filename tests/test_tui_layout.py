@@ -309,3 +309,11 @@ async def test_fresh_figures_follow_the_last_edit_by_the_debounce_plus_one_engin
             # a loaded machine, far below a second debounce or a blocked event loop
             assert latency <= 0.15 + engine[0] + 0.2, (latency, engine[0])
             assert app.forecast.items["i30"].finish_days.p50 is not None
+
+
+async def test_sorting_names_the_column_as_its_header_says(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        await press(pilot, "s", "s", "s", "s", "s", "s", "s", "s", "s")  # id, title, ..., P(ok)
+        messages = [n.message for n in app._notifications]
+        assert "Sorted by title" in messages and "Sorted by P(ok)" in messages
+        assert not any("p_success" in m for m in messages)

@@ -176,7 +176,8 @@ class ItemsView(View):
         order = ["file", *SORTABLE]
         self.sort_key = order[(order.index(self.sort_key) + 1) % len(order)]
         self.sort_reverse = False
-        self.app.notify(f"Sorted by {self.sort_key}", timeout=1.5)
+        header = next((c.header for c in COLUMNS if c.key == self.sort_key), "file order")
+        self.app.notify(f"Sorted by {header}", timeout=1.5, markup=False)
         if self._shown is not None:
             self.show(self._shown)
 
