@@ -14,12 +14,12 @@ from roadmap_tui import store
 from roadmap_tui.model.types import Estimate, Item
 from roadmap_tui.tui.widgets.dialogs import ChoiceDialog
 from roadmap_tui.tui.widgets.editor import ItemEditor, RiskEditor
-from roadmap_tui.tui.widgets.picker import DependencyPicker
 from tui_helpers import (
     PLAN,
     cells,
     delete_item,
     fill,
+    link,
     make_app,
     open_editor,
     press,
@@ -112,27 +112,14 @@ async def test_edit_an_estimate_and_the_forecast_moves(plan_path: Path) -> None:
 
 async def test_link_a_dependency_with_the_picker(plan_path: Path) -> None:
     async with running(plan_path) as (app, pilot):
-        await select(app, pilot, "ui")
-        await pilot.press("l")
-        await pilot.pause()
-        picker = app.screen
-        assert isinstance(picker, DependencyPicker)
-        await pilot.press(*"collect")
-        await pilot.press("enter")
-        await pilot.pause()
+        await link(app, pilot, "ui", "collect")
         await settle(app, pilot)
         assert app.plan.item("ui").depends_on == ("kickoff", "collect")
 
 
 async def test_a_link_that_would_close_a_cycle_is_refused_naming_the_path(plan_path: Path) -> None:
     async with running(plan_path) as (app, pilot):
-        await select(app, pilot, "collect")
-        await pilot.press("l")
-        await pilot.pause()
-        picker = app.screen
-        await pilot.press(*"launch")
-        await pilot.press("enter")
-        await pilot.pause()
+        picker = await link(app, pilot, "collect", "launch")
         await pilot.pause()
         assert app.screen is picker
         message = str(picker.query_one("#picker-message").render())
@@ -161,8 +148,7 @@ async def test_undo_and_redo_every_edit(plan_path: Path) -> None:
     async with running(plan_path) as (app, pilot):
         original = app.plan
         await delete_item(app, pilot, "collect")
-        await select(app, pilot, "ui")
-        await press(pilot, "l", *"model", "enter")
+        await link(app, pilot, "ui", "model")
         edited = app.plan
         assert edited.item("ui").depends_on == ("kickoff", "model")
         await pilot.press("ctrl+z", "ctrl+z")

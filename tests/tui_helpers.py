@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Input
 
 from roadmap_tui.tui.app import RoadmapApp
 from roadmap_tui.tui.widgets.editor import ItemEditor
+from roadmap_tui.tui.widgets.picker import DependencyPicker
 
 PLAN = """\
 # A small support-assistant plan for the editor's tests.
@@ -120,6 +121,17 @@ async def open_editor(app: RoadmapApp, pilot: Pilot[None], item_id: str) -> Item
     await pilot.pause()
     assert isinstance(app.screen, ItemEditor)
     return app.screen
+
+
+async def link(app: RoadmapApp, pilot: Pilot[None], item_id: str, dep: str) -> DependencyPicker:
+    """Select, press l, type `dep` in the picker's filter and press enter on the first match."""
+    await select(app, pilot, item_id)
+    await press(pilot, "l")
+    picker = app.screen
+    assert isinstance(picker, DependencyPicker)
+    await pilot.press(*dep, "enter")
+    await pilot.pause()
+    return picker
 
 
 async def delete_item(app: RoadmapApp, pilot: Pilot[None], item_id: str) -> None:
