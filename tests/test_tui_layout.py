@@ -10,7 +10,7 @@ from textual.widgets import DataTable, HelpPanel, Input
 from textual.widgets._footer import FooterKey
 
 from roadmap_tui.tui.widgets.fit_table import Column, fit_columns
-from tui_helpers import PLAN, cells, delete_item, press, running, select
+from tui_helpers import PLAN, cells, delete_item, make_app, press, running, select, settle
 
 LONG_TITLE = "Collect and label twenty thousand support tickets by intent and answerability"
 
@@ -317,3 +317,30 @@ async def test_sorting_names_the_column_as_its_header_says(plan_path: Path) -> N
         messages = [n.message for n in app._notifications]
         assert "Sorted by title" in messages and "Sorted by P(ok)" in messages
         assert not any("p_success" in m for m in messages)
+
+
+async def test_fresh_figures_say_so_while_only_the_scenario_comparison_runs(
+    plan_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import roadmap_tui.tui.app as app_module
+
+    release = threading.Event()
+    real = app_module.compare
+
+    def held(plan, **kwargs):  # type: ignore[no-untyped-def]
+        release.wait(5)
+        return real(plan, **kwargs)
+
+    monkeypatch.setattr(app_module, "compare", held)
+    app = make_app(plan_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        while app.stale:
+            await pilot.pause(0.01)
+        await pilot.pause()
+        status = str(app.query_one("#status").render())
+        assert app.forecasting and status.startswith("up to date (comparing scenarios...)")
+        release.set()
+        await settle(app, pilot)
+        assert str(app.query_one("#status").render()).startswith("up to date  ")

@@ -27,7 +27,11 @@ class StatusLine(Static):
         scenario: str | None,
     ) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
-        if forecasting:
+        if forecasting and not stale and plan.scenarios:
+            # the figures shown are fresh; only the baseline-vs-scenario table is coming
+            text.append("up to date", style="green")
+            text.append(" (comparing scenarios...)", style="cyan")
+        elif forecasting:
             text.append("forecasting...", style="bold cyan")
             if stale:
                 text.append(" (figures stale)", style="yellow")
