@@ -166,17 +166,6 @@ def spearman_with(x: np.ndarray, centred_y_ranks: np.ndarray, y_norm: float) -> 
     return float(rx @ centred_y_ranks) / denom if denom else 0.0
 
 
-def _centred_average_ranks(sorted_keys: np.ndarray) -> np.ndarray:
-    """Centred average ranks by sorted position, from one row of sorted (ascending) keys."""
-    n = sorted_keys.size
-    new = np.empty(n, dtype=bool)
-    new[:1] = True
-    np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=new[1:])
-    dense = np.cumsum(new)
-    bounds = np.flatnonzero(np.append(new, True))
-    return 0.5 * (bounds[dense] + bounds[dense - 1] + 1) - 0.5 * (n + 1)
-
-
 def spearman_rows(xs: np.ndarray, centred_y_ranks: np.ndarray, y_norm: float) -> np.ndarray:
     """Spearman's rho of every row of xs against y (as `spearman_with`, row by row).
 
@@ -184,7 +173,7 @@ def spearman_rows(xs: np.ndarray, centred_y_ranks: np.ndarray, y_norm: float) ->
     the high half, the run's index in the low half) replaces an argsort per row: a plain
     sort of integers is faster than an indirect one, and the sorted keys give both the
     order (to gather y's ranks) and the ties (equal high halves, which share their average
-    rank). The rank sum is then one matrix product for all rows without ties.
+    rank). The rank sum is then one matrix product, corrected for the tied groups.
     """
     rows, n = xs.shape
     if xs.dtype != np.float32 or n < 2 or y_norm == 0.0:
@@ -207,12 +196,27 @@ def spearman_rows(xs: np.ndarray, centred_y_ranks: np.ndarray, y_norm: float) ->
     gathered = centred_y_ranks[order]  # y's centred ranks in the order of x
     positions = np.arange(n, dtype=np.float64) - 0.5 * (n - 1)  # centred ranks without ties
     sums = gathered @ positions
-    norms = np.full(rows, math.sqrt(n * (n * n - 1) / 12.0))
-    tied = np.flatnonzero((values[:, 1:] == values[:, :-1]).any(axis=1))
-    for i in tied:
-        ranks = _centred_average_ranks(values[i])
-        sums[i] = float(gathered[i] @ ranks)
-        norms[i] = math.sqrt(float(ranks @ ranks))
+    # Ties: a group of k equal values at sorted positions s..s+k-1 shares their mean rank.
+    # Relative to the ranks without ties, that adds sum((mean - pos) * y) to the rank sum and
+    # takes (k^3 - k)/12 off the sum of squared centred ranks. Groups are found from the
+    # adjacent equal pairs, all rows at once (there are few: mostly float32 duplicates).
+    squares = np.full(rows, n * (n * n - 1) / 12.0)
+    pair_rows, pair_pos = np.nonzero(values[:, 1:] == values[:, :-1])
+    if pair_rows.size:
+        flat = pair_rows * n + pair_pos  # the first of each equal pair, rows laid end to end
+        starts = np.ones(flat.size, dtype=bool)
+        starts[1:] = flat[1:] != flat[:-1] + 1  # a pair that does not extend the last group
+        first_pair = np.flatnonzero(starts)
+        size = np.diff(np.append(first_pair, flat.size)) + 1  # k of each group
+        first = flat[first_pair]
+        group = np.repeat(np.arange(size.size), size)
+        member = np.arange(group.size) - np.repeat(np.cumsum(size) - size, size)
+        offset = member - 0.5 * (size[group] - 1)  # pos - mean within the group
+        ys = gathered.ravel()[first[group] + member]
+        group_rows = first // n
+        sums -= np.bincount(group_rows[group], weights=offset * ys, minlength=rows)
+        squares -= np.bincount(group_rows, weights=(size**3 - size) / 12.0, minlength=rows)
+    norms = np.sqrt(np.maximum(squares, 0.0))
     with np.errstate(invalid="ignore", divide="ignore"):  # constant rows: set below
         rho = sums / (norms * y_norm)
     rho[values[:, 0] == values[:, -1]] = 0.0  # a constant x has no rank order
