@@ -47,10 +47,11 @@ Progress = Callable[[int, int], None]
 #: Runs simulated per pass; bounds the working memory (4 bytes x items x chunk of durations).
 DEFAULT_CHUNK = 4096
 #: Sensitivity (Spearman) uses the first this many runs: a fixed memory budget, and a
-#: standard error of at most about 1/sqrt(5,000) = 0.014 on each coefficient. Ranking is
-#: one argsort per item, which costs about as much as drawing the durations; more runs
-#: would double the cost for a precision no tornado chart needs.
-SENSITIVITY_RUNS = 5_000
+#: standard error of at most about 1/sqrt(2,500) = 0.02 on each coefficient, half a
+#: character of a 40-character tornado bar. Ranking means one sort of (items x runs) keys,
+#: which at 5,000 runs cost a sixth of a 1,000-item forecast; its precision (0.014) no
+#: tornado chart shows.
+SENSITIVITY_RUNS = 2_500
 #: Rows of the (items, runs) store processed at once after the simulation.
 _BLOCK_ROWS = 64
 #: Largest store of finishes (4 bytes x items x runs) a forecast may ask for: beyond it the
