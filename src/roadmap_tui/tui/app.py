@@ -8,6 +8,7 @@ cycles, forecasting, scoring, saving) comes from model, forecast, priority and s
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import Callable
 from dataclasses import replace
@@ -79,6 +80,7 @@ class RoadmapApp(App[None]):
         seed: int | None = None,
         debounce: float = 0.15,
         poll_interval: float | None = 1.0,
+        freeze_startup: bool = False,
     ) -> None:
         super().__init__()
         self.loaded = loaded if loaded is not None else store.load_plan(Path(path))
@@ -87,6 +89,7 @@ class RoadmapApp(App[None]):
         self.seed = self.loaded.plan.seed if seed is None else seed
         self.debounce = debounce
         self.poll_interval = poll_interval
+        self.freeze_startup = freeze_startup
         self.scenario: str | None = None
         self.focus_item = False
         self.selected_id: str | None = self.plan.items[0].id if self.plan.items else None
@@ -229,6 +232,12 @@ class RoadmapApp(App[None]):
             self.comparison = None
         self._rerank()
         self.refresh_views()
+        if self.freeze_startup:
+            # Python's full garbage collections walk every live object: ~0.1 s here, often
+            # enough to push a re-forecast past half a second. What exists once the first
+            # figures are up lives as long as the app, so it is left out of them from now on.
+            self.freeze_startup = False
+            self.call_after_refresh(gc.freeze)
 
     def _comparison_done(self, generation: int, comparison: dict[str | None, Any]) -> None:
         if generation != self._generation:

@@ -96,5 +96,5 @@ def edit(path: str | Path, *, runs: int | None = None) -> int:
     loaded = open_plan(path)  # prints every problem and exits 1/2 when it cannot be opened
     from roadmap_tui.tui.app import RoadmapApp
 
-    RoadmapApp(path, loaded=loaded, runs=runs).run()
+    RoadmapApp(path, loaded=loaded, runs=runs, freeze_startup=True).run()
     return 0
