@@ -363,3 +363,20 @@ async def test_the_launcher_freezes_startup_objects_once_the_first_figures_are_u
         await press(pilot, "r")  # a second forecast does not freeze again
         await settle(app, pilot)
         assert frozen == ([True] if freeze else [])
+
+
+async def test_the_detail_of_a_started_item_gives_its_remaining_work(plan_path: Path) -> None:
+    from dataclasses import replace
+    from datetime import date
+
+    from roadmap_tui.model.types import Estimate
+
+    async with running(plan_path) as (app, pilot):
+        collect = app.plan.item("collect")
+        started = replace(
+            collect, status="doing", started=date(2027, 1, 5), remaining=Estimate(4, 6, 9)
+        )
+        app.apply(app.plan.with_item(started), "start collect")
+        await select(app, pilot, "collect")
+        detail = str(app.query_one("#item-detail").render())
+        assert "remaining 4/6/9d" in detail and "estimate" not in detail

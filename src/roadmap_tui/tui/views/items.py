@@ -132,15 +132,15 @@ class ItemsView(View):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"{item.id}", style="bold")
         text.append(f": {item.title}\n")
-        estimate = item.remaining if item.status == "doing" else item.estimate
-        figures = [f"estimate {fmt_estimate(estimate)}"]
+        doing = item.status == "doing"
+        # what a narrow table leaves out comes first: estimate, criticality, rank
+        figures = [
+            f"remaining {fmt_estimate(item.remaining)}"
+            if doing
+            else f"estimate {fmt_estimate(item.estimate)}"
+        ]
         if f is not None:
-            figures += [
-                f"P50 {fmt_date(f.finish.p50)}",
-                f"P80 {fmt_date(f.finish.p80)}",
-                f"P(success) {fmt_pct(f.p_success)}",
-                f"critical {fmt_pct(f.criticality)}",
-            ]
+            figures.append(f"critical {fmt_pct(f.criticality)}")
         ranked = (
             next((r for r in shown.ranking.items if r.id == item.id), None)
             if shown.ranking
@@ -148,6 +148,12 @@ class ItemsView(View):
         )
         if ranked is not None:
             figures.append(f"score {ranked.score:.0f} (rank {ranked.rank_label})")
+        if f is not None:
+            figures += [
+                f"P50 {fmt_date(f.finish.p50)}",
+                f"P80 {fmt_date(f.finish.p80)}",
+                f"P(success) {fmt_pct(f.p_success)}",
+            ]
         text.append(" · ".join(figures) + "\n", style="dim" if shown.stale else "")
         parts = [item.kind, item.status, f"readiness {readiness_name(item.readiness)}"]
         parts += [f"data {item.data:.0%}", f"impact {item.impact:g}"]
