@@ -380,3 +380,20 @@ async def test_the_detail_of_a_started_item_gives_its_remaining_work(plan_path: 
         await select(app, pilot, "collect")
         detail = str(app.query_one("#item-detail").render())
         assert "remaining 4/6/9d" in detail and "estimate" not in detail
+
+
+async def test_the_priorities_view_says_why_a_done_item_has_no_rank(plan_path: Path) -> None:
+    from dataclasses import replace
+    from datetime import date
+
+    async with running(plan_path) as (app, pilot):
+        kickoff = app.plan.item("kickoff")
+        done = replace(kickoff, status="done", started=date(2027, 1, 4), finished=date(2027, 1, 4))
+        app.apply(app.plan.with_item(done), "finish kickoff")
+        await settle(app, pilot)
+        await select(app, pilot, "kickoff")
+        await press(pilot, "5")
+        explain = str(app.query_one("#ranking-explain").render())
+        assert "kickoff is done: done and dropped items are not ranked" in explain
+        await select(app, pilot, "ui")
+        assert str(app.query_one("#ranking-explain").render()).startswith("ui ")

@@ -3,6 +3,7 @@ the ranking re-orders as you type."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -102,7 +103,12 @@ class PrioritiesView(View):
         explain = self.query_one("#ranking-explain", Static)
         ids = [r.id for r in ranking.items] if ranking is not None else []
         if ranking is None or shown.selected not in ids:
-            explain.update("")
+            why = ranking.unranked.get(shown.selected or "") if ranking is not None else None
+            explain.update(
+                Text(f"{shown.selected} is {why}: done and dropped items are not ranked")
+                if why
+                else ""
+            )
             return
         index = ids.index(shown.selected)
         if table.cursor_row != index:
