@@ -303,13 +303,9 @@ def simulate_command(
     except MemoryError:
         fail(f"{plan}: not enough memory for this many runs; try fewer with --runs")
     if as_json:
-        if compare:
-            data: object = {
-                "schema": forecast.COMPARE_SCHEMA,
-                "results": [r.to_json_dict() for r in results.values()],
-            }
-        else:
-            data = results[scenario].to_json_dict()
+        data = (
+            forecast.compare_to_json_dict(results) if compare else results[scenario].to_json_dict()
+        )
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     from rich.console import Console

@@ -22,6 +22,7 @@ from roadmap_tui.forecast.result import (
     Percentiles,
     PlanForecast,
     ReadinessCurve,
+    compare_to_json_dict,
 )
 
 __all__ = [
@@ -40,5 +41,6 @@ __all__ = [
     "Progress",
     "ReadinessCurve",
     "compare",
+    "compare_to_json_dict",
     "simulate",
 ]

@@ -225,3 +225,8 @@ class ForecastResult:
             "plan": self.plan.to_json_dict(),
             "items": [f.to_json_dict() for f in self.items.values()],
         }
+
+
+def compare_to_json_dict(results: Mapping[str | None, ForecastResult]) -> dict[str, Any]:
+    """The `simulate --compare --json` document: the baseline first, then each scenario."""
+    return {"schema": COMPARE_SCHEMA, "results": [r.to_json_dict() for r in results.values()]}
