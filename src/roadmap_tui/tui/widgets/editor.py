@@ -1,13 +1,13 @@
 """Item and risk editors: a modal form over every field of the format, validated as you type.
 
-Each input is read the way `roadmap set` reads a value (a TOML value, bare words as strings,
-commas as lists) and checked by the model's own per-field parser, so the form accepts exactly
-what a plan file accepts. The form never builds an object the model would reject.
+Each input is read the way `roadmap set` reads a value (`store.value_from_text`: a TOML value,
+bare words as strings; commas make lists) and checked by the model's own per-field parser, so
+the form accepts exactly what a plan file accepts. The form never builds an object the model
+would reject.
 """
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +32,7 @@ from roadmap_tui.model.types import (
     Risk,
     readiness_name,
 )
+from roadmap_tui.store import value_from_text
 from roadmap_tui.tui.widgets.dialogs import Choice, ChoiceDialog
 
 T = TypeVar("T")
@@ -103,15 +104,6 @@ def format_value(name: str, value: Any) -> str:
     return str(value)
 
 
-def _toml(text: str) -> Any:
-    """A TOML value; text that is not one (a bare word, a malformed date) stays a string,
-    so the field parser answers with its own 'expected ..., found ...' message."""
-    try:
-        return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
-        return text
-
-
 def to_raw(name: str, text: str) -> Any:
     """Text typed in the form -> the raw TOML value of the field (None: left empty)."""
     text = text.strip()
@@ -123,16 +115,16 @@ def to_raw(name: str, text: str) -> Any:
         return [part.strip() for part in text.strip("[]").split(",") if part.strip()]
     if name == "metric":
         if text.startswith("{"):
-            return _toml(text)
+            return value_from_text(text)
         parts = [p.strip() for p in text.split(",")]
         raw: dict[str, Any] = {"name": parts[0]}
         for key, part in zip(("current", "target"), parts[1:3], strict=False):
             if part:
-                raw[key] = _toml(part)
+                raw[key] = value_from_text(part)
         return raw
     if "," in text and not text.startswith("["):
-        return _toml(f"[{text}]")
-    return _toml(text)
+        return value_from_text(f"[{text}]")
+    return value_from_text(text)
 
 
 class _Editor(ModalScreen[T | None], Generic[T]):
