@@ -452,6 +452,18 @@ def test_compare_reports_progress_over_all_forecasts() -> None:
     assert calls == [(1000, 2000), (2000, 2000)]
 
 
+def test_compare_reuses_a_known_result_and_simulates_the_rest() -> None:
+    plan = _mixed_plan()
+    base = simulate(plan, runs=1000)
+    calls: list[tuple[int, int]] = []
+    results = compare(
+        plan, runs=1000, known={None: base}, progress=lambda d, t: calls.append((d, t))
+    )
+    assert results[None] is base
+    assert _json(results["fast-ui"]) == _json(simulate(plan, runs=1000, scenario="fast-ui"))
+    assert len(calls) == 1  # only the scenario was simulated
+
+
 def test_scenarios_use_common_random_numbers() -> None:
     plan = _mixed_plan()
     results = compare(plan, runs=4000)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -616,14 +616,22 @@ def compare(
     *,
     as_of: date | None = None,
     progress: Progress | None = None,
+    known: Mapping[str | None, ForecastResult] | None = None,
 ) -> dict[str | None, ForecastResult]:
     """The baseline (key None) and every scenario, all with the same seed: common random
-    numbers, so a difference between two of them is the scenario, not noise."""
+    numbers, so a difference between two of them is the scenario, not noise.
+
+    `known` holds results the caller already has for this plan, runs, seed and as_of (the
+    editor's current forecast), so they are not simulated again.
+    """
     keys: list[str | None] = [None, *plan.scenario_by_id]
     per_run = plan.runs if runs is None else int(runs)
     total = per_run * len(keys)
     results: dict[str | None, ForecastResult] = {}
     for k, key in enumerate(keys):
+        if known is not None and key in known:
+            results[key] = known[key]
+            continue
         report = None
         if progress is not None:
             # one bar for the whole comparison, not one that restarts per scenario

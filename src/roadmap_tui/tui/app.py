@@ -204,7 +204,9 @@ class RoadmapApp(App[None]):
             result = simulate(plan, runs=self.runs, seed=seed, scenario=scenario, progress=progress)
             self.call_from_thread(self._forecast_done, generation, plan, scenario, seed, result)
             if plan.scenarios and not worker.is_cancelled and generation == self._generation:
-                comparison = compare(plan, runs=self.runs, seed=seed, progress=progress)
+                comparison = compare(
+                    plan, runs=self.runs, seed=seed, progress=progress, known={scenario: result}
+                )
                 self.call_from_thread(self._comparison_done, generation, comparison)
         except _Cancelled:
             return
