@@ -801,3 +801,25 @@ def test_value_from_text_reads_one_toml_value_else_keeps_the_text() -> None:
     assert store.value_from_text("done") == "done"  # a bare word is a string
     assert store.value_from_text("2027-02-31") == "2027-02-31"  # the field parser refuses it
     assert store.value_from_text("1\nx = 2") == "1\nx = 2"  # one value, never a second key
+
+
+def test_a_new_field_follows_a_multi_line_predecessor(tmp_path: Path) -> None:
+    path = tmp_path / "plan.toml"
+    path.write_text(
+        '[plan]\nname = "X"\nstart = 2027-01-04\n\n'
+        '[items.a]\ntitle = "A"\nestimate = [\n  1,\n  2,  # likely\n  3,\n]\nnotes = "n"\n'
+    )
+    loaded = store.load_plan(path)
+    item = parse.update_item(loaded.plan.item("a"), "p_success", 0.5)
+    store.save_plan(loaded, loaded.plan.with_item(item))
+    block = path.read_text().split("[items.a]\n")[1].splitlines()
+    assert block == [
+        'title = "A"',
+        "estimate = [",
+        "  1,",
+        "  2,  # likely",
+        "  3,",
+        "]",
+        "p_success = 0.5",
+        'notes = "n"',
+    ]

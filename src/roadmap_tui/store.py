@@ -570,7 +570,7 @@ def render_plan_changes(text: str, old: Plan, new: Plan) -> str:
         text = _append_table(text, section, header, table)
 
     doc = tomlkit.parse(text)
-    _edit_settings(doc, old, new)
+    moves = _edit_settings(doc, old, new)
     for item in new.items:
         before = old.item_by_id.get(item.id)
         if before is not None and before != item:
@@ -582,14 +582,16 @@ def render_plan_changes(text: str, old: Plan, new: Plan) -> str:
                     want = P.three_point_distribution(item)
                     have = table.get("distribution")
                     if want is not None and have != want and (have is not None or want != "pert"):
-                        _set_key(table, field, want, P.ITEM_FIELDS)
+                        after = _set_key(table, field, want, P.ITEM_FIELDS)
+                        moves.append((("items", item.id), field, after))
                     continue
                 a, b = P.item_field_toml(before, field), P.item_field_toml(item, field)
                 if a != b:
                     default = P.ITEM_SPECS[field].default
                     if b is None and field in table and default not in (None, ()):
                         b = P._num(default) if isinstance(default, float) else default
-                    _set_key(table, field, b, P.ITEM_FIELDS)
+                    after = _set_key(table, field, b, P.ITEM_FIELDS)
+                    moves.append((("items", item.id), field, after))
     for risk in new.risks:
         before = old.risk_by_id.get(risk.id)
         if before is not None and before != risk:
@@ -597,15 +599,63 @@ def render_plan_changes(text: str, old: Plan, new: Plan) -> str:
             for field in P.RISK_FIELDS:
                 a, b = P.risk_field_toml(before, field), P.risk_field_toml(risk, field)
                 if a != b:
-                    _set_key(table, field, b, P.RISK_FIELDS)
+                    after = _set_key(table, field, b, P.RISK_FIELDS)
+                    moves.append((("risks", risk.id), field, after))
     for scenario in new.scenarios:
         before = old.scenario_by_id.get(scenario.id)
         if before is not None and before != scenario:
             _edit_scenario(doc["scenarios"][scenario.id], before, scenario)
-    return doc.as_string()
+    text = doc.as_string()
+    for table_path, key, after in moves:
+        if after is not None:
+            text = _move_after(text, (*table_path, key), (*table_path, after))
+    return text
 
 
-def _edit_settings(doc: Any, old: Plan, new: Plan) -> None:
+def _move_after(text: str, key: tuple[str, ...], after: tuple[str, ...]) -> str:
+    """Move the one-line `key = value` at `key` to just below the value of `after`."""
+    lines = _split_lines(text)
+    located = locate_keys(text)
+    if key not in located or after not in located:
+        return text
+    line = lines.pop(located[key] - 1)
+    if not line.endswith("\n"):
+        line += "\n"
+    start = located[after] - 1
+    if start > located[key] - 1:
+        start -= 1
+    # The predecessor's value may span lines (a multi-line array): its end is the last line
+    # before the next key, header, comment or blank line at the table's level.
+    end = start
+    starts = {n - 1 for n in located.values()}
+    depth = _bracket_depth(lines[start])
+    while depth > 0 and end + 1 < len(lines) and end + 1 not in starts:
+        end += 1
+        depth += _bracket_depth(lines[end])
+    lines.insert(end + 1, line)
+    return "".join(lines)
+
+
+def _bracket_depth(line: str) -> int:
+    """Net open brackets on a line, ignoring strings and comments (a rough but safe count)."""
+    depth = 0
+    quote = ""
+    for ch in line:
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            break
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+    return depth
+
+
+def _edit_settings(doc: Any, old: Plan, new: Plan) -> list[tuple[tuple[str, ...], str, str | None]]:
     from roadmap_tui.model import parse as P
 
     def val(x: Any) -> Any:
@@ -628,22 +678,29 @@ def _edit_settings(doc: Any, old: Plan, new: Plan) -> None:
     for name in P.FACTORS:
         if a.weights.get(name) != b.weights.get(name):
             changes.append(("priority", name, val(float(b.weights[name])), P.PRIORITY_FIELDS))
+    moves = []
     for section, name, value, order in changes:
         if section not in doc:
             import tomlkit
 
             doc.add(section, tomlkit.table())
-        _set_key(doc[section], name, value, order)
+        moves.append(((section,), name, _set_key(doc[section], name, value, order)))
+    return moves
 
 
-def _set_key(table: Any, key: str, value: Any, order: tuple[str, ...]) -> None:
-    """Set, insert (after its canonical predecessor) or delete one key, keeping its comment."""
+def _set_key(table: Any, key: str, value: Any, order: tuple[str, ...]) -> str | None:
+    """Set, append or delete one key, keeping its comment.
+
+    A new key is appended (tomlkit's public API); the key it should follow in canonical
+    order is returned, and `_move_after` puts its line there in the text, because tomlkit has
+    no public insert-after and its private one changed between releases.
+    """
     import tomlkit
 
     if value is None:
         if key in table:
             del table[key]
-        return
+        return None
     new = _toml_item(value)
     if key in table:
         old = table.value.item(key) if hasattr(table, "value") else table.item(key)
@@ -653,17 +710,10 @@ def _set_key(table: Any, key: str, value: Any, order: tuple[str, ...]) -> None:
             new.trivia.comment_ws = trivia.comment_ws
             new.trivia.comment = trivia.comment
         table[key] = new
-        return
-    container = table.value if hasattr(table, "value") else table
-    position = order.index(key) if key in order else len(order)
-    for before in reversed(order[:position]):
-        if before in table:
-            try:
-                container._insert_after(before, key, new)
-                return
-            except Exception:  # tomlkit internals: fall back to appending
-                break
+        return None
     table.add(tomlkit.key(key), new)
+    position = order.index(key) if key in order else len(order)
+    return next((b for b in reversed(order[:position]) if b in table), None)
 
 
 def _toml_item(value: Any) -> Any:
