@@ -18,7 +18,14 @@ import networkx as nx
 import numpy as np
 
 from roadmap_tui.model.graph import build_graph, find_cycle, format_cycle, topological_order
-from roadmap_tui.model.types import DEFAULT_WEIGHTS, FACTORS, METHODS, Plan, readiness_name
+from roadmap_tui.model.types import (
+    DEFAULT_WEIGHTS,
+    FACTORS,
+    METHODS,
+    ORDERS,
+    Plan,
+    readiness_name,
+)
 
 if TYPE_CHECKING:
     from roadmap_tui.forecast.result import ForecastResult
@@ -38,8 +45,6 @@ SOURCES: Mapping[str, Source] = {
     "unblocks": "graph",
     "ease": "forecast",
 }
-#: The name of the contribution a blocker inherits from the work waiting on it.
-INHERITED = "inherited"
 #: Working days at which `ease` is 0.5: a month-long item.
 EASE_HALF_DAYS = 20.0
 #: Each weight is multiplied by these, one weight at a time, to find an item's rank range.
@@ -105,26 +110,26 @@ class FactorValue:
     detail: str = ""
 
 
-class Inherited(NamedTuple):
-    """The lift a blocker gets from the best open item waiting on it."""
-
-    contribution: float
-    from_id: str
-
-
 @dataclass(frozen=True)
 class RankedItem:
-    """One open item in the ranking. Contributions plus `inherited` add up to `score`."""
+    """One open item in the ranking. The factor contributions add up to `score` (its value).
+
+    `days` is its time (forecast mean duration; 0 for a milestone). `with_ids` are the items
+    it was scheduled with (itself included, in order), `per_day` their value per working day
+    (None when they take no time) and `block` the place of that set among the starts.
+    """
 
     id: str
     title: str
     rank: int
     score: float
+    days: float
+    per_day: float | None
+    with_ids: tuple[str, ...]
+    block: int
     ready: bool
     rank_range: tuple[int, int]
     factors: Mapping[str, FactorValue]
-    inherited: Inherited | None = None
-    own_score: float = 0.0
     vetoed_by: tuple[str, ...] = ()
 
     @property
@@ -133,27 +138,71 @@ class RankedItem:
         best, worst = self.rank_range
         return f"{self.rank} ({best}-{worst})"
 
+    @property
+    def others(self) -> tuple[str, ...]:
+        """The items scheduled together with this one, without itself."""
+        return tuple(i for i in self.with_ids if i != self.id)
+
     def contributions(self) -> dict[str, float]:
-        """Score points by factor, with `inherited` last when present: what the bar shows."""
-        parts = {name: fv.contribution for name, fv in self.factors.items()}
-        if self.inherited is not None:
-            parts[INHERITED] = self.inherited.contribution
-        return parts
+        """Score points by factor: what the bar shows."""
+        return {name: fv.contribution for name, fv in self.factors.items()}
+
+
+@dataclass(frozen=True)
+class ValueCurve:
+    """The cumulative share of the total value against working days, for the sequence and for
+    score order: each item completes at the summed days of everything before it."""
+
+    total: float
+    sequence: tuple[tuple[str, float, float], ...]  # (id, day, share) in sequence order
+    score: tuple[tuple[str, float, float], ...]  # the same in score order
+
+    def day_for(self, share: float, order: str = "sequence") -> float | None:
+        """The first working day by which `share` of the value is delivered (None: no value)."""
+        if self.total <= 0:
+            return None
+        points = self.sequence if order == "sequence" else self.score
+        for _, day, got in points:
+            if got >= share - 1e-12:
+                return day
+        return None
+
+    def headline(self, share: float = 0.8) -> str:
+        """'80% of the value by day 60 (day 85 in score order)'."""
+        seq, sco = self.day_for(share), self.day_for(share, "score")
+        if seq is None or sco is None:
+            return "no value to deliver: every open item scores 0"
+        return (
+            f"{share:.0%} of the value by day {_fmt_days(seq)} "
+            f"(day {_fmt_days(sco)} in score order)"
+        )
+
+    def to_json_dict(self) -> dict[str, Any]:
+        def points(pts: tuple[tuple[str, float, float], ...]) -> list[dict[str, Any]]:
+            return [{"id": i, "day": _round(d), "share": _round(s)} for i, d, s in pts]
+
+        return {
+            "total": _round(self.total),
+            "sequence": points(self.sequence),
+            "score": points(self.score),
+            "day_80": {"sequence": self.day_for(0.8), "score": self.day_for(0.8, "score")},
+        }
 
 
 @dataclass(frozen=True)
 class Explanation:
-    """Everything behind one item's score, as rows a face can print."""
+    """Everything behind one item's score and place, as rows a face can print."""
 
     item: RankedItem
     method: str
     total_weight: float
     notes: tuple[str, ...]
+    sentence: str = ""
 
     @property
     def rows(self) -> list[tuple[str, str, str, str, str, str]]:
         """(factor, raw input, value, weight, contribution, source), all formatted."""
-        rows = [
+        return [
             (
                 name,
                 fv.detail,
@@ -164,30 +213,25 @@ class Explanation:
             )
             for name, fv in self.item.factors.items()
         ]
-        if self.item.inherited is not None:
-            inh = self.item.inherited
-            rows.append(
-                (INHERITED, f"from {inh.from_id}", "", "", f"{inh.contribution:.1f}", "graph")
-            )
-        return rows
 
     def to_text(self) -> str:
         """A plain-text rendering, for logs and tests."""
         head = f"{self.item.id}: rank {self.item.rank_label}, score {self.item.score:.1f}"
-        lines = [head, *("  " + " | ".join(r) for r in self.rows), *self.notes]
-        return "\n".join(lines)
+        lines = [head, *("  " + " | ".join(r) for r in self.rows), *self.notes, self.sentence]
+        return "\n".join(line for line in lines if line)
 
 
 @dataclass(frozen=True)
 class Ranking:
-    """The open items of a plan in rank order, with the method and weights that ranked them."""
+    """The open items of a plan in rank order, with the method, weights and order used."""
 
     method: str
     weights: Mapping[str, float]
-    inherit: bool
+    order: str
     items: list[RankedItem]
     #: Items that are in the plan but not ranked, with their status (done or dropped).
     unranked: Mapping[str, str] = field(default_factory=dict)
+    curve: ValueCurve = field(default_factory=lambda: ValueCurve(0.0, (), ()))
 
     def item(self, item_id: str) -> RankedItem:
         for ranked in self.items:
@@ -204,6 +248,31 @@ class Ranking:
         """What the team can start today, still in rank order."""
         return [r for r in self.items if r.ready]
 
+    def place(self, item_id: str) -> str:
+        """One sentence on where the item stands and why, e.g. '3rd: together with
+        intent-model it delivers 212 points in 31 working days (6.8 a day), the
+        third-best start'."""
+        r = self.item(item_id)
+        head = f"{_ordinal(r.rank)}"
+        if self.order == "score":
+            return (
+                f"{head} by score ({r.score:.1f}); in sequence it would be scheduled with "
+                f"{_join(r.others) or 'nothing else'} ({_per_day_text(r.per_day)})"
+            )
+        start = "the best start" if r.block == 1 else f"the {_ordinal_word(r.block)}-best start"
+        if r.per_day is None:
+            return (
+                f"{head}: it takes no working days, so it comes right after its last open "
+                f"predecessor ({start})"
+            )
+        value = sum(self.item(i).score for i in r.with_ids)
+        days = sum(self.item(i).days for i in r.with_ids)
+        who = f"together with {_join(r.others)} it" if r.others else "on its own it"
+        return (
+            f"{head}: {who} delivers {value:.0f} points in {_fmt_days(days)} working days "
+            f"({r.per_day:.1f} a day), {start}"
+        )
+
     def explain(self, item_id: str) -> Explanation:
         """Every factor's raw input, value, weight, contribution and source for one item."""
         ranked = self.item(item_id)
@@ -211,31 +280,27 @@ class Ranking:
         notes: list[str] = []
         if self.method == "weighted":
             notes.append(
-                f"score = 100 x sum(weight x value) / {_fmt_num(total)} = {ranked.own_score:.1f}"
+                f"score = 100 x sum(weight x value) / {_fmt_num(total)} = {ranked.score:.1f}"
             )
         else:
             notes.append(
                 f"score = 100 x product(g ^ (weight / {_fmt_num(total)})) = "
-                f"{ranked.own_score:.1f}; gates {', '.join(GATES)} use g = value, "
+                f"{ranked.score:.1f}; gates {', '.join(GATES)} use g = value, "
                 f"boosts {', '.join(BOOSTS)} use g = 0.5 + 0.5 x value; "
                 "contributions split the score in proportion to weight x g"
             )
         if ranked.vetoed_by:
             notes.append(f"vetoed: {', '.join(ranked.vetoed_by)} at zero (no data, no value yet)")
-        if ranked.inherited is not None:
-            notes.append(
-                f"inherited: lifted from {ranked.own_score:.1f} to {ranked.score:.1f} because "
-                f"{ranked.inherited.from_id} waits on it"
-            )
         best, worst = ranked.rank_range
         notes.append(
             f"rank {ranked.rank}; between {best} and {worst} when any one weight is halved "
             "or doubled"
         )
-        return Explanation(ranked, self.method, total, tuple(notes))
+        return Explanation(ranked, self.method, total, tuple(notes), self.place(item_id))
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The `--json` schema: method, weights and the items in rank order."""
+        """The `--json` schema: method, weights, order, the items in rank order and the
+        value curve."""
         items = []
         for r in self.items:
             factors: dict[str, Any] = {
@@ -247,20 +312,15 @@ class Ranking:
                 }
                 for name, fv in r.factors.items()
             }
-            if r.inherited is not None:
-                factors[INHERITED] = {
-                    "value": None,
-                    "weight": None,
-                    "contribution": _round(r.inherited.contribution),
-                    "source": "graph",
-                    "from": r.inherited.from_id,
-                }
             items.append(
                 {
                     "id": r.id,
                     "title": r.title,
                     "rank": r.rank,
                     "score": _round(r.score),
+                    "days": _round(r.days),
+                    "per_day": None if r.per_day is None else _round(r.per_day),
+                    "with": list(r.with_ids),
                     "ready": r.ready,
                     "rank_range": list(r.rank_range),
                     "factors": factors,
@@ -269,8 +329,9 @@ class Ranking:
         return {
             "method": self.method,
             "weights": dict(self.weights),
-            "inherit": self.inherit,
+            "order": self.order,
             "items": items,
+            "value_curve": self.curve.to_json_dict(),
         }
 
 
@@ -350,6 +411,8 @@ class _Inputs:
     waits_on: np.ndarray  # bool (n, n): [i, j] when open item j depends on i, directly or not
     ready: list[bool]
     id_order: np.ndarray  # position of each id in sorted order, the final tie-break
+    days: np.ndarray  # time: forecast mean duration in working days, 0 for a milestone
+    preds: list[list[int]]  # open direct predecessors (positions in ids)
 
 
 def _figures_map(forecast: ForecastLike | Mapping[str, ItemFigures]) -> Mapping[str, ItemFigures]:
@@ -429,7 +492,15 @@ def _inputs(plan: Plan, figures: Mapping[str, ItemFigures]) -> _Inputs:
         )
     id_order = np.empty(n, dtype=np.int64)
     id_order[np.argsort(np.array(ids, dtype=object), kind="stable")] = np.arange(n)
-    return _Inputs(ids, values, raws, waits_on, ready, id_order)
+    days = np.array(
+        [
+            0.0 if item.kind == "milestone" else max(float(figures[item.id].mean_duration), 0.0)
+            for item in open_items
+        ]
+    )
+    position = {item_id: k for k, item_id in enumerate(ids)}
+    preds = [sorted({position[d] for d in item.depends_on if d in position}) for item in open_items]
+    return _Inputs(ids, values, raws, waits_on, ready, id_order, days, preds)
 
 
 def _waits_on(plan: Plan, ids: list[str]) -> np.ndarray:
@@ -474,19 +545,11 @@ def _own_scores(values: np.ndarray, w: np.ndarray, method: str) -> np.ndarray:
     return 100.0 * np.exp(logs @ share)
 
 
-def _final_scores(own: np.ndarray, waits_on: np.ndarray, inherit: bool) -> np.ndarray:
-    if not inherit or own.size == 0:
-        return own
-    lifted = np.where(waits_on, own[None, :], -np.inf).max(axis=1)
-    return np.maximum(own, lifted)
-
-
-def _ranks(final: np.ndarray, own: np.ndarray, inp: _Inputs) -> np.ndarray:
+def _score_ranks(final: np.ndarray, inp: _Inputs) -> np.ndarray:
     """Rank 1 first, by score. Equal scores: a blocker before the work waiting on it, then the
-    higher own score (before inheritance), then the id."""
+    id."""
     rounded = np.round(final, _TIE_DECIMALS)
-    preference = np.empty(final.size, dtype=np.int64)  # own score, then id
-    preference[np.lexsort((inp.id_order, -np.round(own, _TIE_DECIMALS)))] = np.arange(final.size)
+    preference = inp.id_order  # the lower id first
     order = list(np.lexsort((preference, -rounded)))
     start = 0
     while start < len(order):
@@ -523,31 +586,435 @@ def _blockers_first(group: list[int], preference: np.ndarray, waits_on: np.ndarr
     return out
 
 
+# ---------------------------------------------------------------- the sequence (Sidney)
+
+#: Components of the dependency graph up to this many open items are sequenced exactly
+#: (parametric minimum cuts); larger ones by the greedy closure approximation.
+EXACT_MAX_ITEMS = 60
+#: Blocks up to this many items are ordered inside exactly (dynamic programming); larger
+#: ones by the greedy closure rule.
+INNER_EXACT_MAX_ITEMS = 10
+#: Ratios (value per day) are compared with this relative tolerance, so float noise never
+#: decides a tie.
+_RATIO_RTOL = 1e-9
+
+
+@dataclass(frozen=True)
+class Block:
+    """One step of the sequence: items scheduled together (`members` in order), with the
+    value and working days they add up to. A block of zero days has no `per_day` (None)."""
+
+    members: tuple[int, ...]
+    value: float
+    days: float
+
+    @property
+    def per_day(self) -> float | None:
+        return self.value / self.days if self.days > 0 else None
+
+
+class _Instance:
+    """Open items as numbers: value, days and open predecessors, for the sequencing."""
+
+    def __init__(self, ids: list[str], value: np.ndarray, days: np.ndarray, preds: list[list[int]]):
+        self.ids = ids
+        self.value = value
+        self.days = days
+        self.preds = preds
+        self.succs: list[list[int]] = [[] for _ in ids]
+        for j, ps in enumerate(preds):
+            for p in ps:
+                self.succs[p].append(j)
+
+    def key(self, members: Iterable[int]) -> tuple[int, list[str]]:
+        """Tie-break between sets of equal ratio: fewer items, then the lowest ids."""
+        names = sorted(self.ids[m] for m in members)
+        return (len(names), names)
+
+    def ratio(self, members: Iterable[int]) -> float:
+        ms = list(members)
+        t = float(self.days[ms].sum())
+        v = float(self.value[ms].sum())
+        return math.inf if t <= 0 else v / t
+
+
+def _better(r1: float, k1: tuple[int, list[str]], r2: float, k2: tuple[int, list[str]]) -> bool:
+    """Is (ratio r1, key k1) a better start than (r2, k2)? Higher ratio, then the smaller key."""
+    if math.isinf(r1) or math.isinf(r2):
+        if r1 != r2:
+            return r1 > r2
+    elif not math.isclose(r1, r2, rel_tol=_RATIO_RTOL, abs_tol=1e-12):
+        return r1 > r2
+    return k1 < k2
+
+
+def _closure(inst: _Instance, j: int, within: set[int]) -> set[int]:
+    """j and its open ancestors inside `within`."""
+    out = {j}
+    stack = [j]
+    while stack:
+        for p in inst.preds[stack.pop()]:
+            if p in within and p not in out:
+                out.add(p)
+                stack.append(p)
+    return out
+
+
+def _max_closure(
+    inst: _Instance, nodes: set[int], lam: float, forced: int | None = None
+) -> tuple[float, set[int]]:
+    """The smallest closure of `nodes` (predecessors included) of maximum total value - lam x
+    days, by one minimum s-t cut (Picard's reduction); with `forced` in it if given."""
+    graph = nx.DiGraph()
+    src, sink = -1, -2
+    graph.add_node(src)
+    graph.add_node(sink)
+    weight = {i: float(inst.value[i] - lam * inst.days[i]) for i in nodes}
+    for i in nodes:
+        graph.add_node(i)
+        if i == forced:
+            graph.add_edge(src, i)  # no capacity: infinite
+        elif weight[i] > 0:
+            graph.add_edge(src, i, capacity=weight[i])
+        if weight[i] < 0:
+            graph.add_edge(i, sink, capacity=-weight[i])
+        for p in inst.preds[i]:
+            if p in nodes:
+                graph.add_edge(i, p)  # taking i forces p: infinite
+    _, (reach, _) = nx.minimum_cut(graph, src, sink)
+    chosen = {i for i in reach if i >= 0}
+    return sum(weight[i] for i in chosen), chosen
+
+
+def _best_start(inst: _Instance, nodes: set[int]) -> set[int]:
+    """The closure of `nodes` with the highest value per day (Dinkelbach's iteration on
+    parametric minimum cuts), ties to fewer items, then the lowest ids."""
+    # start from the best single item with its ancestors: often optimal already
+    best: set[int] | None = None
+    best_r = -math.inf
+    for j in sorted(nodes):
+        c = _closure(inst, j, nodes)
+        r = inst.ratio(c)
+        if best is None or _better(r, inst.key(c), best_r, inst.key(best)):
+            best, best_r = c, r
+    assert best is not None
+    if math.isinf(best_r) or len(nodes) == 1:
+        return best
+    scale = max(float(inst.value[list(nodes)].sum()), 1.0)
+    lam = best_r
+    for _ in range(100):
+        gain, chosen = _max_closure(inst, nodes, lam)
+        if gain <= 1e-9 * scale or not chosen:
+            break
+        r = inst.ratio(chosen)
+        if r <= lam:
+            break
+        best, lam = chosen, r
+    return best
+
+
+def _order_exact(inst: _Instance, nodes: set[int]) -> list[Block]:
+    """Sidney's decomposition of `nodes`: repeatedly the best start, each ordered inside."""
+    blocks: list[Block] = []
+    left = set(nodes)
+    while left:
+        start = _best_start(inst, left)
+        members = _inside(inst, start) if len(start) <= INNER_EXACT_MAX_ITEMS else None
+        if members is None:
+            members = _inner_greedy(inst, start)
+        else:
+            # a smaller start that delivers as much per day goes alone (fewer items first)
+            ratio = inst.ratio(start)
+            for k in range(1, len(members)):  # every prefix is a start: members is in order
+                if not _better(ratio, (0, []), inst.ratio(members[:k]), (0, [])):
+                    start = set(members[:k])
+                    members = members[:k]
+                    break
+        left -= start
+        blocks.append(
+            Block(
+                tuple(members),
+                float(inst.value[members].sum()),
+                float(inst.days[members].sum()),
+            )
+        )
+    return blocks
+
+
+def _inside(inst: _Instance, block: set[int]) -> list[int]:
+    """The exact order inside one small block: the dependency-consistent order of least
+    sum(value x completion), by dynamic programming over the block's starts (2^k sets for k
+    items). With the blocks in Sidney's order this is an optimal sequence. Ties: the lowest
+    ids first."""
+    members = sorted(block, key=lambda m: inst.ids[m])
+    pos = {m: k for k, m in enumerate(members)}
+    need = [sum(1 << pos[p] for p in inst.preds[m] if p in pos) for m in members]
+    days = [float(inst.days[m]) for m in members]
+    value = [float(inst.value[m]) for m in members]
+    best: dict[int, tuple[float, tuple[int, ...]]] = {0: (0.0, ())}
+    for mask in range(1 << len(members)):  # every subset after all its subsets
+        if mask not in best:
+            continue
+        cost, order = best[mask]
+        elapsed = sum(days[k] for k in order)
+        for k in range(len(members)):
+            if mask >> k & 1 or need[k] & ~mask:
+                continue
+            new = (round(cost + value[k] * (elapsed + days[k]), 9), (*order, k))
+            old = best.get(mask | 1 << k)
+            if old is None or new < old:
+                best[mask | 1 << k] = new
+    return [members[k] for k in best[(1 << len(members)) - 1][1]]
+
+
+def _inner_greedy(inst: _Instance, block: set[int]) -> list[int]:
+    """The order inside a large block: repeatedly the item whose unscheduled ancestors in the
+    block and itself have the highest value per day, with them in dependency order."""
+    left = set(block)
+    topo = {c: k for k, c in enumerate(_topological(inst, sorted(block)))}
+    out: list[int] = []
+    while left:
+        best: set[int] | None = None
+        best_r = -math.inf
+        for j in sorted(left):
+            c = _closure(inst, j, left)
+            r = inst.ratio(c)
+            if best is None or _better(r, inst.key(c), best_r, inst.key(best)):
+                best, best_r = c, r
+        assert best is not None
+        out += sorted(best, key=topo.__getitem__)
+        left -= best
+    return out
+
+
+class _Sequencer:
+    """The structure the sequence needs, computed once and reused for every weight set: the
+    components of the dependency graph, and for the large ones their ancestor matrices."""
+
+    def __init__(self, inp: _Inputs):
+        self.inp = inp
+        n = len(inp.ids)
+        graph = nx.Graph()
+        graph.add_nodes_from(range(n))
+        graph.add_edges_from((p, j) for j, ps in enumerate(inp.preds) for p in ps)
+        self.components = sorted(
+            (sorted(c) for c in nx.connected_components(graph)), key=lambda c: c[0]
+        )
+        self.large: dict[int, np.ndarray] = {}
+        for k, comp in enumerate(self.components):
+            if len(comp) > EXACT_MAX_ITEMS:
+                sub = inp.waits_on[np.ix_(comp, comp)].T  # [a, b]: comp[b] is an ancestor
+                self.large[k] = sub | np.eye(len(comp), dtype=bool)
+
+    def blocks(self, value: np.ndarray) -> list[Block]:
+        """Sidney's decomposition of the open items for these values: the starts in order,
+        each ordered inside. Components are sequenced apart and merged by value per day."""
+        inst = _Instance(self.inp.ids, value, self.inp.days, self.inp.preds)
+        per_comp = [
+            _order_greedy(inst, comp, self.large[k])
+            if k in self.large
+            else _order_exact(inst, set(comp))
+            for k, comp in enumerate(self.components)
+        ]
+        heads = [0] * len(per_comp)
+        out: list[Block] = []
+        while True:
+            best = -1
+            for k, blocks in enumerate(per_comp):
+                if heads[k] >= len(blocks):
+                    continue
+                b = blocks[heads[k]]
+                if best < 0:
+                    best = k
+                    continue
+                c = per_comp[best][heads[best]]
+                if _better(_ratio(b), inst.key(b.members), _ratio(c), inst.key(c.members)):
+                    best = k
+            if best < 0:
+                return out
+            out.append(per_comp[best][heads[best]])
+            heads[best] += 1
+
+
+def _ratio(block: Block) -> float:
+    return math.inf if block.per_day is None else block.per_day
+
+
+def _order_greedy(inst: _Instance, comp: list[int], anc: np.ndarray) -> list[Block]:
+    """The approximation for large components: repeatedly the item whose unscheduled ancestors
+    and itself have the highest value per day (fewer items, then the lowest id on a tie),
+    scheduled with them in dependency order. Exact when every best start is one item with its
+    ancestors, e.g. on chains and in-trees; each step is a few vector operations."""
+    v = inst.value[comp]
+    t = inst.days[comp]
+    ancf = anc.astype(float)
+    tot_v = ancf @ v
+    tot_t = ancf @ t
+    count = anc.sum(axis=1)
+    alive = np.ones(len(comp), dtype=bool)
+    names = [inst.ids[c] for c in comp]
+    topo = {c: k for k, c in enumerate(_topological(inst, comp))}
+    blocks: list[Block] = []
+    while alive.any():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(tot_t > 1e-9, tot_v / np.where(tot_t > 1e-9, tot_t, 1.0), np.inf)
+        ratio[~alive] = -np.inf
+        top = float(ratio.max())
+        if math.isinf(top):
+            cand = np.flatnonzero(ratio == top)
+        else:
+            cand = np.flatnonzero(ratio >= top - abs(top) * _RATIO_RTOL - 1e-12)
+        pick = min(cand.tolist(), key=lambda a: (int(count[a]), names[a]))
+        idx = np.flatnonzero(anc[pick] & alive)
+        members = tuple(sorted((comp[a] for a in idx.tolist()), key=topo.__getitem__))
+        blocks.append(Block(members, float(v[idx].sum()), float(t[idx].sum())))
+        tot_v -= ancf[:, idx] @ v[idx]
+        tot_t -= ancf[:, idx] @ t[idx]
+        count -= anc[:, idx].sum(axis=1)
+        alive[idx] = False
+    return blocks
+
+
+def _topological(inst: _Instance, comp: list[int]) -> list[int]:
+    """`comp` in dependency order, the lowest id first whenever there is a choice."""
+    inside = set(comp)
+    waiting = {c: sum(1 for p in inst.preds[c] if p in inside) for c in comp}
+    heap = [(inst.ids[c], c) for c in comp if waiting[c] == 0]
+    heapq.heapify(heap)
+    out: list[int] = []
+    while heap:
+        _, c = heapq.heappop(heap)
+        out.append(c)
+        for s in inst.succs[c]:
+            if s in inside:
+                waiting[s] -= 1
+                if waiting[s] == 0:
+                    heapq.heappush(heap, (inst.ids[s], s))
+    return out
+
+
+def _followed(ranks: np.ndarray, preds: list[list[int]]) -> list[int]:
+    """Score order as a team would follow it: each time, the best-ranked item whose open
+    dependencies are done. What the value curve compares the sequence with, since plain
+    score order may put work before what it waits on, which no team can do."""
+    waiting = [len(p) for p in preds]
+    succs: list[list[int]] = [[] for _ in preds]
+    for j, ps in enumerate(preds):
+        for p in ps:
+            succs[p].append(j)
+    heap = [(int(ranks[j]), j) for j in range(len(preds)) if waiting[j] == 0]
+    heapq.heapify(heap)
+    out: list[int] = []
+    while heap:
+        _, j = heapq.heappop(heap)
+        out.append(j)
+        for s in succs[j]:
+            waiting[s] -= 1
+            if waiting[s] == 0:
+                heapq.heappush(heap, (int(ranks[s]), s))
+    return out
+
+
+def _place(blocks: list[Block], n: int) -> tuple[list[int], np.ndarray]:
+    """The items in sequence order, and each item's rank (1 first)."""
+    seq = [m for b in blocks for m in b.members]
+    ranks = np.empty(n, dtype=np.int64)
+    ranks[np.array(seq, dtype=np.int64)] = np.arange(1, n + 1)
+    return seq, ranks
+
+
+def _curve(order: list[int], value: np.ndarray, days: np.ndarray, ids: list[str]):  # type: ignore[no-untyped-def]
+    total = float(value.sum())
+    out = []
+    day = got = 0.0
+    for m in order:
+        day += float(days[m])
+        got += float(value[m])
+        out.append((ids[m], day, got / total if total > 0 else 0.0))
+    return tuple(out)
+
+
+def _resolve(
+    plan: Plan,
+    weights: Mapping[str, float] | None,
+    method: str | None,
+    order: str | None,
+) -> tuple[str, dict[str, float], str]:
+    cfg = plan.priority
+    method = check_method(method if method is not None else cfg.method)
+    order = order if order is not None else cfg.order
+    if order not in ORDERS:
+        raise PriorityError(unknown_name("order", order, ORDERS))
+    return method, resolve_weights(cfg.weights, weights), order
+
+
+def sequence(
+    plan: Plan,
+    forecast: ForecastLike | Mapping[str, ItemFigures],
+    *,
+    weights: Mapping[str, float] | None = None,
+    method: str | None = None,
+    order: str | None = None,
+) -> list[str]:
+    """The open item ids in the order the plan's `[priority] order` puts them: the value-per-day
+    sequence that respects dependencies (the default), or score order.
+
+    The one order other code should follow (e.g. a capacity queue). Same inputs as
+    `prioritize`, without the rank ranges, so it is cheaper.
+    """
+    method, resolved, order = _resolve(plan, weights, method, order)
+    w = np.array([resolved[name] for name in FACTORS])
+    inp = _inputs(plan, _figures_map(forecast))
+    own = _own_scores(inp.values, w, method)
+    if order == "score":
+        ranks = _score_ranks(own, inp)
+        return [inp.ids[i] for i in np.argsort(ranks, kind="stable").tolist()]
+    seq, _ = _place(_Sequencer(inp).blocks(own), len(inp.ids))
+    return [inp.ids[i] for i in seq]
+
+
 def prioritize(
     plan: Plan,
     forecast: ForecastLike | Mapping[str, ItemFigures],
     *,
     weights: Mapping[str, float] | None = None,
     method: str | None = None,
-    inherit: bool | None = None,
+    order: str | None = None,
 ) -> Ranking:
     """Rank the plan's open items (todo, doing); done and dropped items are not ranked.
 
     `forecast` is a ForecastResult or a mapping id -> figures (p_success, criticality,
     p_on_time, mean_duration). `weights` override the plan's `[priority]` weights by name;
-    `method` and `inherit` default to the plan's. Raises PriorityError (WeightError for bad
+    `method` and `order` default to the plan's. Raises PriorityError (WeightError for bad
     weights) with a message fit for the user.
     """
-    cfg = plan.priority
-    method = check_method(method if method is not None else cfg.method)
-    inherit = cfg.inherit if inherit is None else inherit
-    resolved = resolve_weights(cfg.weights, weights)
+    method, resolved, order = _resolve(plan, weights, method, order)
     w = np.array([resolved[name] for name in FACTORS])
 
     inp = _inputs(plan, _figures_map(forecast))
+    n = len(inp.ids)
+    sequencer = _Sequencer(inp)
+
+    def ranks_for(own: np.ndarray) -> tuple[np.ndarray, list[Block]]:
+        if order == "score":
+            return _score_ranks(own, inp), []
+        blocks = sequencer.blocks(own)
+        return _place(blocks, n)[1], blocks
+
     own = _own_scores(inp.values, w, method)
-    final = _final_scores(own, inp.waits_on, inherit)
-    ranks = _ranks(final, own, inp)
+    ranks, blocks = ranks_for(own)
+    if order == "score":
+        blocks = sequencer.blocks(own)  # the `with` and `per_day` columns still tell
+    seq_order, _ = _place(blocks, n)
+    score_order = _followed(_score_ranks(own, inp), inp.preds)
+    curve = ValueCurve(
+        float(own.sum()),
+        _curve(seq_order, own, inp.days, inp.ids),
+        _curve(score_order, own, inp.days, inp.ids),
+    )
+    block_of: dict[int, tuple[int, Block]] = {
+        m: (k, b) for k, b in enumerate(blocks, start=1) for m in b.members
+    }
 
     best = ranks.copy()
     worst = ranks.copy()
@@ -557,8 +1024,7 @@ def prioritize(
         for mult in STABILITY_MULTIPLIERS:
             w2 = w.copy()
             w2[k] *= mult
-            own2 = _own_scores(inp.values, w2, method)
-            r2 = _ranks(_final_scores(own2, inp.waits_on, inherit), own2, inp)
+            r2, _ = ranks_for(_own_scores(inp.values, w2, method))
             np.minimum(best, r2, out=best)
             np.maximum(worst, r2, out=worst)
 
@@ -583,11 +1049,6 @@ def prioritize(
             )
             for k, name in enumerate(FACTORS)
         }
-        inherited = None
-        if final[i] > own[i]:
-            donors = [j for j in np.flatnonzero(inp.waits_on[i]) if own[j] == final[i]]
-            donor = min(donors, key=lambda j: inp.ids[j])
-            inherited = Inherited(float(final[i] - own[i]), inp.ids[donor])
         vetoed = ()
         if method == "gated":
             vetoed = tuple(
@@ -595,23 +1056,26 @@ def prioritize(
                 for k, name in enumerate(FACTORS)
                 if name in GATES and w[k] > 0 and inp.values[i, k] == 0
             )
+        place, block = block_of[i]
         ranked.append(
             RankedItem(
                 id=item_id,
                 title=plan.item_by_id[item_id].title,
                 rank=int(ranks[i]),
-                score=float(final[i]),
+                score=float(own[i]),
+                days=float(inp.days[i]),
+                per_day=block.per_day,
+                with_ids=tuple(inp.ids[m] for m in block.members),
+                block=place,
                 ready=inp.ready[i],
                 rank_range=(int(best[i]), int(worst[i])),
                 factors=factors,
-                inherited=inherited,
-                own_score=float(own[i]),
                 vetoed_by=vetoed,
             )
         )
     ranked.sort(key=lambda r: r.rank)
     unranked = {i.id: i.status for i in plan.items if not i.is_open}
-    return Ranking(method, resolved, inherit, ranked, unranked)
+    return Ranking(method, resolved, order, ranked, unranked, curve)
 
 
 class RankedPlan(NamedTuple):
@@ -672,3 +1136,31 @@ def _round(x: float) -> float:
 
 def _fmt_num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _fmt_days(x: float) -> str:
+    return str(round(x)) if abs(x - round(x)) < 0.05 or x >= 10 else f"{x:.1f}"
+
+
+def _per_day_text(per_day: float | None) -> str:
+    return "no working days" if per_day is None else f"{per_day:.1f} a day"
+
+
+def _join(names: Iterable[str]) -> str:
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+_WORDS = ("", "", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+
+
+def _ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _ordinal_word(n: int) -> str:
+    return _WORDS[n] if n < len(_WORDS) else _ordinal(n)

@@ -24,6 +24,7 @@ from roadmap_tui.model.types import (
     FACTORS,
     KINDS,
     METHODS,
+    ORDERS,
     STATUSES,
     WEEKDAYS,
     Estimate,
@@ -67,7 +68,15 @@ ITEM_FIELDS: tuple[str, ...] = (
 RISK_FIELDS: tuple[str, ...] = ("title", "probability", "delay", "affects")
 PLAN_FIELDS: tuple[str, ...] = ("name", "start", "workdays", "holidays", "as_of")
 FORECAST_FIELDS: tuple[str, ...] = ("runs", "seed")
-PRIORITY_FIELDS: tuple[str, ...] = ("method", *FACTORS, "inherit")
+PRIORITY_FIELDS: tuple[str, ...] = ("method", *FACTORS, "order")
+#: Keys that once existed, with what to write instead.
+REMOVED_KEYS: Mapping[tuple[str, str], str] = {
+    ("priority", "inherit"): (
+        "removed: blockers no longer inherit scores, the order itself respects dependencies; "
+        "did you mean 'order'? Write order = \"sequence\" (the default, was inherit = true) "
+        'or order = "score" (roadmap fmt rewrites it)'
+    ),
+}
 SCENARIO_FIELDS: tuple[str, ...] = ("title", "items", "risks")
 TOP_LEVEL: tuple[str, ...] = ("plan", "forecast", "priority", "items", "risks", "scenarios")
 
@@ -725,7 +734,12 @@ def _unknown_keys(
     table: Mapping[str, Any], allowed: tuple[str, ...], where: Keys, who: str
 ) -> list[ParseProblem]:
     return [
-        ParseProblem((*where, key), f"{who}: unknown key '{key}'" + did_you_mean(key, allowed))
+        ParseProblem(
+            (*where, key),
+            f"{who}: {key}: {REMOVED_KEYS[(where[0], key)]}"
+            if len(where) == 1 and (where[0], key) in REMOVED_KEYS
+            else f"{who}: unknown key '{key}'" + did_you_mean(key, allowed),
+        )
         for key in table
         if key not in allowed
     ]
@@ -741,7 +755,7 @@ def _setting_specs() -> dict[tuple[str, str], Callable[[Any], Any]]:
         ("forecast", "runs"): _int_ranged(1, MAX_RUNS, "an integer"),
         ("forecast", "seed"): _int_ranged(0, 2**63 - 1, "an integer"),
         ("priority", "method"): _enum(METHODS),
-        ("priority", "inherit"): _bool,
+        ("priority", "order"): _enum(ORDERS),
     }
     for name in FACTORS:
         specs[("priority", name)] = _ranged(0, None, "a weight")
@@ -803,7 +817,7 @@ def _settings_kwargs(found: Mapping[tuple[str, str], Any]) -> dict[str, Any]:
     out["priority"] = PriorityConfig(
         method=found.get(("priority", "method"), "weighted"),
         weights=weights,
-        inherit=found.get(("priority", "inherit"), True),
+        order=found.get(("priority", "order"), "sequence"),
     )
     return out
 
@@ -833,6 +847,8 @@ def resolve_target(plan: Plan, section: str, target_id: str, field: str) -> Keys
     if section == "items" and target_id in SETTING_FIELDS and target_id not in plan.item_by_id:
         section = target_id
     if section in SETTING_FIELDS:
+        if (section, field) in REMOVED_KEYS:
+            raise UnknownTargetError(f"[{section}]: {field}: {REMOVED_KEYS[(section, field)]}")
         if field not in SETTING_FIELDS[section]:
             raise UnknownTargetError(
                 f"[{section}]: unknown key '{field}'" + did_you_mean(field, SETTING_FIELDS[section])
@@ -869,6 +885,8 @@ def update_setting(plan: Plan, section: str, key: str, raw: Any) -> Plan:
     allowed = SETTING_FIELDS
     if section not in allowed:
         raise FieldError(f"unknown section '{section}'" + did_you_mean(section, allowed))
+    if (section, key) in REMOVED_KEYS:
+        raise FieldError(f"[{section}]: {key}: {REMOVED_KEYS[(section, key)]}")
     if key not in allowed[section]:
         raise FieldError(f"[{section}]: unknown key '{key}'" + did_you_mean(key, allowed[section]))
     found: dict[tuple[str, str], Any] = {
@@ -880,7 +898,7 @@ def update_setting(plan: Plan, section: str, key: str, raw: Any) -> Plan:
         ("forecast", "runs"): plan.runs,
         ("forecast", "seed"): plan.seed,
         ("priority", "method"): plan.priority.method,
-        ("priority", "inherit"): plan.priority.inherit,
+        ("priority", "order"): plan.priority.order,
         **{("priority", k): v for k, v in plan.priority.weights.items()},
     }
     if raw is None:

@@ -184,18 +184,22 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
     "confidence": 1.0,
     "urgency": 2.0,
     "unblocks": 1.0,
-    "ease": 1.0,
+    # 0: time already divides the value in the sequence (value per day); a weight on ease
+    # would count an item's duration twice (docs/prioritisation.md)
+    "ease": 0.0,
 }
 METHODS: tuple[str, ...] = ("weighted", "gated")
+#: `[priority] order`: the value-per-day sequence that respects dependencies, or plain score.
+ORDERS: tuple[str, ...] = ("sequence", "score")
 
 
 @dataclass(frozen=True)
 class PriorityConfig:
-    """The `[priority]` table: method, factor weights (defaults filled in) and inheritance."""
+    """The `[priority]` table: method, factor weights (defaults filled in) and order."""
 
     method: Literal["weighted", "gated"] = "weighted"
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
-    inherit: bool = True
+    order: Literal["sequence", "score"] = "sequence"
 
 
 @dataclass(frozen=True)
