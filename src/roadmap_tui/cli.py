@@ -335,6 +335,11 @@ def simulate_command(
     help="Override a factor weight for this run (repeatable).",
 )
 @click.option("--method", type=click.Choice(["weighted", "gated"]), help="Scoring method.")
+@click.option(
+    "--order",
+    type=click.Choice(["sequence", "score"]),
+    help="sequence: most value per working day first, respecting dependencies; score: by score.",
+)
 @click.option("--runs", type=click.IntRange(min=1), help="Forecast runs (default: the plan's).")
 @click.option("--seed", type=click.IntRange(min=0), help="Forecast seed (default: the plan's).")
 @click.option("--scenario", metavar="NAME", help="Rank the plan as this scenario sees it.")
@@ -345,11 +350,12 @@ def prioritize_command(
     ready_only: bool,
     weight_args: tuple[str, ...],
     method: str | None,
+    order: str | None,
     runs: int | None,
     seed: int | None,
     scenario: str | None,
 ) -> None:
-    """Rank open items by impact, data, readiness, the forecast and what they unblock.
+    """Order open items by value per working day, respecting dependencies (or by score).
 
     See docs/prioritisation.md for the factors, methods and the JSON schema.
     """
@@ -364,7 +370,13 @@ def prioritize_command(
         if scenario is not None and scenario not in scenarios:
             raise priority.PriorityError(priority.unknown_name("scenario", scenario, scenarios))
         _, result, ranking = priority.rank_plan(
-            loaded.plan, scenario=scenario, runs=runs, seed=seed, weights=overrides, method=method
+            loaded.plan,
+            scenario=scenario,
+            runs=runs,
+            seed=seed,
+            weights=overrides,
+            method=method,
+            order=order,
         )
         explanation = ranking.explain(explain_id) if explain_id is not None else None
     except ValueError as exc:  # PriorityError, or a plan the engine cannot simulate

@@ -167,6 +167,26 @@ class ValueCurve:
                 return day
         return None
 
+    @property
+    def end(self) -> float:
+        """The working day the last item completes (the same for both orders)."""
+        return self.sequence[-1][1] if self.sequence else 0.0
+
+    def share_at(self, day: float, order: str = "sequence") -> float:
+        """The share of the value delivered by `day` (a step: an item counts once complete)."""
+        got = 0.0
+        for _, done, share in self.sequence if order == "sequence" else self.score:
+            if done > day + 1e-9:
+                break
+            got = share
+        return got
+
+    def samples(self, cells: int, order: str = "sequence") -> list[float]:
+        """The share delivered at the end of each of `cells` equal spans of days, for a chart."""
+        if cells <= 0 or self.end <= 0:
+            return [0.0] * max(cells, 0)
+        return [self.share_at(self.end * (k + 1) / cells, order) for k in range(cells)]
+
     def headline(self, share: float = 0.8) -> str:
         """'80% of the value by day 60 (day 85 in score order)'."""
         seq, sco = self.day_for(share), self.day_for(share, "score")
@@ -787,6 +807,16 @@ def _inner_greedy(inst: _Instance, block: set[int]) -> list[int]:
     return out
 
 
+class _Greedy(NamedTuple):
+    """A large component, prepared for the greedy rule: its items in dependency order and
+    `anc[a, b]` when item b is item a or one of its ancestors (positions in that order);
+    `desc` is its transpose as floats, rows contiguous for the update of each step."""
+
+    items: np.ndarray
+    anc: np.ndarray
+    desc: np.ndarray
+
+
 class _Sequencer:
     """The structure the sequence needs, computed once and reused for every weight set: the
     components of the dependency graph, and for the large ones their ancestor matrices."""
@@ -800,77 +830,75 @@ class _Sequencer:
         self.components = sorted(
             (sorted(c) for c in nx.connected_components(graph)), key=lambda c: c[0]
         )
-        self.large: dict[int, np.ndarray] = {}
+        self.large: dict[int, _Greedy] = {}
+        plain = _Instance(inp.ids, inp.days, inp.days, inp.preds)
         for k, comp in enumerate(self.components):
             if len(comp) > EXACT_MAX_ITEMS:
-                sub = inp.waits_on[np.ix_(comp, comp)].T  # [a, b]: comp[b] is an ancestor
-                self.large[k] = sub | np.eye(len(comp), dtype=bool)
+                order = _topological(plain, comp)
+                anc = inp.waits_on[np.ix_(order, order)].T | np.eye(len(order), dtype=bool)
+                self.large[k] = _Greedy(
+                    np.array(order), anc, np.ascontiguousarray(anc.T, dtype=float)
+                )
 
     def blocks(self, value: np.ndarray) -> list[Block]:
         """Sidney's decomposition of the open items for these values: the starts in order,
-        each ordered inside. Components are sequenced apart and merged by value per day."""
+        each ordered inside. Components are sequenced apart and merged by value per day (a
+        component's starts come in its own order)."""
         inst = _Instance(self.inp.ids, value, self.inp.days, self.inp.preds)
         per_comp = [
-            _order_greedy(inst, comp, self.large[k])
-            if k in self.large
-            else _order_exact(inst, set(comp))
+            _order_greedy(inst, self.large[k]) if k in self.large else _order_exact(inst, set(comp))
             for k, comp in enumerate(self.components)
         ]
-        heads = [0] * len(per_comp)
+
+        def entry(k: int, at: int) -> tuple[float, int, list[str], int, int]:
+            block = per_comp[k][at]
+            ratio = math.inf if block.per_day is None else float(f"{block.per_day:.9g}")
+            return (-ratio, *inst.key(block.members), k, at)
+
+        heap = [entry(k, 0) for k in range(len(per_comp)) if per_comp[k]]
+        heapq.heapify(heap)
         out: list[Block] = []
-        while True:
-            best = -1
-            for k, blocks in enumerate(per_comp):
-                if heads[k] >= len(blocks):
-                    continue
-                b = blocks[heads[k]]
-                if best < 0:
-                    best = k
-                    continue
-                c = per_comp[best][heads[best]]
-                if _better(_ratio(b), inst.key(b.members), _ratio(c), inst.key(c.members)):
-                    best = k
-            if best < 0:
-                return out
-            out.append(per_comp[best][heads[best]])
-            heads[best] += 1
+        while heap:
+            *_, k, at = heapq.heappop(heap)
+            out.append(per_comp[k][at])
+            if at + 1 < len(per_comp[k]):
+                heapq.heappush(heap, entry(k, at + 1))
+        return out
 
 
-def _ratio(block: Block) -> float:
-    return math.inf if block.per_day is None else block.per_day
-
-
-def _order_greedy(inst: _Instance, comp: list[int], anc: np.ndarray) -> list[Block]:
+def _order_greedy(inst: _Instance, comp: _Greedy) -> list[Block]:
     """The approximation for large components: repeatedly the item whose unscheduled ancestors
     and itself have the highest value per day (fewer items, then the lowest id on a tie),
     scheduled with them in dependency order. Exact when every best start is one item with its
     ancestors, e.g. on chains and in-trees; each step is a few vector operations."""
-    v = inst.value[comp]
-    t = inst.days[comp]
-    ancf = anc.astype(float)
-    tot_v = ancf @ v
-    tot_t = ancf @ t
-    count = anc.sum(axis=1)
-    alive = np.ones(len(comp), dtype=bool)
-    names = [inst.ids[c] for c in comp]
-    topo = {c: k for k, c in enumerate(_topological(inst, comp))}
+    items, anc, desc = comp
+    vt = np.stack([inst.value[items], inst.days[items]])  # (2, n)
+    tot = vt @ desc  # value and days of each item with its unscheduled ancestors
+    alive = np.ones(len(items), dtype=bool)
+    ratio = np.empty(len(items))
+    timed = np.empty(len(items), dtype=bool)
     blocks: list[Block] = []
-    while alive.any():
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(tot_t > 1e-9, tot_v / np.where(tot_t > 1e-9, tot_t, 1.0), np.inf)
-        ratio[~alive] = -np.inf
-        top = float(ratio.max())
-        if math.isinf(top):
-            cand = np.flatnonzero(ratio == top)
-        else:
-            cand = np.flatnonzero(ratio >= top - abs(top) * _RATIO_RTOL - 1e-12)
-        pick = min(cand.tolist(), key=lambda a: (int(count[a]), names[a]))
-        idx = np.flatnonzero(anc[pick] & alive)
-        members = tuple(sorted((comp[a] for a in idx.tolist()), key=topo.__getitem__))
-        blocks.append(Block(members, float(v[idx].sum()), float(t[idx].sum())))
-        tot_v -= ancf[:, idx] @ v[idx]
-        tot_t -= ancf[:, idx] @ t[idx]
-        count -= anc[:, idx].sum(axis=1)
+    for _ in range(len(items)):
+        np.greater(tot[1], 1e-9, out=timed)
+        ratio.fill(math.inf)
+        np.divide(tot[0], tot[1], out=ratio, where=timed)
+        ratio[~alive] = -math.inf
+        pick = int(ratio.argmax())
+        top = ratio[pick]
+        if top == -math.inf:
+            break
+        near = ratio >= (top if math.isinf(top) else top - abs(top) * _RATIO_RTOL - 1e-12)
+        if np.count_nonzero(near) > 1:  # a tie: fewer items, then the lowest id
+            cand = np.flatnonzero(near)
+            sizes = (anc[cand] & alive).sum(axis=1)
+            pick = min(
+                zip(sizes.tolist(), cand.tolist(), strict=True),
+                key=lambda sc: (sc[0], inst.ids[items[sc[1]]]),
+            )[1]
+        idx = np.flatnonzero(anc[pick] & alive)  # ascending: in dependency order
+        got = vt[:, idx].sum(axis=1)
+        blocks.append(Block(tuple(items[idx].tolist()), float(got[0]), float(got[1])))
+        tot -= vt[:, idx] @ desc[idx]
         alive[idx] = False
     return blocks
 
@@ -1094,6 +1122,7 @@ def rank_plan(
     seed: int | None = None,
     weights: Mapping[str, float] | None = None,
     method: str | None = None,
+    order: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> RankedPlan:
     """Forecast `plan` under `scenario` and rank the plan that scenario sees, in one place.
@@ -1106,7 +1135,9 @@ def rank_plan(
 
     result = simulate(plan, runs=runs, seed=seed, scenario=scenario, progress=progress)
     seen = plan.apply_scenario(scenario) if scenario is not None else plan
-    return RankedPlan(seen, result, prioritize(seen, result, weights=weights, method=method))
+    return RankedPlan(
+        seen, result, prioritize(seen, result, weights=weights, method=method, order=order)
+    )
 
 
 def bar_segments(item: RankedItem, width: int) -> list[tuple[str, int]]:
@@ -1146,8 +1177,11 @@ def _per_day_text(per_day: float | None) -> str:
     return "no working days" if per_day is None else f"{per_day:.1f} a day"
 
 
-def _join(names: Iterable[str]) -> str:
+def _join(names: Iterable[str], most: int = 3) -> str:
+    """'a, b and c'; past `most` names, 'a, b, c and 4 more'."""
     names = list(names)
+    if len(names) > most:
+        return ", ".join(names[:most]) + f" and {len(names) - most} more"
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]

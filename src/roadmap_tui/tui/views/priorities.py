@@ -9,7 +9,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Label, Select, Static
 
-from roadmap_tui.console.priority import bar_legend, score_bar
+from roadmap_tui.console.priority import (
+    bar_legend,
+    days_text,
+    per_day_text,
+    score_bar,
+    value_chart,
+    with_text,
+)
 from roadmap_tui.model.types import FACTORS, METHODS
 from roadmap_tui.priority import WeightError, resolve_weights
 from roadmap_tui.tui.actions import bindings_for
@@ -17,15 +24,21 @@ from roadmap_tui.tui.messages import ItemSelected, WeightsChanged
 from roadmap_tui.tui.views import Shown, View
 from roadmap_tui.tui.widgets.fit_table import Column, FitTable
 
-#: The ranking beside the weights: on a narrow terminal the title, then `ready`, step aside.
+#: The ranking beside the weights: on a narrow terminal the bar, `with`, the days, the title,
+#: then `ready` step aside (the lines under the table tell them for the selected item).
 COLUMNS: tuple[Column, ...] = (
     Column("rank", "rank"),
     Column("id", "id"),
     Column("title", "title", elastic=True, min_width=10, drop=2),
     Column("score", "score"),
-    Column("bar", "score by factor"),
+    Column("days", "days", drop=3),
+    Column("per_day", "per day"),
+    Column("with", "with", elastic=True, min_width=8, drop=4),
+    Column("bar", "score by factor", drop=5),
     Column("ready", "ready", drop=1),
 )
+#: Cells of the value-over-time chart under the ranking.
+CHART_WIDTH = 24
 
 
 class RankTable(FitTable):
@@ -40,6 +53,7 @@ class PrioritiesView(View):
             with Vertical(id="ranking-pane"):
                 yield RankTable(COLUMNS, id="ranking-table", cursor_type="row", zebra_stripes=True)
                 yield Static(bar_legend(), id="ranking-legend")
+                yield Static("", id="ranking-chart")
                 yield Static("", id="ranking-explain")
             with Vertical(id="weights-pane"):
                 yield Label("Weights", classes="dialog-title")
@@ -70,6 +84,9 @@ class PrioritiesView(View):
                             "id": ranked.id,
                             "title": ranked.title,
                             "score": f"{ranked.score:.1f}",
+                            "days": days_text(ranked.days),
+                            "per_day": per_day_text(ranked),
+                            "with": with_text(ranked),
                             "bar": score_bar(ranked),
                             "ready": "yes" if ranked.ready else "",
                         },
@@ -77,6 +94,12 @@ class PrioritiesView(View):
                     for ranked in (ranking.items if ranking is not None else [])
                 ]
             )
+        chart = self.query_one("#ranking-chart", Static)
+        chart.update(
+            value_chart(ranking.curve, CHART_WIDTH)
+            if ranking is not None and ranking.curve.total > 0
+            else ""
+        )
         self.select(shown)
 
     def show_weights(self, shown: Shown) -> None:
@@ -115,8 +138,12 @@ class PrioritiesView(View):
             with table.prevent(DataTable.RowHighlighted):
                 table.move_cursor(row=index, animate=False)
         ex = ranking.explain(shown.selected or "")
-        parts = [f"{row[0]} {row[4]}" for row in ex.rows]
-        explain.update(f"[b]{shown.selected}[/b] {ex.item.score:.1f} = " + " + ".join(parts))
+        parts = [f"{row[0]} {row[4]}" for row in ex.rows if row[3] != "0"]
+        line = Text.assemble(
+            (f"{shown.selected}", "bold"),
+            f" {ex.item.score:.1f} = " + " + ".join(parts) + "\n" + ex.sentence,
+        )
+        explain.update(line)
 
     def read_weights(self) -> dict[str, float] | str:
         """The boxes as weights, checked by the priority model itself; a message if refused."""
