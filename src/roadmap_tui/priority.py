@@ -47,6 +47,8 @@ SOURCES: Mapping[str, Source] = {
 }
 #: Working days at which `ease` is 0.5: a month-long item.
 EASE_HALF_DAYS = 20.0
+#: Eighths of a character cell, for the value-over-time sparklines.
+SPARKS = " ▁▂▃▄▅▆▇█"
 #: Each weight is multiplied by these, one weight at a time, to find an item's rank range.
 STABILITY_MULTIPLIERS: tuple[float, ...] = (0.5, 2.0)
 #: Scores are compared after rounding so that float noise never decides a tie.
@@ -143,6 +145,10 @@ class RankedItem:
         """The items scheduled together with this one, without itself."""
         return tuple(i for i in self.with_ids if i != self.id)
 
+    def with_label(self, most: int = 3) -> str:
+        """The others it goes with, e.g. 'eval-set, intent-model and 12 more'; '' alone."""
+        return _join(self.others, most)
+
     def contributions(self) -> dict[str, float]:
         """Score points by factor: what the bar shows."""
         return {name: fv.contribution for name, fv in self.factors.items()}
@@ -186,6 +192,12 @@ class ValueCurve:
         if cells <= 0 or self.end <= 0:
             return [0.0] * max(cells, 0)
         return [self.share_at(self.end * (k + 1) / cells, order) for k in range(cells)]
+
+    def sparkline(self, cells: int, order: str = "sequence") -> str:
+        """The curve in `cells` characters of eighths (' ' none, '█' all), for text charts."""
+        return "".join(
+            SPARKS[max(round(s * 8), s > 0)] for s in self.samples(cells, order)
+        )
 
     def headline(self, share: float = 0.8) -> str:
         """'80% of the value by day 60 (day 85 in score order)'."""

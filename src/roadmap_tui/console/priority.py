@@ -29,8 +29,6 @@ FACTOR_STYLES: dict[str, str] = {
     "ease": "bright_white",
 }
 BAR_WIDTH = 16
-#: Eighths of a cell, for the value-over-time chart.
-SPARKS = " ▁▂▃▄▅▆▇█"
 
 
 def score_bar(item: RankedItem, width: int = BAR_WIDTH) -> Text:
@@ -59,8 +57,8 @@ def per_day_text(item: RankedItem) -> str:
 
 
 def with_text(item: RankedItem) -> str:
-    """The other items it is scheduled with, e.g. 'intent-model, eval-set'; '' when alone."""
-    return ", ".join(item.others)
+    """The other items it is scheduled with, e.g. 'intent-model and eval-set'; '' alone."""
+    return item.with_label()
 
 
 def ranking_table(items: list[RankedItem], title: str, width: int | None = None) -> Table:
@@ -116,8 +114,7 @@ def value_chart(curve: ValueCurve, width: int = 24) -> Text:
         if k:
             text.append("\n")
         text.append(f"{order:<9}")
-        cells = "".join(SPARKS[max(round(s * 8), s > 0)] for s in curve.samples(width, order))
-        text.append(cells, style=style)
+        text.append(curve.sparkline(width, order), style=style)
         day = curve.day_for(0.8, order)
         text.append(f" 80% by day {'-' if day is None else round(day)}")
     return text

@@ -7,13 +7,19 @@ forget a field and both show exactly the same figures.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from roadmap_tui.model.types import readiness_name
 from roadmap_tui.report.common import ReportData, fmt_date, fmt_days, fmt_finish, fmt_pct
 
+if TYPE_CHECKING:
+    from roadmap_tui.priority import ValueCurve
+
 TOP_RISKS = 5
 TOP_SENSITIVITIES = 8
 TOP_PRIORITIES = 10
+#: Characters of the value-over-time sparklines under the priorities.
+CHART_CELLS = 40
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,10 @@ class Section:
     table: Table | None
     note: str = ""
     collapsed: bool = False  # long tables fold away (a <details> block)
+    #: a small chart as lines of text (Markdown shows them as a code block)
+    chart: tuple[str, ...] = ()
+    #: the value-over-time curve the chart shows (HTML draws it as a small SVG)
+    curve: ValueCurve | None = None
 
 
 def _item_label(data: ReportData, item_id: str) -> tuple[Cell, Cell]:
@@ -193,19 +203,53 @@ def priority_section(data: ReportData) -> Section:
                 str(r.rank),
                 *_item_label(data, r.id),
                 f"{r.score:.1f}",
+                f"{r.days:.1f}",
+                "-" if r.per_day is None else f"{r.per_day:.1f}",
+                r.with_label() or "-",
                 "yes" if r.ready else "no",
                 f"{best}-{worst}",
                 f"{fmt_pct(item.data)} data, readiness {readiness_name(item.readiness)}",
             )
         )
+    how = (
+        "in order of value per working day, dependencies respected: an item goes with the "
+        "work it unblocks when together they deliver more per day (With, Per day)"
+        if ranking.order == "sequence"
+        else "in score order"
+    )
+    curve = ranking.curve
+    chart: tuple[str, ...] = ()
+    note = ""
+    if curve.total > 0:
+        note = curve.headline() + "."
+        chart = tuple(
+            f"{order:<9}{curve.sparkline(CHART_CELLS, order)} "
+            f"80% by day {round(curve.day_for(0.8, order) or 0)}"
+            for order in ("sequence", "score")
+        )
     return Section(
         "Priorities",
-        f"Top of the {ranking.method} priority ranking (score 0-100). The rank range is the "
-        "best and worst rank when any one weight is halved or doubled.",
+        f"Top of the {ranking.method} priority ranking, {how}. Score 0-100; Days is the mean "
+        "duration. The rank range is the best and worst rank when any one weight is halved or "
+        "doubled.",
         Table(
-            ("Rank", "Item", "Id", "Score", "Can start", "Rank range", "Data and readiness"),
+            (
+                "Rank",
+                "Item",
+                "Id",
+                "Score",
+                "Days",
+                "Per day",
+                "With",
+                "Can start",
+                "Rank range",
+                "Data and readiness",
+            ),
             tuple(rows),
         ),
+        note=note,
+        chart=chart,
+        curve=curve if chart else None,
     )
 
 

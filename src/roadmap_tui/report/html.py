@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
 from roadmap_tui.report.common import CHARTS, ReportData
 from roadmap_tui.report.content import Cell, Code, Section, Strong, sections, summary
+
+if TYPE_CHECKING:
+    from roadmap_tui.priority import ValueCurve
 
 _CSS = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1b1b1b;
@@ -66,6 +70,39 @@ _CAPTIONS = {
 }
 
 
+def value_curve_svg(curve: ValueCurve, width: int = 360, height: int = 120) -> str:
+    """The share of value delivered against working days, the sequence (green) and score
+    order (grey), as a small hand-written SVG: two step lines and their 80% days."""
+    left, bottom, top, right = 34, 22, 8, 8
+    w, h = width - left - right, height - top - bottom
+    end = curve.end or 1.0
+
+    def path(points: tuple[tuple[str, float, float], ...]) -> str:
+        xy = [(0.0, 0.0)]
+        for _, day, share in points:
+            xy += [(day, xy[-1][1]), (day, share)]
+        return " ".join(f"{left + x / end * w:.1f},{top + (1 - y) * h:.1f}" for x, y in xy)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="value delivered over time">',
+        f'<rect x="{left}" y="{top}" width="{w}" height="{h}" fill="none" stroke="#d0d7de"/>',
+        f'<line x1="{left}" x2="{left + w}" y1="{top + 0.2 * h:.1f}" y2="{top + 0.2 * h:.1f}" '
+        'stroke="#d0d7de" stroke-dasharray="3 3"/>',
+        f'<text x="{left - 4}" y="{top + 4}" font-size="10" text-anchor="end">100%</text>',
+        f'<text x="{left - 4}" y="{top + 0.2 * h + 4:.1f}" font-size="10" '
+        'text-anchor="end">80%</text>',
+        f'<text x="{left}" y="{height - 6}" font-size="10">day 0</text>',
+        f'<text x="{left + w}" y="{height - 6}" font-size="10" text-anchor="end">'
+        f"day {round(end)}</text>",
+        f'<polyline fill="none" stroke="#999" stroke-width="1.5" points="{path(curve.score)}"/>',
+        f'<polyline fill="none" stroke="#2e7d32" stroke-width="2" '
+        f'points="{path(curve.sequence)}"/>',
+        "</svg>",
+    ]
+    return "\n".join(parts)
+
+
 def write_html(data: ReportData, charts: dict[str, bytes] | None = None) -> str:
     """`charts` maps chart name -> SVG bytes; by default all three are drawn here."""
     if charts is None:
@@ -98,6 +135,12 @@ def write_html(data: ReportData, charts: dict[str, bytes] | None = None) -> str:
             parts.append(body)
         if section.note:
             parts.append(f'<p class="note">{esc(section.note)}</p>')
+        if section.curve is not None:
+            parts.append(
+                f"<figure>\n{value_curve_svg(section.curve)}\n<figcaption>Share of the value "
+                "delivered by working day: sequence (green), score order (grey).</figcaption>"
+                "\n</figure>"
+            )
     if charts:
         parts.append("<h2>Charts</h2>")
         for name, svg in charts.items():

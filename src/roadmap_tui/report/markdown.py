@@ -138,6 +138,8 @@ def write_markdown(data: ReportData) -> str:
             out += [*body, ""]
         if section.note:
             out += [md_text(section.note), ""]
+        if section.chart:
+            out += ["```text", *section.chart, "```", ""]
     out += [
         "## Timeline (P50)",
         "",
