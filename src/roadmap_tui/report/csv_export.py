@@ -20,10 +20,9 @@ def columns() -> list[str]:
     cols += [f"finish_days_{p}" for p in PERCENTILES]
     cols += [f"finish_{p}" for p in PERCENTILES]
     cols += ["p_on_time", "criticality", "sensitivity", "mean_duration"]
-    cols += ["rank", "score", "ready", "rank_best", "rank_worst"]
+    cols += ["rank", "score", "days", "per_day", "with", "ready", "rank_best", "rank_worst"]
     for name in FACTORS:
         cols += [f"{name}_raw", f"{name}_value", f"{name}_weight", f"{name}_contribution"]
-    cols += ["inherited_contribution", "inherited_from"]
     return cols
 
 
@@ -77,9 +76,10 @@ def write_csv(data: ReportData) -> str:
             ]
         r = ranked.get(item.id)
         if r is None:
-            row += [""] * (5 + 4 * len(FACTORS) + 2)
+            row += [""] * (8 + 4 * len(FACTORS))
         else:
-            row += [str(r.rank), _num(r.score, 2), str(bool(r.ready)).lower()]
+            row += [str(r.rank), _num(r.score, 2), _num(r.days, 2), _num(r.per_day, 4)]
+            row += [" ".join(r.with_ids), str(bool(r.ready)).lower()]
             row += [str(r.rank_range[0]), str(r.rank_range[1])]
             for name in FACTORS:
                 fv = r.factors.get(name)
@@ -87,10 +87,5 @@ def write_csv(data: ReportData) -> str:
                     row += ["", "", "", ""]
                     continue
                 row += [_raw(fv.raw), _num(fv.value), _num(fv.weight, 2), _num(fv.contribution, 2)]
-            if r.inherited is None:
-                row += ["", ""]
-            else:
-                contribution, source = r.inherited
-                row += [_num(contribution, 2), source]
         writer.writerow(row)
     return buf.getvalue()

@@ -120,7 +120,7 @@ def settings_fields(plan: Plan) -> dict[str, Any]:
         "forecast.runs": plan.runs,
         "forecast.seed": plan.seed,
         "priority.method": plan.priority.method,
-        "priority.inherit": plan.priority.inherit,
+        "priority.order": plan.priority.order,
     }
     for name in FACTORS:
         out[f"priority.{name}"] = plan.priority.weights.get(name)

@@ -17,7 +17,8 @@ def format_canonical(text: str, path: str | os.PathLike[str] = "<plan>") -> str:
 
     Keys of [plan], [forecast], [priority], items and risks in fixed order (a comment line
     above a key moves with it), arrays on one line, every item and risk its own table.
-    Raises PlanError for an invalid plan; the result reads as exactly the same plan.
+    Removed keys are rewritten first (`inherit` becomes `order`). Raises PlanError for an
+    invalid plan; the result reads as exactly the same plan.
     """
     import tomlkit
     from tomlkit.container import Container
@@ -25,6 +26,7 @@ def format_canonical(text: str, path: str | os.PathLike[str] = "<plan>") -> str:
 
     from roadmap_tui.model import parse as P
 
+    text = _rewrite_removed_keys(text)
     before = load_plan_text(text, path)
     doc = tomlkit.parse(text)
     orders = {"plan": P.PLAN_FIELDS, "forecast": P.FORECAST_FIELDS, "priority": P.PRIORITY_FIELDS}
@@ -61,6 +63,27 @@ def format_canonical(text: str, path: str | os.PathLike[str] = "<plan>") -> str:
     if after.plan != before.plan:
         raise SaveError(path, "formatting would change the meaning of the plan")
     return out
+
+
+def _rewrite_removed_keys(text: str) -> str:
+    """[priority] `inherit = true` becomes `order = "sequence"` and `inherit = false`
+    `order = "score"` (what ranked the same way: plain scores, nothing lifted), unless the
+    table already has an `order`. Text that is not TOML is left for the loader to report."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    try:
+        doc = tomlkit.parse(text)
+    except TOMLKitError:
+        return text
+    priority = doc.get("priority")
+    if not isinstance(priority, dict) or "inherit" not in priority:
+        return text
+    inherit = priority["inherit"]
+    del priority["inherit"]
+    if "order" not in priority and isinstance(inherit, bool):
+        priority["order"] = "sequence" if inherit else "score"
+    return doc.as_string()
 
 
 def _one_blank_line_before_headers(text: str) -> str:
@@ -125,7 +148,7 @@ def format_file(path: str | os.PathLike[str], *, check: bool = False) -> bool:
     if out == text:
         return False
     if not check:
-        loaded = load_plan_text(text, path, digest=digest)
+        loaded = load_plan_text(_rewrite_removed_keys(text), path, digest=digest)
         if file_changed(loaded):
             raise ExternalChangeError(path)
         try:

@@ -146,8 +146,8 @@ def _edit_settings(doc: Any, old: Plan, new: Plan) -> list[tuple[tuple[str, ...]
     a, b = old.priority, new.priority
     if a.method != b.method:
         changes.append(("priority", "method", b.method, P.PRIORITY_FIELDS))
-    if a.inherit != b.inherit:
-        changes.append(("priority", "inherit", b.inherit, P.PRIORITY_FIELDS))
+    if a.order != b.order:
+        changes.append(("priority", "order", b.order, P.PRIORITY_FIELDS))
     for name in P.FACTORS:
         if a.weights.get(name) != b.weights.get(name):
             changes.append(("priority", name, val(float(b.weights[name])), P.PRIORITY_FIELDS))
