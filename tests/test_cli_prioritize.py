@@ -101,9 +101,18 @@ def test_json_matches_the_library_ranking_of_the_same_forecast(plan_path: Path) 
         assert set(FACTORS) <= set(entry["factors"])
         total = sum(f["contribution"] for f in entry["factors"].values())
         assert total == pytest.approx(entry["score"], abs=1e-5)
-    # the blocker of the experiment never ranks below it
+    # the sequence respects dependencies: the blocker of the experiment comes first
     ranks = {i["id"]: i["rank"] for i in data["items"]}
     assert ranks["collect-tickets"] < ranks["intent-model"]
+    assert data["order"] == "sequence" and "inherit" not in data
+    for entry in data["items"]:
+        assert "inherited" not in entry["factors"]
+        assert entry["id"] in entry["with"] and entry["days"] > 0
+        assert entry["per_day"] > 0
+    curve = data["value_curve"]
+    assert [p["id"] for p in curve["sequence"]] == [i["id"] for i in data["items"]]
+    assert curve["sequence"][-1]["share"] == pytest.approx(1.0)
+    assert set(curve["day_80"]) == {"sequence", "score"}
 
 
 def test_json_is_byte_identical_across_runs(plan_path: Path) -> None:
@@ -121,9 +130,12 @@ def test_table_shows_ranks_ranges_bars_readiness_and_a_legend(plan_path: Path) -
         assert f"{entry['rank']} ({best}-{worst})" in out
         assert f"{entry['score']:.1f}" in out
     assert "█" in out
-    for name in (*FACTORS, "inherited"):
+    for name in FACTORS:
         assert name in out.split("bar:")[-1]  # the legend names every segment
-    assert "ready" in out and "score by factor" in out
+    for header in ("ready", "score by factor", "days", "per day", "with"):
+        assert header in out
+    assert "inherited" not in out
+    assert "80% of the value by day" in out and "in score order" in out
 
 
 def test_table_fits_an_80_column_terminal_one_line_per_item(plan_path: Path) -> None:
@@ -131,6 +143,7 @@ def test_table_fits_an_80_column_terminal_one_line_per_item(plan_path: Path) -> 
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert all(len(line) <= 80 for line in lines)
+    assert "per day" in result.stdout and "bar:" not in result.stdout  # the bar stepped aside
     for item_id in ("collect-tickets", "intent-model", "faq-page", "voice"):
         row = next(line for line in lines if item_id in line)
         assert "(" in row and ("yes" in row or "no" in row)  # rank range and readiness on it
@@ -156,7 +169,7 @@ def test_explain_lists_every_factor_with_its_source_and_named_readiness(plan_pat
         assert source in out
     assert "P(success)" in out and "criticality" in out and "working days" in out
     code, out, _ = run(str(plan_path), "--explain", "collect-tickets")
-    assert "inherited" in out or "intent-model" not in out  # a lift names its source
+    assert "inherited" not in out
     data = ranked_json(str(plan_path), "--explain", "voice")
     assert [i["id"] for i in data["items"]] == ["voice"]
 
@@ -176,11 +189,32 @@ def test_explain_errors_exit_2(plan_path: Path, item: str, message: str) -> None
 
 
 def test_weight_override_changes_the_ranking(plan_path: Path) -> None:
-    base = ranked_json(str(plan_path))
-    easy = ranked_json(str(plan_path), "--weight", "ease=50", "--weight", "impact=0")
+    base = ranked_json(str(plan_path), "--order", "score")
+    easy = ranked_json(
+        str(plan_path), "--order", "score", "--weight", "ease=50", "--weight", "impact=0"
+    )
     assert easy["weights"]["ease"] == 50.0 and easy["weights"]["impact"] == 0.0
     assert easy["items"][0]["id"] == "faq-page"  # three days of work beats everything on ease
     assert base["items"][0]["id"] != "faq-page"
+
+
+def test_order_score_ranks_by_score_and_may_put_work_before_its_blocker(
+    plan_path: Path,
+) -> None:
+    data = ranked_json(str(plan_path), "--order", "score", "--weight", "readiness=0")
+    assert data["order"] == "score"
+    scores = [i["score"] for i in data["items"]]
+    assert scores == sorted(scores, reverse=True)
+    ranks = {i["id"]: i["rank"] for i in data["items"]}
+    assert ranks["intent-model"] < ranks["collect-tickets"]  # it waits on tickets yet leads
+    code, out, _ = run(str(plan_path), "--order", "score")
+    assert code == 0 and "score order" in out
+
+
+def test_explain_says_where_the_item_stands_in_one_sentence(plan_path: Path) -> None:
+    code, out, _ = run(str(plan_path), "--explain", "faq-page")
+    assert code == 0
+    assert "1st: on its own it delivers" in out and "the best start" in out
 
 
 @pytest.mark.parametrize(

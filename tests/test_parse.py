@@ -255,7 +255,7 @@ def test_defaults_of_an_item() -> None:
         ("mon", "tue", "wed", "thu", "fri"),
         (),
     )
-    assert plan.priority.method == "weighted" and plan.priority.inherit is True
+    assert plan.priority.method == "weighted" and plan.priority.order == "sequence"
 
 
 def test_three_points_default_to_pert_one_number_to_fixed() -> None:
@@ -349,11 +349,30 @@ def test_items_must_be_tables() -> None:
 
 
 def test_priority_weights_fill_defaults() -> None:
-    plan = plan_of(priority={"method": "gated", "impact": 5, "inherit": False})
+    plan = plan_of(priority={"method": "gated", "impact": 5, "order": "score"})
     assert plan.priority.method == "gated"
     assert plan.priority.weights["impact"] == 5.0
     assert plan.priority.weights["data"] == 2.0
-    assert plan.priority.inherit is False
+    assert plan.priority.weights["ease"] == 0.0  # time divides the value already
+    assert plan.priority.order == "score"
+
+
+def test_priority_order_is_sequence_or_score() -> None:
+    problems = problems_of(priority={"order": "seqence"})
+    assert problems[0].keys == ("priority", "order")
+    assert "did you mean 'sequence'" in problems[0].message or "sequence" in problems[0].message
+
+
+def test_removed_inherit_points_to_order() -> None:
+    problems = problems_of(priority={"inherit": True})
+    assert problems[0].keys == ("priority", "inherit")
+    assert problems[0].message.startswith("[priority]: inherit: removed")
+    assert "did you mean 'order'?" in problems[0].message
+    plan = plan_of()
+    with pytest.raises(parse.FieldError, match="did you mean 'order'"):
+        parse.update_setting(plan, "priority", "inherit", True)
+    with pytest.raises(parse.UnknownTargetError, match="did you mean 'order'"):
+        parse.resolve_target(plan, "items", "priority", "inherit")
 
 
 def test_scenario_overrides_are_parsed_through_the_field_registry() -> None:
@@ -527,10 +546,10 @@ def test_update_setting() -> None:
     assert parse.update_setting(plan, "priority", "method", "gated").priority.method == "gated"
     reset = parse.update_setting(plan, "priority", "impact", None)
     assert reset.priority.weights["impact"] == 3.0
-    zeroed = parse.update_setting(plan, "priority", "urgency", 0)
-    zeroed = parse.update_setting(zeroed, "priority", "unblocks", 0)
+    zeroed = parse.update_setting(plan, "priority", "urgency", 0)  # ease is 0 by default
     with pytest.raises(parse.FieldError, match="every factor weight is 0"):
-        parse.update_setting(zeroed, "priority", "ease", 0)
+        parse.update_setting(zeroed, "priority", "unblocks", 0)
+    assert parse.update_setting(plan, "priority", "order", "score").priority.order == "score"
     with pytest.raises(parse.FieldError, match=r"\[forecast\]: runs: expected an integer"):
         parse.update_setting(plan, "forecast", "runs", 0)
     with pytest.raises(parse.FieldError, match="is required"):

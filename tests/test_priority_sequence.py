@@ -125,7 +125,12 @@ def test_value_curve_and_its_headline() -> None:
     assert [i for i, *_ in curve.sequence] == ["a", "b", "c"]
     assert [i for i, *_ in curve.score] == ["c", "a", "b"]
     assert curve.day_for(0.5) == 20 and curve.day_for(0.5, "score") == 40
-    assert curve.headline(0.5) == "50% of the value by day 20 (day 40 in score order)"
+    assert curve.headline(0.5) == (
+        "50% of the value by day 20 (day 40 in score order); on average by day 26 (32)"
+    )
+    # (20 x 10 + 100 x 20 + 60 x 40) / 180 and (60 x 20 + 20 x 30 + 100 x 40) / 180
+    assert curve.mean_day() == pytest.approx(4600 / 180)
+    assert curve.mean_day("score") == pytest.approx(5800 / 180)
 
 
 def test_explain_sentence_names_the_set_the_item_goes_with() -> None:

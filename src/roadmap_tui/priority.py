@@ -199,14 +199,25 @@ class ValueCurve:
             SPARKS[max(round(s * 8), s > 0)] for s in self.samples(cells, order)
         )
 
+    def mean_day(self, order: str = "sequence") -> float | None:
+        """The day a point of value arrives on average: sum(value x completion) / total value,
+        what the sequence makes as small as it can (None: no value)."""
+        if self.total <= 0:
+            return None
+        points = self.sequence if order == "sequence" else self.score
+        got = [0.0, *(share for *_, share in points)]
+        return sum(day * (got[k + 1] - got[k]) for k, (_, day, _) in enumerate(points))
+
     def headline(self, share: float = 0.8) -> str:
-        """'80% of the value by day 60 (day 85 in score order)'."""
+        """'80% of the value by day 60 (day 85 in score order); on average by day 31 (40)'."""
         seq, sco = self.day_for(share), self.day_for(share, "score")
-        if seq is None or sco is None:
+        mean, mean_score = self.mean_day(), self.mean_day("score")
+        if seq is None or sco is None or mean is None or mean_score is None:
             return "no value to deliver: every open item scores 0"
         return (
             f"{share:.0%} of the value by day {_fmt_days(seq)} "
-            f"(day {_fmt_days(sco)} in score order)"
+            f"(day {_fmt_days(sco)} in score order); on average by day {_fmt_days(mean)} "
+            f"({_fmt_days(mean_score)})"
         )
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -218,6 +229,10 @@ class ValueCurve:
             "sequence": points(self.sequence),
             "score": points(self.score),
             "day_80": {"sequence": self.day_for(0.8), "score": self.day_for(0.8, "score")},
+            "mean_day": {
+                "sequence": _maybe_round(self.mean_day()),
+                "score": _maybe_round(self.mean_day("score")),
+            },
         }
 
 
@@ -1179,6 +1194,10 @@ def _round(x: float) -> float:
 
 def _fmt_num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _maybe_round(x: float | None) -> float | None:
+    return None if x is None else _round(x)
 
 
 def _fmt_days(x: float) -> str:

@@ -61,48 +61,70 @@ def with_text(item: RankedItem) -> str:
     return item.with_label()
 
 
+#: Columns that step aside, in this order, when the console is too narrow for all of them.
+OPTIONAL_COLUMNS = ("with", "days", "score by factor")
+
+
 def ranking_table(items: list[RankedItem], title: str, width: int | None = None) -> Table:
     """Rank with its range (`3 (2-5)`), id, title, score, days, value per day of the set it
     goes with, that set, the bar and whether it can start now.
 
-    One line per item: given the console `width`, the title and `with` give way (ellipsis).
+    One line per item: given the console `width`, the title and `with` give way (ellipsis),
+    and on a narrow console `with`, then the days, then the bar step aside.
     """
+    cells: dict[str, list[str]] = {
+        "rank": [r.rank_label for r in items],
+        "id": [r.id for r in items],
+        "score": [f"{r.score:.1f}" for r in items],
+        "days": [days_text(r.days) for r in items],
+        "per day": [per_day_text(r) for r in items],
+        "score by factor": ["x" * BAR_WIDTH],
+        "ready": ["yes", "no"],
+    }
+    fixed = {name: max(len(name), *(len(c) for c in col)) for name, col in cells.items()}
+    shown = ["rank", "id", "title", "score", "days", "per day", "with", "score by factor", "ready"]
+
+    def overflow(cols: list[str]) -> int:
+        """Cells missing when the elastic columns are at their narrowest (8 each)."""
+        need = sum(fixed.get(c, 8) for c in cols) + 3 * len(cols) - 1
+        return 0 if width is None else need - width
+
+    for optional in OPTIONAL_COLUMNS:
+        if overflow(shown) <= 0:
+            break
+        shown.remove(optional)
+    room = None
+    if width is not None:
+        elastic = [c for c in shown if c not in fixed]
+        room = width - sum(fixed[c] for c in shown if c in fixed) - 3 * len(shown) + 1
+        room = max(room, 8 * len(elastic))
+    title_room = None if room is None else (room * 3 // 5 if "with" in shown else room)
+    with_room = None if room is None or title_room is None else max(room - title_room, 8)
     table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)
-    headers = ("rank", "id", "score", "days", "per day", "score by factor", "ready")
-    fixed = [
-        max([len(headers[0]), *(len(r.rank_label) for r in items)]),
-        max([len(headers[1]), *(len(r.id) for r in items)]),
-        len("100.0"),
-        max([len(headers[3]), *(len(days_text(r.days)) for r in items)]),
-        max([len(headers[4]), *(len(per_day_text(r)) for r in items)]),
-        max(len(headers[5]), BAR_WIDTH),
-        len(headers[6]),
-    ]
-    # 1 cell of padding either side of the 8 inner rules (one cell each), plus the 2 edges
-    room = None if width is None else max(width - sum(fixed) - 2 * 8 - 8 - 2, 16)
-    title_room = None if room is None else max(room * 3 // 5, 8)
-    with_room = None if room is None else max(room - title_room, 8)  # type: ignore[operator]
-    table.add_column("rank", justify="right", no_wrap=True)
-    table.add_column("id", no_wrap=True)
-    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=title_room)
-    table.add_column("score", justify="right", no_wrap=True)
-    table.add_column("days", justify="right", no_wrap=True)
-    table.add_column("per day", justify="right", no_wrap=True)
-    table.add_column("with", no_wrap=True, overflow="ellipsis", max_width=with_room)
-    table.add_column("score by factor", no_wrap=True, min_width=BAR_WIDTH)
-    table.add_column("ready", no_wrap=True)
+    specs = {
+        "rank": {"justify": "right"},
+        "title": {"overflow": "ellipsis", "max_width": title_room},
+        "score": {"justify": "right"},
+        "days": {"justify": "right"},
+        "per day": {"justify": "right"},
+        "with": {"overflow": "ellipsis", "max_width": with_room},
+        "score by factor": {"min_width": BAR_WIDTH},
+    }
+    for name in shown:
+        table.add_column(name, no_wrap=True, **specs.get(name, {}))  # type: ignore[arg-type]
     for r in items:
-        table.add_row(
-            r.rank_label,
-            r.id,
-            r.title,
-            f"{r.score:.1f}",
-            days_text(r.days),
-            per_day_text(r),
-            with_text(r),
-            score_bar(r),
-            "yes" if r.ready else "no",
-        )
+        row = {
+            "rank": r.rank_label,
+            "id": r.id,
+            "title": r.title,
+            "score": f"{r.score:.1f}",
+            "days": days_text(r.days),
+            "per day": per_day_text(r),
+            "with": with_text(r),
+            "score by factor": score_bar(r),
+            "ready": "yes" if r.ready else "no",
+        }
+        table.add_row(*(row[name] for name in shown))
     return table
 
 
@@ -176,8 +198,10 @@ def render_ranking(
         console.print(f"{heading}\n{why}")
         return
     title = heading + (" (ready items only)" if ready_only else "")
-    console.print(ranking_table(items, title, console.width))
-    console.print(bar_legend())
+    table = ranking_table(items, title, console.width)
+    console.print(table)
+    if any(column.header == "score by factor" for column in table.columns):
+        console.print(bar_legend())
     if ranking.curve.total > 0:
         console.print(value_chart(ranking.curve))
         console.print(ranking.curve.headline() + ".")
