@@ -638,9 +638,10 @@ def _blockers_first(group: list[int], preference: np.ndarray, waits_on: np.ndarr
 #: Components of the dependency graph up to this many open items are sequenced exactly
 #: (parametric minimum cuts); larger ones by the greedy closure approximation.
 EXACT_MAX_ITEMS = 60
-#: Blocks up to this many items are ordered inside exactly (dynamic programming); larger
-#: ones by the greedy closure rule.
-INNER_EXACT_MAX_ITEMS = 10
+#: Blocks with up to this many starts (sets holding all their own predecessors; a chain of
+#: k items has k + 1) are ordered inside exactly, by dynamic programming; wider ones by the
+#: greedy closure rule and adjacent interchanges.
+INSIDE_MAX_STARTS = 4000
 #: Ratios (value per day) are compared with this relative tolerance, so float noise never
 #: decides a tie.
 _RATIO_RTOL = 1e-9
@@ -766,7 +767,7 @@ def _order_exact(inst: _Instance, nodes: set[int]) -> list[Block]:
     left = set(nodes)
     while left:
         start = _best_start(inst, left)
-        members = _inside(inst, start) if len(start) <= INNER_EXACT_MAX_ITEMS else None
+        members = _inside(inst, start)
         if members is None:
             members = _inner_greedy(inst, start)
         else:
@@ -788,30 +789,36 @@ def _order_exact(inst: _Instance, nodes: set[int]) -> list[Block]:
     return blocks
 
 
-def _inside(inst: _Instance, block: set[int]) -> list[int]:
-    """The exact order inside one small block: the dependency-consistent order of least
-    sum(value x completion), by dynamic programming over the block's starts (2^k sets for k
-    items). With the blocks in Sidney's order this is an optimal sequence. Ties: the lowest
-    ids first."""
+def _inside(inst: _Instance, block: set[int]) -> list[int] | None:
+    """The exact order inside one block: the dependency-consistent order of least
+    sum(value x completion), by dynamic programming over the block's starts (the sets that
+    hold all their own predecessors), layer by layer. With the blocks in Sidney's order this
+    is an optimal sequence. Ties: the lowest ids first. None when the block has more than
+    INSIDE_MAX_STARTS starts (wide blocks): the caller approximates."""
     members = sorted(block, key=lambda m: inst.ids[m])
     pos = {m: k for k, m in enumerate(members)}
     need = [sum(1 << pos[p] for p in inst.preds[m] if p in pos) for m in members]
     days = [float(inst.days[m]) for m in members]
     value = [float(inst.value[m]) for m in members]
-    best: dict[int, tuple[float, tuple[int, ...]]] = {0: (0.0, ())}
-    for mask in range(1 << len(members)):  # every subset after all its subsets
-        if mask not in best:
-            continue
-        cost, order = best[mask]
-        elapsed = sum(days[k] for k in order)
-        for k in range(len(members)):
-            if mask >> k & 1 or need[k] & ~mask:
-                continue
-            new = (round(cost + value[k] * (elapsed + days[k]), 9), (*order, k))
-            old = best.get(mask | 1 << k)
-            if old is None or new < old:
-                best[mask | 1 << k] = new
-    return [members[k] for k in best[(1 << len(members)) - 1][1]]
+    layer: dict[int, tuple[float, tuple[int, ...], float]] = {0: (0.0, (), 0.0)}
+    seen = 1
+    for _ in members:
+        nxt: dict[int, tuple[float, tuple[int, ...], float]] = {}
+        for mask, (cost, order, elapsed) in layer.items():
+            for k in range(len(members)):
+                if mask >> k & 1 or need[k] & ~mask:
+                    continue
+                done = elapsed + days[k]
+                new = (round(cost + value[k] * done, 9), (*order, k), done)
+                old = nxt.get(mask | 1 << k)
+                if old is None or new[:2] < old[:2]:
+                    nxt[mask | 1 << k] = new
+        seen += len(nxt)
+        if seen > INSIDE_MAX_STARTS:
+            return None
+        layer = nxt
+    ((_, order, _),) = layer.values()
+    return [members[k] for k in order]
 
 
 def _inner_greedy(inst: _Instance, block: set[int]) -> list[int]:
@@ -831,7 +838,27 @@ def _inner_greedy(inst: _Instance, block: set[int]) -> list[int]:
         assert best is not None
         out += sorted(best, key=topo.__getitem__)
         left -= best
-    return out
+    return _interchange(inst, out)
+
+
+def _interchange(inst: _Instance, order: list[int]) -> list[int]:
+    """Adjacent interchanges until none helps: two neighbours where the second does not wait
+    on the first swap when the second delivers more per day (Smith's rule), which never
+    raises sum(value x completion)."""
+    order = list(order)
+    changed = True
+    while changed:
+        changed = False
+        for k in range(len(order) - 1):
+            a, b = order[k], order[k + 1]
+            if a in inst.preds[b]:
+                continue
+            # b before a saves value_b x days_a and costs value_a x days_b
+            gain = float(inst.value[b] * inst.days[a] - inst.value[a] * inst.days[b])
+            if gain > 1e-9 * max(float(inst.value[a] + inst.value[b]), 1.0):
+                order[k], order[k + 1] = b, a
+                changed = True
+    return order
 
 
 class _Greedy(NamedTuple):
