@@ -195,9 +195,7 @@ class ValueCurve:
 
     def sparkline(self, cells: int, order: str = "sequence") -> str:
         """The curve in `cells` characters of eighths (' ' none, '█' all), for text charts."""
-        return "".join(
-            SPARKS[max(round(s * 8), s > 0)] for s in self.samples(cells, order)
-        )
+        return "".join(SPARKS[max(round(s * 8), s > 0)] for s in self.samples(cells, order))
 
     def mean_day(self, order: str = "sequence") -> float | None:
         """The day a point of value arrives on average: sum(value x completion) / total value,
@@ -645,6 +643,8 @@ INSIDE_MAX_STARTS = 4000
 #: Ratios (value per day) are compared with this relative tolerance, so float noise never
 #: decides a tie.
 _RATIO_RTOL = 1e-9
+#: Minimum-cut capacities are whole millionths of a score point.
+_CUT_SCALE = 1e6
 
 
 @dataclass(frozen=True)
@@ -674,10 +674,14 @@ class _Instance:
             for p in ps:
                 self.succs[p].append(j)
 
-    def key(self, members: Iterable[int]) -> tuple[int, list[str]]:
-        """Tie-break between sets of equal ratio: fewer items, then the lowest ids."""
-        names = sorted(self.ids[m] for m in members)
-        return (len(names), names)
+    def key(self, members: Iterable[int]) -> _Key:
+        """Tie-break between sets of equal ratio: fewer items, then the lowest ids. Sets that
+        take no time (all milestones) first by value: the limit of value per day as the
+        time goes to 0."""
+        ms = list(members)
+        names = sorted(self.ids[m] for m in ms)
+        timeless = float(self.days[ms].sum()) <= 0
+        return (-round(float(self.value[ms].sum()), 9) if timeless else 0.0, len(names), names)
 
     def ratio(self, members: Iterable[int]) -> float:
         ms = list(members)
@@ -686,7 +690,11 @@ class _Instance:
         return math.inf if t <= 0 else v / t
 
 
-def _better(r1: float, k1: tuple[int, list[str]], r2: float, k2: tuple[int, list[str]]) -> bool:
+_Key = tuple[float, int, list[str]]
+_NO_KEY: _Key = (0.0, 0, [])
+
+
+def _better(r1: float, k1: _Key, r2: float, k2: _Key) -> bool:
     """Is (ratio r1, key k1) a better start than (r2, k2)? Higher ratio, then the smaller key."""
     if math.isinf(r1) or math.isinf(r2):
         if r1 != r2:
@@ -708,11 +716,10 @@ def _closure(inst: _Instance, j: int, within: set[int]) -> set[int]:
     return out
 
 
-def _max_closure(
-    inst: _Instance, nodes: set[int], lam: float, forced: int | None = None
-) -> tuple[float, set[int]]:
+def _max_closure(inst: _Instance, nodes: set[int], lam: float) -> tuple[float, set[int]]:
     """The smallest closure of `nodes` (predecessors included) of maximum total value - lam x
-    days, by one minimum s-t cut (Picard's reduction); with `forced` in it if given."""
+    days, by one minimum s-t cut (Picard's reduction). Capacities are integers (millionths
+    of a point): networkx's preflow-push can fail on float round-off."""
     graph = nx.DiGraph()
     src, sink = -1, -2
     graph.add_node(src)
@@ -720,17 +727,22 @@ def _max_closure(
     weight = {i: float(inst.value[i] - lam * inst.days[i]) for i in nodes}
     for i in nodes:
         graph.add_node(i)
-        if i == forced:
-            graph.add_edge(src, i)  # no capacity: infinite
-        elif weight[i] > 0:
-            graph.add_edge(src, i, capacity=weight[i])
-        if weight[i] < 0:
-            graph.add_edge(i, sink, capacity=-weight[i])
+        cap = round(weight[i] * _CUT_SCALE)
+        if cap > 0:
+            graph.add_edge(src, i, capacity=cap)
+        elif cap < 0:
+            graph.add_edge(i, sink, capacity=-cap)
         for p in inst.preds[i]:
             if p in nodes:
-                graph.add_edge(i, p)  # taking i forces p: infinite
-    _, (reach, _) = nx.minimum_cut(graph, src, sink)
-    chosen = {i for i in reach if i >= 0}
+                graph.add_edge(i, p)  # taking i forces p: no capacity, infinite
+    if not graph.out_degree(src):
+        return 0.0, set()  # nothing gains: the empty closure is best
+    if not graph.in_degree(sink):  # nothing costs: every gain with what it needs
+        chosen = set().union(*(nx.descendants(graph, i) | {i} for i in graph.successors(src)))
+        chosen.discard(sink)
+    else:
+        _, (reach, _) = nx.minimum_cut(graph, src, sink)
+        chosen = {i for i in reach if i >= 0}
     return sum(weight[i] for i in chosen), chosen
 
 
@@ -774,7 +786,7 @@ def _order_exact(inst: _Instance, nodes: set[int]) -> list[Block]:
             # a smaller start that delivers as much per day goes alone (fewer items first)
             ratio = inst.ratio(start)
             for k in range(1, len(members)):  # every prefix is a start: members is in order
-                if not _better(ratio, (0, []), inst.ratio(members[:k]), (0, [])):
+                if not _better(ratio, _NO_KEY, inst.ratio(members[:k]), _NO_KEY):
                     start = set(members[:k])
                     members = members[:k]
                     break
@@ -945,10 +957,11 @@ def _order_greedy(inst: _Instance, comp: _Greedy) -> list[Block]:
         if np.count_nonzero(near) > 1:  # a tie: fewer items, then the lowest id
             cand = np.flatnonzero(near)
             sizes = (anc[cand] & alive).sum(axis=1)
+            values = -tot[0, cand] if math.isinf(top) else np.zeros(len(cand))
             pick = min(
-                zip(sizes.tolist(), cand.tolist(), strict=True),
-                key=lambda sc: (sc[0], inst.ids[items[sc[1]]]),
-            )[1]
+                zip(values.round(9).tolist(), sizes.tolist(), cand.tolist(), strict=True),
+                key=lambda vsc: (vsc[0], vsc[1], inst.ids[items[vsc[2]]]),
+            )[2]
         idx = np.flatnonzero(anc[pick] & alive)  # ascending: in dependency order
         got = vt[:, idx].sum(axis=1)
         blocks.append(Block(tuple(items[idx].tolist()), float(got[0]), float(got[1])))
