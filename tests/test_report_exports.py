@@ -122,7 +122,8 @@ def test_csv_one_row_per_item_with_every_figure(plan_file: Path, truth) -> None:
         assert int(row["rank"]) == ranks[row["id"]].rank
         assert float(row["score"]) == pytest.approx(ranks[row["id"]].score, abs=0.005)
         total = sum(float(row[f"{k}_contribution"]) for k in ranks[row["id"]].factors)
-        total += float(row["inherited_contribution"] or 0)
+        assert float(row["days"]) == pytest.approx(ranks[row["id"]].days, abs=0.005)
+        assert row["with"].split() == list(ranks[row["id"]].with_ids)
         if ranking.method == "weighted":
             assert total == pytest.approx(ranks[row["id"]].score, abs=0.05)
     beta = next(r for r in rows if r["id"] == "beta")
@@ -187,7 +188,7 @@ def test_html_is_self_contained_and_escaped(plan_file: Path) -> None:
     assert "<script" not in html.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Intent model &lt;b&gt;F1&lt;/b&gt; 0.85" in html
-    assert html.count("<svg") == 3
+    assert html.count("<svg") == 4  # three charts and the value-over-time curve
     urls = re.findall(r"(?:src|href)\s*=\s*[\"']?(?:https?:|//)", html)
     assert urls == []
     # the only URLs are XML namespace names, which are never fetched

@@ -823,3 +823,21 @@ def test_a_new_field_follows_a_multi_line_predecessor(tmp_path: Path) -> None:
         "p_success = 0.5",
         'notes = "n"',
     ]
+
+
+@pytest.mark.parametrize(("old", "new"), [("true", '"sequence"'), ("false", '"score"')])
+def test_format_rewrites_the_removed_inherit_to_order(tmp_path: Path, old: str, new: str) -> None:
+    text = (
+        '[plan]\nname = "x"\nstart = 2027-01-04\n\n[priority]\nmethod = "gated"\n'
+        f"inherit = {old}   # the old blocker rule\nimpact = 4.0\n\n"
+        '[items.a]\ntitle = "A"\nestimate = 3\n'
+    )
+    path = tmp_path / "plan.toml"
+    path.write_text(text)
+    with pytest.raises(store.PlanError, match="did you mean 'order'"):
+        store.load_plan(path)
+    assert store.format_file(path) is True
+    out = path.read_text()
+    assert "inherit" not in out
+    assert f"impact = 4.0\norder = {new}\n" in out
+    assert store.load_plan(path).plan.priority.order == new.strip('"')
