@@ -582,12 +582,13 @@ def _terms(values: np.ndarray, method: str) -> np.ndarray:
 
 def _own_scores(values: np.ndarray, w: np.ndarray, method: str) -> np.ndarray:
     share = w / w.sum()
+    # sums, not @: a BLAS call leaves its threads spinning, which slows the sequence after it
     if method == "weighted":
-        return 100.0 * values @ share
+        return 100.0 * (values * share).sum(axis=1)
     g = _terms(values, method)
     with np.errstate(divide="ignore"):
         logs = np.where(share > 0, np.log(g), 0.0)  # a zero-weight factor neither helps nor vetoes
-    return 100.0 * np.exp(logs @ share)
+    return 100.0 * np.exp((logs * share).sum(axis=1))
 
 
 def _score_ranks(final: np.ndarray, inp: _Inputs) -> np.ndarray:
@@ -881,6 +882,7 @@ class _Greedy(NamedTuple):
     items: np.ndarray
     anc: np.ndarray
     desc: np.ndarray
+    days: np.ndarray  # the days of each item with all its ancestors
 
 
 class _Sequencer:
@@ -902,9 +904,9 @@ class _Sequencer:
             if len(comp) > EXACT_MAX_ITEMS:
                 order = _topological(plain, comp)
                 anc = inp.waits_on[np.ix_(order, order)].T | np.eye(len(order), dtype=bool)
-                self.large[k] = _Greedy(
-                    np.array(order), anc, np.ascontiguousarray(anc.T, dtype=float)
-                )
+                desc = np.ascontiguousarray(anc.T, dtype=float)
+                days = (desc * inp.days[order][:, None]).sum(axis=0)
+                self.large[k] = _Greedy(np.array(order), anc, desc, days)
 
     def blocks(self, value: np.ndarray) -> list[Block]:
         """Sidney's decomposition of the open items for these values: the starts in order,
@@ -916,10 +918,14 @@ class _Sequencer:
             for k, comp in enumerate(self.components)
         ]
 
-        def entry(k: int, at: int) -> tuple[float, int, list[str], int, int]:
-            block = per_comp[k][at]
+        ids = self.inp.ids
+
+        def entry(k: int, at: int) -> tuple[float, float, int, list[str], int, int]:
+            block = per_comp[k][at]  # the same order as _better and _Instance.key
             ratio = math.inf if block.per_day is None else float(f"{block.per_day:.9g}")
-            return (-ratio, *inst.key(block.members), k, at)
+            timeless = -round(block.value, 9) if block.days <= 0 else 0.0
+            names = sorted(ids[m] for m in block.members)
+            return (-ratio, timeless, len(names), names, k, at)
 
         heap = [entry(k, 0) for k in range(len(per_comp)) if per_comp[k]]
         heapq.heapify(heap)
@@ -937,36 +943,41 @@ def _order_greedy(inst: _Instance, comp: _Greedy) -> list[Block]:
     and itself have the highest value per day (fewer items, then the lowest id on a tie),
     scheduled with them in dependency order. Exact when every best start is one item with its
     ancestors, e.g. on chains and in-trees; each step is a few vector operations."""
-    items, anc, desc = comp
+    items, anc, desc, _ = comp
     vt = np.stack([inst.value[items], inst.days[items]])  # (2, n)
-    tot = vt @ desc  # value and days of each item with its unscheduled ancestors
+    # value and days of each item with its unscheduled ancestors. No BLAS (@, einsum) here or
+    # in the loop: its threads spin after each call and slow the steps several times over.
+    tot = np.stack([(desc * vt[0, :, None]).sum(axis=0), comp.days])
     alive = np.ones(len(items), dtype=bool)
     ratio = np.empty(len(items))
-    timed = np.empty(len(items), dtype=bool)
+    days = np.empty(len(items))
     blocks: list[Block] = []
-    for _ in range(len(items)):
-        np.greater(tot[1], 1e-9, out=timed)
-        ratio.fill(math.inf)
-        np.divide(tot[0], tot[1], out=ratio, where=timed)
-        ratio[~alive] = -math.inf
-        pick = int(ratio.argmax())
-        top = ratio[pick]
-        if top == -math.inf:
-            break
-        near = ratio >= (top if math.isinf(top) else top - abs(top) * _RATIO_RTOL - 1e-12)
-        if np.count_nonzero(near) > 1:  # a tie: fewer items, then the lowest id
-            cand = np.flatnonzero(near)
-            sizes = (anc[cand] & alive).sum(axis=1)
-            values = -tot[0, cand] if math.isinf(top) else np.zeros(len(cand))
-            pick = min(
-                zip(values.round(9).tolist(), sizes.tolist(), cand.tolist(), strict=True),
-                key=lambda vsc: (vsc[0], vsc[1], inst.ids[items[vsc[2]]]),
-            )[2]
-        idx = np.flatnonzero(anc[pick] & alive)  # ascending: in dependency order
-        got = vt[:, idx].sum(axis=1)
-        blocks.append(Block(tuple(items[idx].tolist()), float(got[0]), float(got[1])))
-        tot -= vt[:, idx] @ desc[idx]
-        alive[idx] = False
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for _ in range(len(items)):
+            # a scheduled item is never updated again (its ancestors went first), so it is
+            # parked at -inf; 1e-300 makes 0 / 0 (an unscheduled milestone) +inf
+            np.maximum(tot[1], 0.0, out=days)
+            np.divide(tot[0] + 1e-300, days, out=ratio)
+            pick = int(ratio.argmax())
+            top = ratio[pick]
+            if top == -math.inf:
+                break
+            near = ratio >= (top if math.isinf(top) else top - abs(top) * _RATIO_RTOL - 1e-12)
+            if np.count_nonzero(near) > 1:  # a tie: fewer items, then the lowest id
+                cand = np.flatnonzero(near)
+                sizes = (anc[cand] & alive).sum(axis=1)
+                values = -tot[0, cand] if math.isinf(top) else np.zeros(len(cand))
+                pick = min(
+                    zip(values.round(9).tolist(), sizes.tolist(), cand.tolist(), strict=True),
+                    key=lambda vsc: (vsc[0], vsc[1], inst.ids[items[vsc[2]]]),
+                )[2]
+            idx = np.flatnonzero(anc[pick] & alive)  # ascending: in dependency order
+            got = vt[:, idx].sum(axis=1)
+            blocks.append(Block(tuple(items[idx].tolist()), float(got[0]), float(got[1])))
+            tot -= (vt[:, idx, None] * desc[idx]).sum(axis=1)
+            alive[idx] = False
+            tot[0, idx] = -math.inf
+            tot[1, idx] = 1.0
     return blocks
 
 
