@@ -205,7 +205,7 @@ async def test_all_weights_zero_is_refused_by_the_priority_model(plan_path: Path
             app.query_one(f"#weight-{name}", Input).value = "0"
             await pilot.pause()
         assert "all weights are zero" in str(app.query_one("#weights-error").render())
-        assert any(app.plan.priority.weights.get(name, 1) for name in ("ease",))
+        assert any(app.plan.priority.weights.values())  # the refused change was not applied
 
 
 # -- quitting ------------------------------------------------------------------------------------

@@ -877,7 +877,7 @@ def _interchange(inst: _Instance, order: list[int]) -> list[int]:
 class _Greedy(NamedTuple):
     """A large component, prepared for the greedy rule: its items in dependency order and
     `anc[a, b]` when item b is item a or one of its ancestors (positions in that order);
-    `desc` is its transpose as floats, rows contiguous for the update of each step."""
+    `desc` is its transpose, rows contiguous for the update of each step."""
 
     items: np.ndarray
     anc: np.ndarray
@@ -903,9 +903,10 @@ class _Sequencer:
         for k, comp in enumerate(self.components):
             if len(comp) > EXACT_MAX_ITEMS:
                 order = _topological(plain, comp)
-                anc = inp.waits_on[np.ix_(order, order)].T | np.eye(len(order), dtype=bool)
-                desc = np.ascontiguousarray(anc.T, dtype=float)
-                days = (desc * inp.days[order][:, None]).sum(axis=0)
+                desc = inp.waits_on[np.ix_(order, order)]  # bools: a float copy is 8x the memory
+                np.fill_diagonal(desc, True)
+                anc = np.ascontiguousarray(desc.T)
+                days = _column_sums(desc, inp.days[order])
                 self.large[k] = _Greedy(np.array(order), anc, desc, days)
 
     def blocks(self, value: np.ndarray) -> list[Block]:
@@ -947,7 +948,7 @@ def _order_greedy(inst: _Instance, comp: _Greedy) -> list[Block]:
     vt = np.stack([inst.value[items], inst.days[items]])  # (2, n)
     # value and days of each item with its unscheduled ancestors. No BLAS (@, einsum) here or
     # in the loop: its threads spin after each call and slow the steps several times over.
-    tot = np.stack([(desc * vt[0, :, None]).sum(axis=0), comp.days])
+    tot = np.stack([_column_sums(desc, vt[0]), comp.days])
     alive = np.ones(len(items), dtype=bool)
     ratio = np.empty(len(items))
     days = np.empty(len(items))
@@ -979,6 +980,16 @@ def _order_greedy(inst: _Instance, comp: _Greedy) -> list[Block]:
             tot[0, idx] = -math.inf
             tot[1, idx] = 1.0
     return blocks
+
+
+def _column_sums(rows: np.ndarray, weights: np.ndarray, chunk: int = 256) -> np.ndarray:
+    """weights @ rows for a boolean matrix, in chunks of rows: no BLAS (see _order_greedy)
+    and no float copy of the whole matrix."""
+    out = np.zeros(rows.shape[1])
+    for start in range(0, rows.shape[0], chunk):
+        part = rows[start : start + chunk]
+        out += (part * weights[start : start + chunk, None]).sum(axis=0)
+    return out
 
 
 def _topological(inst: _Instance, comp: list[int]) -> list[int]:
