@@ -13,13 +13,18 @@ from typing import TYPE_CHECKING
 import click
 
 from roadmap_tui import __version__
+from roadmap_tui.exits import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    fail,
+    load_or_report,
+    open_plan,
+    print_problems,
+)
 
 if TYPE_CHECKING:
     from roadmap_tui.store import LoadedPlan
-
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_USAGE = 2
 
 
 class _PlanOrCommand(click.Group):
@@ -63,42 +68,6 @@ def edit_command(plan: Path, runs: int | None) -> None:
     sys.exit(edit(plan, runs=runs))
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> None:
-    """Print `message` on stderr and exit with `code`: the one way a command gives up."""
-    click.echo(message, err=True)
-    sys.exit(code)
-
-
-def open_plan(path: str | Path) -> LoadedPlan:
-    """Load a plan for a command, or print every problem (`PATH:LINE: message`) and exit.
-
-    Exit 1 when the plan is invalid, 2 when the file cannot be read as a plan at all.
-    """
-    loaded = _load_or_report(path)
-    if isinstance(loaded, int):
-        sys.exit(loaded)
-    return loaded
-
-
-def _load_or_report(path: str | Path) -> LoadedPlan | int:
-    """The loaded plan, or its problems printed on stderr and the exit code they mean (1, 2)."""
-    from roadmap_tui import store
-
-    try:
-        return store.load_plan(path)
-    except store.PlanFileError as err:
-        click.echo(str(err), err=True)
-        return EXIT_USAGE
-    except store.PlanError as err:
-        _print_problems(err)
-        return EXIT_INVALID
-
-
-def _print_problems(err: Exception) -> None:
-    for problem in getattr(err, "problems", ()):
-        click.echo(str(problem), err=True)
-
-
 @main.command("validate")
 @click.argument("plans", nargs=-1, required=True, type=click.Path(dir_okay=True))
 def validate_command(plans: tuple[str, ...]) -> None:
@@ -109,7 +78,7 @@ def validate_command(plans: tuple[str, ...]) -> None:
     """
     worst = EXIT_OK
     for path in plans:
-        loaded = _load_or_report(path)
+        loaded = load_or_report(path)
         if isinstance(loaded, int):
             worst = max(worst, loaded)
             continue
@@ -179,8 +148,22 @@ def set_command(plan: Path, target: str, value: str) -> None:
             EXIT_USAGE,
         )
     target_id, field = parts
-    loaded = open_plan(plan)
     raw = store.value_from_text(value)
+    # Read, change and write under the plan's lock: two `roadmap set`s at once both land.
+    try:
+        with store.locked(plan):
+            _set_field(plan, section, target_id, field, raw)
+    except store.PlanFileError as err:  # unreadable, unwritable, or locked for too long
+        fail(str(err), EXIT_USAGE)
+    click.echo(f"{plan}: {target} = {parse.show(raw)}")
+
+
+def _set_field(plan: Path, section: str, target_id: str, field: str, raw: object) -> None:
+    """`roadmap set` once the lock is held: load, change one field, validate, save."""
+    from roadmap_tui import store
+    from roadmap_tui.model import parse
+
+    loaded = open_plan(plan)
     try:
         keys = parse.resolve_target(loaded.plan, section, target_id, field)
     except parse.UnknownTargetError as err:
@@ -197,11 +180,10 @@ def set_command(plan: Path, target: str, value: str) -> None:
     try:
         store.save_plan(loaded, new)
     except store.PlanError as err:
-        _print_problems(err)
+        print_problems(err)
         sys.exit(EXIT_INVALID)
-    except (store.PlanFileError, store.ExternalChangeError) as err:
+    except store.ExternalChangeError as err:
         fail(str(err), EXIT_USAGE)
-    click.echo(f"{plan}: {target} = {parse.show(raw)}")
 
 
 @main.command("fmt", short_help="Rewrite plans in the canonical layout (--check for CI).")
@@ -225,7 +207,7 @@ def fmt_command(plans: tuple[Path, ...], check: bool) -> None:
             worst = max(worst, EXIT_USAGE)
             continue
         except store.PlanError as err:
-            _print_problems(err)
+            print_problems(err)
             worst = max(worst, EXIT_INVALID)
             continue
         if changed and check:
@@ -404,9 +386,7 @@ def prioritize_command(
     metavar="FMT",
     help="md, csv, json, html, svg, png, ics or toml.",
 )
-@click.option(
-    "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
-)
+@click.option("-o", "--output", type=click.Path(), help="File to write (default: stdout).")
 @click.option("--scenario", metavar="NAME", help="Forecast and rank the plan under this scenario.")
 @click.option(
     "--chart", metavar="CHART", help="svg/png: timeline (default), scurve, tornado or all."
@@ -418,7 +398,7 @@ def prioritize_command(
 def export(
     plan: Path,
     fmt: str,
-    output: Path | None,
+    output: str | None,
     scenario: str | None,
     chart: str | None,
     runs: int | None,
@@ -437,7 +417,9 @@ def export(
     if chart not in report.CHART_CHOICES:
         fail(f"unknown chart {chart!r}; expected one of: {', '.join(report.CHART_CHOICES)}")
     try:
-        paths = report.output_paths(spec, chart, output)
+        report.check_not_the_plan(output, plan)
+        paths = report.output_paths(spec, chart, None if output is None else Path(output))
+        report.check_not_the_plan(paths, plan)
     except report.ExportError as exc:
         fail(str(exc))
     if paths == [None] and spec.binary and sys.stdout.isatty():
@@ -463,7 +445,7 @@ def export(
 
 def _open_for_diff(path: Path) -> LoadedPlan:
     """open_plan, but an invalid plan is an error (2) for diff: 1 means `changed`."""
-    loaded = _load_or_report(path)
+    loaded = load_or_report(path)
     if isinstance(loaded, int):
         sys.exit(EXIT_USAGE)
     return loaded
