@@ -186,8 +186,36 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
         raise PlanError([Problem(name, line, f"TOML syntax error: {detail}{where}")]) from None
     except RecursionError:
         raise PlanError(
-            [Problem(name, 1, "TOML syntax error: arrays or tables nested too deeply")]
+            [
+                Problem(
+                    name,
+                    _deepest_line(text),
+                    "TOML syntax error: arrays or tables nested too deeply",
+                )
+            ]
         ) from None
+
+
+def _deepest_line(text: str) -> int:
+    """The line on which brackets are nested deepest (strings and comments skipped roughly)."""
+    depth = deepest = 0
+    line = 1
+    for number, text_line in enumerate(_split_lines(text), start=1):
+        quote = ""
+        for ch in text_line:
+            if quote:
+                quote = "" if ch == quote else quote
+            elif ch in "\"'":
+                quote = ch
+            elif ch == "#":
+                break
+            elif ch in "[{":
+                depth += 1
+                if depth > deepest:
+                    deepest, line = depth, number
+            elif ch in "]}":
+                depth -= 1
+    return line
 
 
 def problems_at(
