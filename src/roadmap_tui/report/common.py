@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from roadmap_tui.model.calendar import FAR_FUTURE, FAR_FUTURE_LABEL
 from roadmap_tui.model.types import Plan
 
 if TYPE_CHECKING:  # the engine modules are imported lazily: report must stay cheap to import
@@ -73,7 +74,11 @@ def build_report(
 
 
 def fmt_date(value: date | None) -> str:
-    return NOT_READY if value is None else value.isoformat()
+    """ISO date; "not ready" for a percentile among futures that never finish, "9999 or
+    later" for a date the calendar clamped (model.calendar.FAR_FUTURE)."""
+    if value is None:
+        return NOT_READY
+    return FAR_FUTURE_LABEL if value >= FAR_FUTURE else value.isoformat()
 
 
 def fmt_finish(figures: Any) -> tuple[str, str, str]:
