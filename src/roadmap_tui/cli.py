@@ -61,7 +61,9 @@ class _PlanOrCommand(click.Group):
         except Exception as exc:
             if _debug:
                 traceback.print_exc()
-            what = " ".join(f"{type(exc).__name__}: {exc}".split())
+            from roadmap_tui.model.text import clean
+
+            what = clean(" ".join(f"{type(exc).__name__}: {exc}".split()))
             click.echo(
                 f"roadmap: internal error: {what} (run with --debug for the traceback)",
                 err=True,
@@ -108,7 +110,9 @@ def edit_command(plan: Path, runs: int | None) -> None:
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:
     """Print `message` on stderr and exit with `code`: the one way a command gives up."""
-    click.echo(message, err=True)
+    from roadmap_tui.model.text import clean
+
+    click.echo(clean(message, multiline=True), err=True)
     sys.exit(code)
 
 
@@ -138,8 +142,12 @@ def _load_or_report(path: str | Path) -> LoadedPlan | int:
 
 
 def _print_problems(err: Exception) -> None:
+    """Every problem on stderr; plan text in a message (a quoted key, a value) has its
+    control characters replaced (model.text.clean)."""
+    from roadmap_tui.model.text import clean
+
     for problem in getattr(err, "problems", ()):
-        click.echo(str(problem), err=True)
+        click.echo(clean(str(problem)), err=True)
 
 
 @main.command("validate")
@@ -234,8 +242,10 @@ def set_command(plan: Path, target: str, value: str) -> None:
         fail(f"{plan}:{loaded.line_of(*keys)}: {err}", EXIT_INVALID)
     problems = parse.validate_plan(new)
     if problems:
+        from roadmap_tui.model.text import clean
+
         for p in problems:
-            click.echo(f"{plan}:{loaded.line_of(*p.keys)}: {p.message}", err=True)
+            click.echo(clean(f"{plan}:{loaded.line_of(*p.keys)}: {p.message}"), err=True)
         sys.exit(EXIT_INVALID)
     try:
         store.save_plan(loaded, new)
@@ -550,7 +560,7 @@ def diff_command(
         except GitRevError as exc:
             fail(str(exc))
         except store.PlanError as exc:
-            click.echo("\n".join(str(p) for p in exc.problems), err=True)
+            _print_problems(exc)
             fail(f"{old_label}: not a valid plan at that revision")
         except store.PlanFileError as exc:
             fail(str(exc))

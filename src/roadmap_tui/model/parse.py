@@ -111,7 +111,9 @@ def show(value: Any, _depth: int = 0) -> str:
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, str):
-        text = '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+        text = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        # control characters as TOML escapes: a message never carries a raw ESC or U+202E
+        text = '"' + "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text) + '"'
     elif isinstance(value, date | time):
         text = value.isoformat()
     elif isinstance(value, float):

@@ -61,12 +61,15 @@ def build_report(
     seed: int | None = None,
     progress: Progress | None = None,
 ) -> ReportData:
-    """Forecast and prioritise `plan` (under `scenario`) once for all writers.
+    """Forecast and prioritise `plan` (under `scenario`) once for all writers, with its text
+    made safe to show (model.text.display_plan: no control characters reach an export).
 
     Raises ValueError (ForecastError) for an unknown scenario; the CLI checks it first.
     """
+    from roadmap_tui.model.text import display_plan
     from roadmap_tui.priority import rank_plan
 
+    plan = display_plan(plan)  # every writer shows plan text: made safe once, here
     seen, forecast, ranking = rank_plan(
         plan, scenario=scenario, runs=runs, seed=seed, progress=progress
     )
