@@ -311,7 +311,8 @@ def parse_points(value: Any) -> tuple[float, float, float]:
             raise FieldError(f"{name} {_fmt(x)} is negative; expected numbers >= 0")
         if x > MAX_DAYS:
             raise FieldError(
-                f"{name} {show(x)} is more than {MAX_DAYS:,} working days; "
+                f"{name} {_fmt(x) if x < 1e15 else show(x)} is more than {MAX_DAYS:,} "
+                f"working days; "
                 f"expected numbers from 0 to {MAX_DAYS:,}"
             )
     if lo > ml:

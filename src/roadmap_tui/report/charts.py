@@ -101,8 +101,9 @@ def _empty(ax, message: str) -> None:
 
 
 def _end(day: date) -> date:
-    """A finish date is the end of that day: bars reach the next midnight."""
-    return day + timedelta(days=1)
+    """A finish date is the end of that day: bars reach the next midnight (date.max, the
+    last day a date can be, ends where it starts)."""
+    return day + timedelta(days=1) if day < date.max else day
 
 
 def timeline_figure(bars: Sequence[Bar], title: str, plan_p80: date | None = None) -> Figure:
