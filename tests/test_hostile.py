@@ -408,3 +408,22 @@ def test_tui_table_cells_are_plain_clean_text() -> None:
     cell = clip("[link=https://x]a[/link] \x1b[2J\u202e", 80)
     assert cell.plain == f"[link=https://x]a[/link] {PLACEHOLDER}[2J{PLACEHOLDER}"
     assert not cell.spans
+
+
+async def test_the_editor_shows_plan_text_without_control_characters(tmp_path: Path) -> None:
+    from roadmap_tui.tui.actions import VIEWS
+    from tui_helpers import running, select
+
+    path = tmp_path / "plan.toml"
+    path.write_text((CORPUS / "terminal_escapes_and_bidi.toml").read_text(), encoding="utf-8")
+    async with running(path, runs=200) as (app, pilot):
+        assert app.plan.items[0].title.startswith("clear \x1b[2J")  # the plan is untouched
+        await select(app, pilot, "a")
+        shown = []
+        for name, _ in VIEWS:
+            app.action_show_view(name)
+            await pilot.pause()
+            shown.append(app.export_screenshot())
+        screens = "".join(shown)
+        _assert_safe(screens.replace("\n", " "), "the editor")
+        assert PLACEHOLDER in screens
