@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import tomli_w
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
@@ -152,11 +152,15 @@ TEXT = st.one_of(
 SCALARS = st.one_of(NUMBERS, DATES, TEXT, st.booleans())
 
 
-def _nested(depth: int) -> Any:
-    value: Any = 1
-    for _ in range(depth):
-        value = [value]
-    return value
+def _nested(depth: int) -> str:
+    """A value nested `depth` arrays deep, as a token `toml_text` expands: hypothesis (which
+    prints examples) and tomli_w would both recurse that deep themselves."""
+    return f"__nested_{depth}__"
+
+
+def toml_text(data: dict[str, Any]) -> str:
+    text = tomli_w.dumps(data)
+    return re.sub(r'"__nested_(\d+)__"', lambda m: "[" * int(m[1]) + "1" + "]" * int(m[1]), text)
 
 
 VALUES = st.one_of(
@@ -165,10 +169,48 @@ VALUES = st.one_of(
     st.lists(NUMBERS, min_size=3, max_size=3),
     st.lists(st.sampled_from(["a", "b", "c", "m", "zz", "new"]), max_size=4),
     st.dictionaries(st.sampled_from(["name", "current", "target", "title", "x"]), SCALARS),
-    st.integers(min_value=2, max_value=600).map(_nested),
+    st.integers(min_value=2, max_value=3000).map(_nested),
 )
 DELETE = object()
-MUTATION = st.tuples(st.sampled_from(PATHS), st.one_of(st.just(DELETE), VALUES))
+_DAYS = st.floats(min_value=0, max_value=10_000, allow_nan=False)
+_IN_RANGE = st.dates(min_value=date(1970, 1, 1), max_value=date(2200, 12, 31))
+#: Values a field may well hold, so that many mutated plans stay valid and reach the engine
+#: and the exports with extreme but allowed values and hostile text.
+PLAUSIBLE: dict[str, Any] = {
+    "estimate": st.one_of(_DAYS, st.lists(_DAYS, min_size=3, max_size=3).map(sorted)),
+    "remaining": st.lists(_DAYS, min_size=3, max_size=3).map(sorted),
+    "delay": st.one_of(_DAYS, st.lists(_DAYS, min_size=3, max_size=3).map(sorted)),
+    "p_success": st.floats(min_value=0, max_value=1),
+    "probability": st.floats(min_value=0, max_value=1),
+    "max_attempts": st.integers(min_value=1, max_value=100),
+    "distribution": st.sampled_from(["pert", "triangular", "uniform", "lognormal", "fixed"]),
+    "kind": st.sampled_from(["task", "data", "experiment", "milestone"]),
+    "status": st.sampled_from(["todo", "doing", "done", "dropped"]),
+    "readiness": st.integers(min_value=0, max_value=9),
+    "impact": st.floats(min_value=0, max_value=5),
+    "data": st.floats(min_value=0, max_value=1),
+    "runs": st.integers(min_value=1, max_value=300),
+    "seed": st.integers(min_value=0, max_value=2**63 - 1),
+    "depends_on": st.lists(st.sampled_from(["a", "b", "c", "m"]), max_size=3, unique=True),
+    "affects": st.lists(st.sampled_from(["a", "b", "c", "m"]), max_size=3, unique=True),
+    "tags": st.lists(TEXT, max_size=3),
+    "holidays": st.lists(_IN_RANGE, max_size=3),
+    **{key: _IN_RANGE for key in ("start", "as_of", "target", "started", "finished")},
+    **{key: TEXT.filter(str.strip) for key in ("name", "title", "owner", "notes")},
+}
+
+
+def _mutation(path: tuple[str, ...]) -> st.SearchStrategy[tuple[tuple[str, ...], Any]]:
+    plausible = PLAUSIBLE.get(path[-1], VALUES)
+    value = st.one_of(plausible, plausible, plausible, st.just(DELETE), VALUES)
+    return st.tuples(st.just(path), value)
+
+
+MUTATION = st.sampled_from(PATHS).flatmap(_mutation)
+#: Only plausible values: most such plans are valid and go all the way through.
+PLAUSIBLE_MUTATION = st.sampled_from([p for p in PATHS if p[-1] in PLAUSIBLE]).flatmap(
+    lambda path: st.tuples(st.just(path), PLAUSIBLE[path[-1]])
+)
 
 
 def mutated(mutations: list[tuple[tuple[str, ...], Any]]) -> dict[str, Any]:
@@ -200,6 +242,7 @@ def pipeline(text: str) -> None:
     try:
         loaded = store.load_plan_text(text, "fuzz.toml")
     except store.PlanError as err:
+        event("invalid plan")
         assert err.problems
         for p in err.problems:
             assert 1 <= p.line <= lines, p
@@ -207,6 +250,7 @@ def pipeline(text: str) -> None:
         return
     except store.PlanFileError:
         return
+    event("valid plan")
     plan = loaded.plan
     base = store.load_plan_text(tomli_w.dumps(BASE), "base.toml").plan
     for scenario in (None, *plan.scenario_by_id):
@@ -230,11 +274,14 @@ def pipeline(text: str) -> None:
     _safe(plan_diff.render_text(changes, shift, "old", "new"), "diff text")
 
 
-PLANS = st.lists(MUTATION, min_size=1, max_size=4).map(mutated)
+PLANS = st.one_of(
+    st.lists(MUTATION, min_size=1, max_size=4),
+    st.lists(PLAUSIBLE_MUTATION, min_size=1, max_size=6),
+).map(mutated)
 
 
 def _check(data: dict[str, Any]) -> None:
-    pipeline(tomli_w.dumps(data))
+    pipeline(toml_text(data))
 
 
 @settings(
