@@ -1,12 +1,15 @@
 """The `roadmap` command line: a thin face over store, model, forecast, priority and report.
 
 Exit codes everywhere: 0 ok, 1 the plan is invalid (or, for `diff`, something changed),
-2 usage or file errors. No command prints a Python traceback for bad input.
+2 usage or file errors, 3 an internal error (a bug: one line, the traceback with --debug).
+No command prints a Python traceback for bad input.
 """
 
 from __future__ import annotations
 
 import sys
+import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +17,7 @@ import click
 
 from roadmap_tui import __version__
 from roadmap_tui.exits import (
+    EXIT_INTERNAL,
     EXIT_INVALID,
     EXIT_OK,
     EXIT_USAGE,
@@ -26,17 +30,50 @@ from roadmap_tui.exits import (
 if TYPE_CHECKING:
     from roadmap_tui.store import LoadedPlan
 
+#: Most runs a command accepts: `[forecast] runs`' cap, model.parse.MAX_RUNS (a test checks;
+#: parse is not imported here to keep `roadmap --help` fast).
+MAX_RUNS = 1_000_000
+_RUNS = click.IntRange(min=1, max=MAX_RUNS)
+
+_debug = False
+
+
+def _set_debug(_ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    global _debug
+    _debug = _debug or value
+
 
 class _PlanOrCommand(click.Group):
     """`roadmap PLAN` means `roadmap edit PLAN`: a first argument that names no command but a
     .toml file (or an existing path) is a plan; a mistyped command still gets click's error."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        first = args[0] if args else ""
+        lead = 1 if args[:1] == ["--debug"] else 0
+        first = args[lead] if len(args) > lead else ""
         is_plan = first.endswith(".toml") or (bool(first) and Path(first).exists())
         if is_plan and not first.startswith("-") and first not in self.commands:
-            args = ["edit", *args]
+            args = [*args[:lead], "edit", *args[lead:]]
         return super().parse_args(ctx, args)
+
+    def main(self, args: Sequence[str] | None = None, *rest: object, **kwargs: object) -> object:
+        """click's main, with an unexpected exception (a bug) turned into one line on stderr
+        and exit 3, so CI can tell a crash from an invalid plan (1); `--debug` shows the
+        traceback."""
+        global _debug
+        _debug = False
+        try:
+            return super().main(args, *rest, **kwargs)  # type: ignore[arg-type]
+        except Exception as exc:
+            if _debug:
+                traceback.print_exc()
+            from roadmap_tui.model.text import clean
+
+            what = clean(" ".join(f"{type(exc).__name__}: {exc}".split()))
+            click.echo(
+                f"roadmap: internal error: {what} (run with --debug for the traceback)",
+                err=True,
+            )
+            sys.exit(EXIT_INTERNAL)
 
 
 @click.group(
@@ -45,6 +82,14 @@ class _PlanOrCommand(click.Group):
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.version_option(__version__, prog_name="roadmap")
+@click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_debug,
+    help="Show the Python traceback of an internal error (exit 3).",
+)
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Plan, forecast and prioritise AI-product roadmaps kept as TOML files.
@@ -60,7 +105,7 @@ def main(ctx: click.Context) -> None:
 
 @main.command("edit")
 @click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--runs", type=click.IntRange(min=1), help="Runs per forecast (default: the plan's).")
+@click.option("--runs", type=_RUNS, help="Runs per forecast (default: the plan's).")
 def edit_command(plan: Path, runs: int | None) -> None:
     """Open PLAN in the editor (same as `roadmap PLAN`); offers to create a missing PLAN."""
     from roadmap_tui.tui.launch import edit
@@ -174,8 +219,10 @@ def _set_field(plan: Path, section: str, target_id: str, field: str, raw: object
         fail(f"{plan}:{loaded.line_of(*keys)}: {err}", EXIT_INVALID)
     problems = parse.validate_plan(new)
     if problems:
+        from roadmap_tui.model.text import clean
+
         for p in problems:
-            click.echo(f"{plan}:{loaded.line_of(*p.keys)}: {p.message}", err=True)
+            click.echo(clean(f"{plan}:{loaded.line_of(*p.keys)}: {p.message}"), err=True)
         sys.exit(EXIT_INVALID)
     try:
         store.save_plan(loaded, new)
@@ -230,9 +277,7 @@ def _check_scenario(path: Path, loaded: LoadedPlan, scenario: str | None) -> Non
 
 @main.command("simulate")
 @click.argument("plan", type=click.Path(path_type=Path))
-@click.option(
-    "--runs", type=click.IntRange(min=1), help="Runs (default: the plan's [forecast] runs)."
-)
+@click.option("--runs", type=_RUNS, help="Runs (default: the plan's [forecast] runs).")
 @click.option("--seed", type=int, help="Seed (default: the plan's [forecast] seed).")
 @click.option("--scenario", metavar="NAME", help="Forecast the plan under this scenario.")
 @click.option(
@@ -317,7 +362,7 @@ def simulate_command(
     help="Override a factor weight for this run (repeatable).",
 )
 @click.option("--method", type=click.Choice(["weighted", "gated"]), help="Scoring method.")
-@click.option("--runs", type=click.IntRange(min=1), help="Forecast runs (default: the plan's).")
+@click.option("--runs", type=_RUNS, help="Forecast runs (default: the plan's).")
 @click.option("--seed", type=click.IntRange(min=0), help="Forecast seed (default: the plan's).")
 @click.option("--scenario", metavar="NAME", help="Rank the plan as this scenario sees it.")
 def prioritize_command(
@@ -391,9 +436,7 @@ def prioritize_command(
 @click.option(
     "--chart", metavar="CHART", help="svg/png: timeline (default), scurve, tornado or all."
 )
-@click.option(
-    "--runs", type=click.IntRange(min=1), help="Runs (default: the plan's [forecast] runs)."
-)
+@click.option("--runs", type=_RUNS, help="Runs (default: the plan's [forecast] runs).")
 @click.option("--seed", type=int, help="Seed (default: the plan's [forecast] seed).")
 def export(
     plan: Path,
@@ -457,9 +500,7 @@ def _open_for_diff(path: Path) -> LoadedPlan:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "md"]), default="text", show_default=True
 )
-@click.option(
-    "--runs", type=click.IntRange(min=1), help="Runs on both sides (default: the new plan's)."
-)
+@click.option("--runs", type=_RUNS, help="Runs on both sides (default: the new plan's).")
 @click.option("--seed", type=int, help="Seed on both sides (default: the new plan's).")
 @click.option("--scenario", metavar="NAME", help="Compare the forecasts under this scenario.")
 @click.option(
@@ -495,7 +536,7 @@ def diff_command(
         except GitRevError as exc:
             fail(str(exc))
         except store.PlanError as exc:
-            click.echo("\n".join(str(p) for p in exc.problems), err=True)
+            print_problems(exc)
             fail(f"{old_label}: not a valid plan at that revision")
         except store.PlanFileError as exc:
             fail(str(exc))
@@ -523,9 +564,7 @@ def diff_command(
 
 @main.command()
 @click.argument("plan", type=click.Path(path_type=Path))
-@click.option(
-    "--runs", type=click.IntRange(min=1), help="Runs (default: the plan's, at most 2000)."
-)
+@click.option("--runs", type=_RUNS, help="Runs (default: the plan's, at most 2000).")
 def textconv(plan: Path, runs: int | None) -> None:
     """Print PLAN canonically with a forecast summary, for git's diff.roadmap.textconv."""
     from roadmap_tui import store

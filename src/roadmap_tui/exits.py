@@ -2,7 +2,7 @@
 
 Shared by cli.py and tui/launch.py, which sit above it (neither imports the other for this).
 Exit codes everywhere: 0 ok, 1 the plan is invalid (or, for `diff`, something changed),
-2 usage or file errors.
+2 usage or file errors, 3 an internal error (a bug: one line, the traceback with --debug).
 """
 
 from __future__ import annotations
@@ -19,11 +19,14 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 3
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print `message` on stderr and exit with `code`: the one way a command gives up."""
-    click.echo(message, err=True)
+    from roadmap_tui.model.text import clean
+
+    click.echo(clean(message, multiline=True), err=True)
     sys.exit(code)
 
 
@@ -53,5 +56,9 @@ def load_or_report(path: str | Path) -> LoadedPlan | int:
 
 
 def print_problems(err: Exception) -> None:
+    """Every problem on stderr; plan text in a message (a quoted key, a value) has its
+    control characters replaced (model.text.clean)."""
+    from roadmap_tui.model.text import clean
+
     for problem in getattr(err, "problems", ()):
-        click.echo(str(problem), err=True)
+        click.echo(clean(str(problem)), err=True)

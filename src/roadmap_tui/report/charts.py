@@ -81,6 +81,12 @@ def _date_axis(ax, axis: str = "x") -> None:
 
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     target = ax.xaxis if axis == "x" else ax.yaxis
+    # the margins around dates clamped at 9999-01-01 (model.calendar) must stay within the
+    # years matplotlib can show (1-9999)
+    lo, hi = target.get_view_interval()
+    last = mdates.date2num(date(9999, 12, 31))
+    if hi > last:
+        (ax.set_xlim if axis == "x" else ax.set_ylim)(min(lo, last - 1), last)
     target.set_major_locator(locator)
     target.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
@@ -95,8 +101,9 @@ def _empty(ax, message: str) -> None:
 
 
 def _end(day: date) -> date:
-    """A finish date is the end of that day: bars reach the next midnight."""
-    return day + timedelta(days=1)
+    """A finish date is the end of that day: bars reach the next midnight (date.max, the
+    last day a date can be, ends where it starts)."""
+    return day + timedelta(days=1) if day < date.max else day
 
 
 def timeline_figure(bars: Sequence[Bar], title: str, plan_p80: date | None = None) -> Figure:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
+from roadmap_tui.model.text import clean
 from roadmap_tui.model.types import FACTORS, Item, Plan, Risk, Scenario
 from roadmap_tui.report.common import (
     NOT_READY,
@@ -340,8 +341,9 @@ def render_text(diff: PlanDiff, shift: ForecastShift | None, old_label: str, new
 
 
 def md_cell(text: str) -> str:
-    """Plan text inside a Markdown table cell: no pipes, no HTML, no line breaks."""
-    text = " ".join(str(text).split())
+    """Plan text inside a Markdown table cell: no pipes, no HTML, no line breaks, no control
+    characters (model.text.clean)."""
+    text = clean(" ".join(str(text).split()))
     for ch in "\\`*_[]<>|#":
         text = text.replace(ch, "\\" + ch)
     return text

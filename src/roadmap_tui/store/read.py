@@ -15,7 +15,7 @@ from typing import Any
 from roadmap_tui.model.parse import ParseProblem, parse_plan
 from roadmap_tui.model.types import Plan
 from roadmap_tui.store.errors import PlanError, PlanFileError, Problem
-from roadmap_tui.store.keys import locate_keys, split_lines
+from roadmap_tui.store.keys import deepest_line, locate_keys, split_lines
 
 #: A plan larger than this is not a plan (and would make every command slow).
 MAX_BYTES = 5 * 1024 * 1024
@@ -153,8 +153,9 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
         where = f" (column {m.group(2)})" if m else " (at the end of the file)"
         raise PlanError([Problem(name, line, f"TOML syntax error: {detail}{where}")]) from None
     except RecursionError:
+        line = deepest_line(text)
         raise PlanError(
-            [Problem(name, 1, "TOML syntax error: arrays or tables nested too deeply")]
+            [Problem(name, line, "TOML syntax error: arrays or tables nested too deeply")]
         ) from None
 
 

@@ -26,6 +26,7 @@ from roadmap_tui import store
 from roadmap_tui.forecast.engine import compare, simulate
 from roadmap_tui.forecast.result import ForecastResult
 from roadmap_tui.model.parse import validate_plan
+from roadmap_tui.model.text import display_plan
 from roadmap_tui.model.types import Item, Plan, PriorityConfig, Risk
 from roadmap_tui.priority import PriorityError, Ranking, prioritize
 from roadmap_tui.tui.actions import VIEWS, bindings_for
@@ -124,8 +125,10 @@ class RoadmapApp(App[None]):
         return self._forecast_running or self._debounce_timer is not None
 
     def shown(self) -> Shown:
+        """What the views draw: the plan's text made safe to show (model.text.display_plan);
+        edits always start from `self.plan`, never from this copy."""
         return Shown(
-            plan=self.plan,
+            plan=display_plan(self.plan),
             forecast=self.forecast,
             ranking=self.ranking,
             comparison=self.comparison,
