@@ -261,6 +261,12 @@ def _check_scenario(path: Path, loaded: LoadedPlan, scenario: str | None) -> Non
 )
 @click.option("--json", "as_json", is_flag=True, help="Print only JSON (docs/forecast.md).")
 @click.option("--compare", is_flag=True, help="Baseline and every scenario side by side.")
+@click.option(
+    "--calibrate/--no-calibrate",
+    default=None,
+    help="Also forecast with durations scaled by the done items' actuals "
+    "(default: the plan's [forecast] calibrate).",
+)
 def simulate_command(
     plan: Path,
     runs: int | None,
@@ -269,6 +275,7 @@ def simulate_command(
     as_of: object,
     as_json: bool,
     compare: bool,
+    calibrate: bool | None,
 ) -> None:
     """Monte Carlo forecast of PLAN: when each item is likely ready, and what drives it."""
     import json
@@ -298,6 +305,14 @@ def simulate_command(
                         progress=update,
                     )
                 }
+            calibration = calibrated = None
+            if (loaded.plan.calibrate if calibrate is None else calibrate) and not compare:
+                from roadmap_tui.forecast import calibration as cal
+
+                calibration = cal.calibrate(loaded.plan)
+                calibrated = cal.calibrated_forecast(
+                    loaded.plan, calibration, runs=runs, seed=seed, scenario=scenario, as_of=day
+                )
     except ValueError as exc:  # ForecastError: a plan the engine cannot simulate
         fail(f"{plan}: {exc}")
     except MemoryError:
@@ -306,6 +321,12 @@ def simulate_command(
         data = (
             forecast.compare_to_json_dict(results) if compare else results[scenario].to_json_dict()
         )
+        if calibration is not None:
+            data["calibration"] = {
+                "summary": calibration.describe(),
+                "notice": calibration.notice,
+                "forecast": None if calibrated is None else calibrated.to_json_dict(),
+            }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     from rich.console import Console
@@ -317,6 +338,47 @@ def simulate_command(
         simulate_view.render_compare(results, loaded.plan, console)
     else:
         simulate_view.render_forecast(results[scenario], loaded.plan, console)
+    if calibration is not None:
+        from roadmap_tui.console.calibration import calibrated_table
+
+        if calibrated is None:
+            console.print(f"Calibration: {calibration.notice}")
+        else:
+            console.print(calibrated_table(results[scenario], calibrated, calibration))
+
+
+@main.command("calibrate")
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.option(
+    "--from",
+    "others",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Also learn from the done items of this plan (repeatable), e.g. earlier projects.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print only JSON (docs/forecast.md).")
+def calibrate_command(plan: Path, others: tuple[Path, ...], as_json: bool) -> None:
+    """How long PLAN's done items took against their estimates, per kind and overall.
+
+    The ratio of a done item is its actual working days over its estimate's mean; a
+    forecast with `[forecast] calibrate = true` (or `simulate --calibrate`) draws from them.
+    """
+    import json
+
+    from roadmap_tui.forecast import calibration as cal
+
+    loaded = open_plan(plan)
+    extra = [s for other in others for s in cal.samples_of(open_plan(other).plan, str(other))]
+    calibration = cal.calibrate(loaded.plan, extra)
+    samples = calibration.samples
+    if as_json:
+        click.echo(json.dumps(cal.to_json_dict(samples, calibration), indent=2))
+        return
+    from rich.console import Console
+
+    from roadmap_tui.console.calibration import render_calibration
+
+    render_calibration(loaded.plan.name, samples, calibration, Console(highlight=False))
 
 
 # ---------------------------------------------------------------- prioritisation (issue 4)

@@ -63,6 +63,7 @@ P80_CONFIDENCE = 0.95
 _Z90 = 1.2815515655446004  # 90th percentile of the standard normal
 _ITEM, _RISK = 1, 2  # stream families
 _DURATION, _SUCCESS, _DURATION_B = 1, 2, 3  # item stream purposes (_B: a Beta's second gamma)
+_RATIO = 4  # item stream purpose: the calibration ratio (its own, so the other draws stay)
 _OCCURS, _DELAY, _DELAY_B = 1, 2, 3  # risk stream purposes
 
 
@@ -184,6 +185,8 @@ class _Node:
     risks: tuple[int, ...]
     samplers: list[_Sampler] = field(default_factory=list)  # one per attempt
     success_rngs: list[np.random.Generator] = field(default_factory=list)  # one per attempt
+    ratios: np.ndarray | None = None  # calibration: drawn durations times one of these
+    ratio_rng: np.random.Generator | None = None
 
     @property
     def waits(self) -> bool:
@@ -201,7 +204,14 @@ class _RiskNode:
 class _Model:
     """A plan compiled into arrays and streams; `chunk` simulates the next runs."""
 
-    def __init__(self, plan: Plan, calendar: Calendar, as_of: date | None, seed: int) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        calendar: Calendar,
+        as_of: date | None,
+        seed: int,
+        calibration: Mapping[str, np.ndarray] | None = None,
+    ) -> None:
         graph = build_graph(plan)
         if not nx.is_directed_acyclic_graph(graph):  # find_cycle is slow: only for the message
             raise ForecastError(f"dependency cycle: {format_cycle(find_cycle(graph) or [])}")
@@ -275,6 +285,10 @@ class _Model:
                     )
                     if p < 1:
                         node.success_rngs.append(_stream(seed, _ITEM, item_id, _SUCCESS, j))
+                ratios = None if calibration is None else calibration.get(item_id)
+                if ratios is not None and len(ratios):
+                    node.ratios = np.asarray(ratios, dtype=np.float32)
+                    node.ratio_rng = _stream(seed, _ITEM, item_id, _RATIO)
             self.nodes.append(node)
         m = len(self.nodes)
         self._done_rows = np.array([n.index for n in self.nodes if n.done], dtype=np.intp)
@@ -347,6 +361,9 @@ class _Model:
                             break
                         d[again] += sampler.draw(again.size)
                         completes[again] = success.random(again.size, dtype=np.float32) < node.p
+                if node.ratio_rng is not None:
+                    assert node.ratios is not None
+                    d *= node.ratios[node.ratio_rng.integers(0, node.ratios.size, n)]
                 for r in node.risks:
                     d += risk_delay[r]
             if node.start_at is not None:
@@ -435,8 +452,13 @@ def simulate(
     as_of: date | None = None,
     progress: Progress | None = None,
     chunk_size: int = DEFAULT_CHUNK,
+    calibration: Mapping[str, np.ndarray] | None = None,
 ) -> ForecastResult:
     """Simulate the plan `runs` times; `runs`, `seed` and `as_of` default to the plan's.
+
+    `calibration` maps an open item's id to ratios (actual / estimate, forecast/calibration.py):
+    in every run its drawn duration is multiplied by one of them, drawn from a stream of its
+    own, so every other draw is the same as without calibration (common random numbers).
 
     `progress(done_runs, total_runs)` is called after each chunk; an exception raised in it
     stops the simulation and propagates (how a caller cancels a stale forecast).
@@ -455,7 +477,7 @@ def simulate(
         plan = plan.apply_scenario(scenario)
     as_of = plan.as_of if as_of is None else as_of
     calendar = Calendar.of(plan)
-    model = _Model(plan, calendar, as_of, seed)
+    model = _Model(plan, calendar, as_of, seed, calibration)
     nodes = model.nodes
     m = len(nodes)
     if 4 * m * runs > MAX_STORE_BYTES:
