@@ -74,8 +74,7 @@ def calibrated_table(
 ) -> Table:
     """The plan finish and every milestone: uncalibrated and calibrated side by side."""
     table = _table(
-        "Calibrated against uncalibrated (same runs and seed: the difference is the "
-        "calibration)"
+        "Calibrated against uncalibrated (same runs and seed: the difference is the calibration)"
     )
     table.add_column("", overflow="fold", min_width=8)
     for head in ("P50", "P80", "cal. P50", "cal. P80", "P(done)"):

@@ -149,7 +149,7 @@ def estimate_p80(estimate: Estimate) -> float:
         return lo + 0.8 * (hi - lo)
     if kind == "triangular":
         c = (ml - lo) / (hi - lo)
-        if 0.8 <= c:
+        if c >= 0.8:
             return lo + math.sqrt(0.8 * (hi - lo) * (ml - lo))
         return hi - math.sqrt(0.2 * (hi - lo) * (hi - ml))
     if kind == "lognormal":
