@@ -545,6 +545,9 @@ def _open_for_diff(path: Path) -> LoadedPlan:
 @click.option(
     "--no-forecast", is_flag=True, help="List the changes only, without the forecast shift."
 )
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON: changes, shift and its attribution."
+)
 def diff_command(
     paths: tuple[Path, ...],
     rev: str | None,
@@ -553,8 +556,10 @@ def diff_command(
     seed: int | None,
     scenario: str | None,
     no_forecast: bool,
+    as_json: bool,
 ) -> None:
-    """Compare OLD and NEW plans (or PLAN --rev REV): changes and forecast shift.
+    """Compare OLD and NEW plans (or PLAN --rev REV): changes and forecast shift, and how
+    much of the shift each change makes on its own (attribution).
 
     Exit status as diff(1): 0 nothing changed, 1 something changed, 2 an error.
     """
@@ -596,6 +601,12 @@ def diff_command(
                 )
         except ValueError as exc:
             fail(f"forecast failed: {exc}")
+    if as_json:
+        import json
+
+        data = plan_diff.to_json_dict(changes, shift, old_label, new_label)
+        write_stdout((json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        sys.exit(1 if changes.changed else EXIT_OK)
     render = plan_diff.render_md if fmt == "md" else plan_diff.render_text
     write_stdout(render(changes, shift, old_label, new_label).encode("utf-8"))
     sys.exit(1 if changes.changed else EXIT_OK)
