@@ -471,7 +471,9 @@ def prioritize_command(
 )
 @click.option("--scenario", metavar="NAME", help="Forecast and rank the plan under this scenario.")
 @click.option(
-    "--chart", metavar="CHART", help="svg/png: timeline (default), scurve, tornado or all."
+    "--chart",
+    metavar="CHART",
+    help="svg/png: timeline (default), scurve, tornado, all, or history (every commit).",
 )
 @click.option(
     "--runs", type=click.IntRange(min=1), help="Runs (default: the plan's [forecast] runs)."
@@ -504,6 +506,9 @@ def export(
         fail(str(exc))
     if paths == [None] and spec.binary and sys.stdout.isatty():
         fail(f"{spec.name} is binary: give -o FILE.{spec.name} or redirect stdout to a file")
+    if chart == "history":
+        _export_history(plan, spec.name, paths[0], runs)
+        return
     loaded = open_plan(plan)
     _check_scenario(plan, loaded, scenario)
     try:
@@ -521,6 +526,31 @@ def export(
         fail(str(exc))
     except ValueError as exc:  # the engine or the score refused the plan (ForecastError...)
         fail(f"{plan}: {exc}")
+
+
+def _export_history(plan: Path, fmt: str, path: Path | None, runs: int | None) -> None:
+    """`export --chart history`: the milestone trend of every commit, as svg or png."""
+    from roadmap_tui import report
+    from roadmap_tui.report.charts import render_history_chart
+    from roadmap_tui.report.history import HistoryError, plan_history
+    from roadmap_tui.report.progress import progress_bar
+
+    try:
+        with progress_bar("Forecasting past commits", delay=1.0) as update:
+            found = plan_history(plan, runs=runs, progress=update)
+    except HistoryError as exc:
+        fail(str(exc))
+    for note in found.notes:
+        click.echo(f"note: {note}", err=True)
+    content = render_history_chart(found, fmt)
+    if path is None:
+        report.write_stdout(content)
+        return
+    try:
+        report.write_outputs([report.Output(content, "history")], [path])
+    except report.ExportError as exc:
+        fail(str(exc))
+    click.echo(f"wrote {path}", err=True)
 
 
 def _open_for_diff(path: Path) -> LoadedPlan:
@@ -610,6 +640,43 @@ def diff_command(
     render = plan_diff.render_md if fmt == "md" else plan_diff.render_text
     write_stdout(render(changes, shift, old_label, new_label).encode("utf-8"))
     sys.exit(1 if changes.changed else EXIT_OK)
+
+
+@main.command("history")
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print only JSON (docs/forecast.md).")
+@click.option("--since", metavar="REV", help="Only commits after git revision REV.")
+@click.option(
+    "--runs", type=click.IntRange(min=1), help="Runs per commit (default: 2000, the same for all)."
+)
+@click.option("--no-cache", is_flag=True, help="Simulate every commit again (.roadmap-cache/).")
+def history_command(
+    plan: Path, as_json: bool, since: str | None, runs: int | None, no_cache: bool
+) -> None:
+    """The forecast of PLAN at every commit that changed it: slip chart and accuracy.
+
+    Each committed version is forecast as it was (the commit date as as_of when it has
+    none), all with the same seed and runs; results are cached per blob hash under
+    .roadmap-cache/ at the top of the repository (git-ignore it).
+    """
+    import json
+
+    from roadmap_tui.report.history import HistoryError, plan_history
+    from roadmap_tui.report.progress import progress_bar
+
+    try:
+        with progress_bar("Forecasting past commits", delay=1.0) as update:
+            found = plan_history(plan, runs=runs, since=since, cache=not no_cache, progress=update)
+    except HistoryError as exc:
+        fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(found.to_json_dict(), indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+
+    from roadmap_tui.console.history import render_history
+
+    render_history(found, Console(highlight=False))
 
 
 @main.command()
