@@ -179,3 +179,27 @@ def test_calibrate_setting_round_trips_through_set(tmp_path: Path) -> None:
     assert "calibrate = true" in plan.read_text()
     bad = invoke("set", str(plan), "forecast.calibrate", "3")
     assert bad.exit_code == 1 and "expected true or false" in bad.stderr
+
+
+def test_calibrate_and_compare_do_not_mix() -> None:
+    result = invoke("simulate", str(EXAMPLE), "--compare", "--calibrate", "--runs", "100")
+    assert result.exit_code == 2 and "leave out --compare" in result.stderr
+    # the plan's own `calibrate = true` does not stop --compare
+    assert invoke("simulate", str(EXAMPLE), "--compare", "--runs", "100").exit_code == 0
+
+
+def test_reports_show_calibrated_figures_only_when_the_plan_asks(tmp_path: Path) -> None:
+    md = invoke("export", str(EXAMPLE), "-f", "md", "--runs", "300").output
+    assert "## Calibrated forecast" in md and "| Calibrated P50 | Calibrated P80 |" in md
+    html = invoke("export", str(EXAMPLE), "-f", "html", "--runs", "300").output
+    assert "Calibrated forecast" in html and "Calibrated P80" in html
+    off = tmp_path / "off.toml"
+    off.write_text(EXAMPLE.read_text().replace("calibrate = true", "calibrate = false"))
+    assert "Calibrated" not in invoke("export", str(off), "-f", "md", "--runs", "300").output
+    few = tmp_path / "few.toml"
+    few.write_text(
+        '[plan]\nname = "f"\nstart = 2027-01-04\n[forecast]\ncalibrate = true\n'
+        '[items.a]\ntitle = "A"\nestimate = 3\n'
+    )
+    md = invoke("export", str(few), "-f", "md", "--runs", "100").output
+    assert "## Calibrated forecast" in md and "no calibration: 0 done item(s)" in md

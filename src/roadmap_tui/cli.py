@@ -285,6 +285,8 @@ def simulate_command(
 
     if compare and scenario is not None:
         fail("--compare shows every scenario; leave out --scenario")
+    if compare and calibrate:
+        fail("--calibrate sets one forecast beside its calibrated twin; leave out --compare")
     loaded = open_plan(plan)
     day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
     _check_scenario(plan, loaded, scenario)
