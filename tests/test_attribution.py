@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from helpers import PLAN_V1, PLAN_V2, commit_versions, git, invoke
-from roadmap_tui.model.types import Estimate, Item, Plan, Risk
+from roadmap_tui.model.types import Estimate, Item, Override, Plan, Risk, Scenario
 from roadmap_tui.report.diff import (
     INTERACTION,
     attribution_line,
@@ -149,3 +149,20 @@ def test_diff_rev_attributes_too(tmp_path: Path) -> None:
         invoke("diff", str(plan), "--rev", "HEAD~1", "--json", "--runs", "300").output
     )
     assert data["attribution"] and data["attribution"][-1]["change"] == INTERACTION
+
+
+def test_under_a_scenario_its_own_change_is_a_switch() -> None:
+    old, _ = two_changes()
+    old = replace(
+        old,
+        scenarios=(
+            Scenario("fast", "Fast", (Override("items", "a", "estimate", Estimate(3, 5, 8)),)),
+        ),
+    )
+    faster = Scenario("fast", "Fast", (Override("items", "a", "estimate", Estimate(2, 3, 4)),))
+    new = replace(old, scenarios=(faster,))
+    assert change_switches(old, new) == []  # the baseline does not see scenarios
+    shift = forecast_shift(old, new, scenario="fast")
+    [change, interaction] = shift.attribution
+    assert change.change == "scenario fast" and change.p80_days < 0
+    assert interaction.p80_days == 0

@@ -292,7 +292,7 @@ def forecast_shift(
 
     runs = new.runs if runs is None else runs
     seed = new.seed if seed is None else seed
-    switches = change_switches(old, new) if attribute else []
+    switches = change_switches(old, new, scenario) if attribute else []
     total = (2 + len(switches)) * runs
 
     def part(k: int) -> Progress | None:
@@ -323,10 +323,11 @@ def _fields_label(entity: EntityChange) -> str:
     return " ".join(names[:1]) if len(names) == 1 else "(" + ", ".join(names) + ")"
 
 
-def change_switches(old: Plan, new: Plan) -> list[Switch]:
+def change_switches(old: Plan, new: Plan, scenario: str | None = None) -> list[Switch]:
     """Every change that can move the forecast, as (label, old plan -> old plan with only
     this change). Settings that do not enter the forecast (priority, runs, seed, name) and
-    scenarios are left out; at most MAX_ATTRIBUTED switches, the rest switched as one."""
+    scenarios other than `scenario` (the one forecast) are left out; at most MAX_ATTRIBUTED
+    switches, the rest switched as one."""
     diff = diff_plans(old, new)
     out: list[Switch] = []
     for e in diff.items:
@@ -346,6 +347,12 @@ def change_switches(old: Plan, new: Plan) -> list[Switch]:
             risk = new.risk_by_id[e.id]
             label = f"new risk {e.id}" if e.status == "added" else f"risk {e.id} {_fields_label(e)}"
             out.append((label, lambda p, risk=risk: p.with_risk(risk)))
+    for e in diff.scenarios:
+        if scenario is None or e.id != scenario or e.status == "removed":
+            continue
+        chosen = new.scenario_by_id[e.id]
+        label = f"new scenario {e.id}" if e.status == "added" else f"scenario {e.id}"
+        out.append((label, lambda p, chosen=chosen: _with_scenario(p, chosen)))
     for c in diff.settings:
         section, _, key = c.field.partition(".")
         if section != "plan" or key == "name":
@@ -362,6 +369,11 @@ def change_switches(old: Plan, new: Plan) -> list[Switch]:
 
         out = [*out[: MAX_ATTRIBUTED - 1], (f"{len(rest)} other changes", together)]
     return out
+
+
+def _with_scenario(plan: Plan, scenario: Scenario) -> Plan:
+    kept = tuple(s for s in plan.scenarios if s.id != scenario.id)
+    return replace(plan, scenarios=(*kept, scenario))
 
 
 def _without_item(plan: Plan, item_id: str) -> Plan:
