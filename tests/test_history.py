@@ -196,6 +196,12 @@ def test_cli_table_json_and_errors(repo: Path, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "not inside a git repository" in result.stderr
     bad = invoke("history", str(plan), "--since", "nope")
     assert bad.exit_code == 2 and "unknown revision" in bad.stderr
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    git(fresh, "init", "-q")
+    (fresh / "p.toml").write_text(plan_text())
+    result = invoke("history", str(fresh / "p.toml"))
+    assert result.exit_code == 0 and "no commits yet" in result.output
     untracked = repo / "new.toml"
     untracked.write_text(plan_text())
     empty = invoke("history", str(untracked))

@@ -215,6 +215,9 @@ def _repo(path: Path) -> tuple[Path, str]:
 
 def _versions(root: Path, rel: str, notes: list[str]) -> list[_Version]:
     """Every commit that changed the file (following renames), oldest first."""
+    if _git(["rev-parse", "--verify", "--quiet", "HEAD"], root).returncode != 0:
+        notes.append("the repository has no commits yet")
+        return []
     log = _git(
         [
             "log",
@@ -232,8 +235,6 @@ def _versions(root: Path, rel: str, notes: list[str]) -> list[_Version]:
     )
     if log.returncode != 0:
         message = log.stderr.decode("utf-8", "replace").strip().splitlines()
-        if message and "does not have any commits" in message[-1]:
-            return []
         raise HistoryError(f"{rel}: git log failed: {message[-1] if message else 'no output'}")
     out: list[_Version] = []
     for block in log.stdout.decode("utf-8", "replace").split("\x01")[1:]:
