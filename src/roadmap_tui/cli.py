@@ -288,6 +288,12 @@ def _check_scenario(path: Path, loaded: LoadedPlan, scenario: str | None) -> Non
 )
 @click.option("--json", "as_json", is_flag=True, help="Print only JSON (docs/forecast.md).")
 @click.option("--compare", is_flag=True, help="Baseline and every scenario side by side.")
+@click.option(
+    "--calibrate/--no-calibrate",
+    default=None,
+    help="Also forecast with durations scaled by the done items' actuals "
+    "(default: the plan's [forecast] calibrate).",
+)
 def simulate_command(
     plan: Path,
     runs: int | None,
@@ -296,6 +302,7 @@ def simulate_command(
     as_of: object,
     as_json: bool,
     compare: bool,
+    calibrate: bool | None,
 ) -> None:
     """Monte Carlo forecast of PLAN: when each item is likely ready, and what drives it."""
     import json
@@ -305,6 +312,8 @@ def simulate_command(
 
     if compare and scenario is not None:
         fail("--compare shows every scenario; leave out --scenario")
+    if compare and calibrate:
+        fail("--calibrate sets one forecast beside its calibrated twin; leave out --compare")
     loaded = open_plan(plan)
     day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
     _check_scenario(plan, loaded, scenario)
@@ -325,6 +334,14 @@ def simulate_command(
                         progress=update,
                     )
                 }
+            calibration = calibrated = None
+            if (loaded.plan.calibrate if calibrate is None else calibrate) and not compare:
+                from roadmap_tui.forecast import calibration as cal
+
+                calibration = cal.calibrate(loaded.plan)
+                calibrated = cal.calibrated_forecast(
+                    loaded.plan, calibration, runs=runs, seed=seed, scenario=scenario, as_of=day
+                )
     except ValueError as exc:  # ForecastError: a plan the engine cannot simulate
         fail(f"{plan}: {exc}")
     except MemoryError:
@@ -333,6 +350,12 @@ def simulate_command(
         data = (
             forecast.compare_to_json_dict(results) if compare else results[scenario].to_json_dict()
         )
+        if calibration is not None:
+            data["calibration"] = {
+                "summary": calibration.describe(),
+                "notice": calibration.notice,
+                "forecast": None if calibrated is None else calibrated.to_json_dict(),
+            }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     from rich.console import Console
@@ -344,6 +367,47 @@ def simulate_command(
         simulate_view.render_compare(results, loaded.plan, console)
     else:
         simulate_view.render_forecast(results[scenario], loaded.plan, console)
+    if calibration is not None:
+        from roadmap_tui.console.calibration import calibrated_table
+
+        if calibrated is None:
+            console.print(f"Calibration: {calibration.notice}")
+        else:
+            console.print(calibrated_table(results[scenario], calibrated, calibration))
+
+
+@main.command("calibrate")
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.option(
+    "--from",
+    "others",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Also learn from the done items of this plan (repeatable), e.g. earlier projects.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print only JSON (docs/forecast.md).")
+def calibrate_command(plan: Path, others: tuple[Path, ...], as_json: bool) -> None:
+    """How long PLAN's done items took against their estimates, per kind and overall.
+
+    The ratio of a done item is its actual working days over its estimate's mean; a
+    forecast with `[forecast] calibrate = true` (or `simulate --calibrate`) draws from them.
+    """
+    import json
+
+    from roadmap_tui.forecast import calibration as cal
+
+    loaded = open_plan(plan)
+    extra = [s for other in others for s in cal.samples_of(open_plan(other).plan, str(other))]
+    calibration = cal.calibrate(loaded.plan, extra)
+    samples = calibration.samples
+    if as_json:
+        click.echo(json.dumps(cal.to_json_dict(samples, calibration), indent=2))
+        return
+    from rich.console import Console
+
+    from roadmap_tui.console.calibration import render_calibration
+
+    render_calibration(loaded.plan.name, samples, calibration, Console(highlight=False))
 
 
 # ---------------------------------------------------------------- prioritisation (issue 4)
@@ -434,7 +498,9 @@ def prioritize_command(
 @click.option("-o", "--output", type=click.Path(), help="File to write (default: stdout).")
 @click.option("--scenario", metavar="NAME", help="Forecast and rank the plan under this scenario.")
 @click.option(
-    "--chart", metavar="CHART", help="svg/png: timeline (default), scurve, tornado or all."
+    "--chart",
+    metavar="CHART",
+    help="svg/png: timeline (default), scurve, tornado, all, or history (every commit).",
 )
 @click.option("--runs", type=_RUNS, help="Runs (default: the plan's [forecast] runs).")
 @click.option("--seed", type=int, help="Seed (default: the plan's [forecast] seed).")
@@ -467,6 +533,9 @@ def export(
         fail(str(exc))
     if paths == [None] and spec.binary and sys.stdout.isatty():
         fail(f"{spec.name} is binary: give -o FILE.{spec.name} or redirect stdout to a file")
+    if chart == "history":
+        _export_history(plan, spec.name, paths[0], runs)
+        return
     loaded = open_plan(plan)
     _check_scenario(plan, loaded, scenario)
     try:
@@ -484,6 +553,31 @@ def export(
         fail(str(exc))
     except ValueError as exc:  # the engine or the score refused the plan (ForecastError...)
         fail(f"{plan}: {exc}")
+
+
+def _export_history(plan: Path, fmt: str, path: Path | None, runs: int | None) -> None:
+    """`export --chart history`: the milestone trend of every commit, as svg or png."""
+    from roadmap_tui import report
+    from roadmap_tui.report.charts import render_history_chart
+    from roadmap_tui.report.history import HistoryError, plan_history
+    from roadmap_tui.report.progress import progress_bar
+
+    try:
+        with progress_bar("Forecasting past commits", delay=1.0) as update:
+            found = plan_history(plan, runs=runs, progress=update)
+    except HistoryError as exc:
+        fail(str(exc))
+    for note in found.notes:
+        click.echo(f"note: {note}", err=True)
+    content = render_history_chart(found, fmt)
+    if path is None:
+        report.write_stdout(content)
+        return
+    try:
+        report.write_outputs([report.Output(content, "history")], [path])
+    except report.ExportError as exc:
+        fail(str(exc))
+    click.echo(f"wrote {path}", err=True)
 
 
 def _open_for_diff(path: Path) -> LoadedPlan:
@@ -506,6 +600,9 @@ def _open_for_diff(path: Path) -> LoadedPlan:
 @click.option(
     "--no-forecast", is_flag=True, help="List the changes only, without the forecast shift."
 )
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON: changes, shift and its attribution."
+)
 def diff_command(
     paths: tuple[Path, ...],
     rev: str | None,
@@ -514,8 +611,10 @@ def diff_command(
     seed: int | None,
     scenario: str | None,
     no_forecast: bool,
+    as_json: bool,
 ) -> None:
-    """Compare OLD and NEW plans (or PLAN --rev REV): changes and forecast shift.
+    """Compare OLD and NEW plans (or PLAN --rev REV): changes and forecast shift, and how
+    much of the shift each change makes on its own (attribution).
 
     Exit status as diff(1): 0 nothing changed, 1 something changed, 2 an error.
     """
@@ -557,9 +656,52 @@ def diff_command(
                 )
         except ValueError as exc:
             fail(f"forecast failed: {exc}")
+    if as_json:
+        import json
+
+        data = plan_diff.to_json_dict(changes, shift, old_label, new_label)
+        write_stdout((json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        sys.exit(1 if changes.changed else EXIT_OK)
     render = plan_diff.render_md if fmt == "md" else plan_diff.render_text
     write_stdout(render(changes, shift, old_label, new_label).encode("utf-8"))
     sys.exit(1 if changes.changed else EXIT_OK)
+
+
+@main.command("history")
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print only JSON (docs/forecast.md).")
+@click.option("--since", metavar="REV", help="Only commits after git revision REV.")
+@click.option(
+    "--runs", type=click.IntRange(min=1), help="Runs per commit (default: 2000, the same for all)."
+)
+@click.option("--no-cache", is_flag=True, help="Simulate every commit again (.roadmap-cache/).")
+def history_command(
+    plan: Path, as_json: bool, since: str | None, runs: int | None, no_cache: bool
+) -> None:
+    """The forecast of PLAN at every commit that changed it: slip chart and accuracy.
+
+    Each committed version is forecast as it was (the commit date as as_of when it has
+    none), all with the same seed and runs; results are cached per blob hash under
+    .roadmap-cache/ at the top of the repository (git-ignore it).
+    """
+    import json
+
+    from roadmap_tui.report.history import HistoryError, plan_history
+    from roadmap_tui.report.progress import progress_bar
+
+    try:
+        with progress_bar("Forecasting past commits", delay=1.0) as update:
+            found = plan_history(plan, runs=runs, since=since, cache=not no_cache, progress=update)
+    except HistoryError as exc:
+        fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(found.to_json_dict(), indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+
+    from roadmap_tui.console.history import render_history
+
+    render_history(found, Console(highlight=False))
 
 
 @main.command()

@@ -71,6 +71,7 @@ MAX_DRAW = 100.0 * MAX_DAYS
 _Z90 = 1.2815515655446004  # 90th percentile of the standard normal
 _ITEM, _RISK = 1, 2  # stream families
 _DURATION, _SUCCESS, _DURATION_B = 1, 2, 3  # item stream purposes (_B: a Beta's second gamma)
+_RATIO = 4  # item stream purpose: the calibration ratio (its own, so the other draws stay)
 _OCCURS, _DELAY, _DELAY_B = 1, 2, 3  # risk stream purposes
 
 
@@ -261,6 +262,8 @@ class _Node:
     samplers: list[_Sampler] = field(default_factory=list)  # one per exact attempt
     success_rngs: list[np.random.Generator] = field(default_factory=list)  # one per exact attempt
     tail: _Tail | None = None  # the attempts after EXACT_ATTEMPTS
+    ratios: np.ndarray | None = None  # calibration: drawn durations times one of these
+    ratio_rng: np.random.Generator | None = None
 
     @property
     def waits(self) -> bool:
@@ -278,7 +281,14 @@ class _RiskNode:
 class _Model:
     """A plan compiled into arrays and streams; `chunk` simulates the next runs."""
 
-    def __init__(self, plan: Plan, calendar: Calendar, as_of: date | None, seed: int) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        calendar: Calendar,
+        as_of: date | None,
+        seed: int,
+        calibration: Mapping[str, np.ndarray] | None = None,
+    ) -> None:
         graph = build_graph(plan)
         if not nx.is_directed_acyclic_graph(graph):  # find_cycle is slow: only for the message
             raise ForecastError(f"dependency cycle: {format_cycle(find_cycle(graph) or [])}")
@@ -356,6 +366,10 @@ class _Model:
                 if attempts > EXACT_ATTEMPTS:
                     left = attempts - EXACT_ATTEMPTS
                     node.tail = _Tail(node.samplers[0], p, left, seed, item_id, EXACT_ATTEMPTS)
+                ratios = None if calibration is None else calibration.get(item_id)
+                if ratios is not None and len(ratios):
+                    node.ratios = np.asarray(ratios, dtype=np.float32)
+                    node.ratio_rng = _stream(seed, _ITEM, item_id, _RATIO)
             self.nodes.append(node)
         m = len(self.nodes)
         self._done_rows = np.array([n.index for n in self.nodes if n.done], dtype=np.intp)
@@ -432,6 +446,9 @@ class _Model:
                     if node.tail is not None and again.size:
                         extra, completes[again] = node.tail.draw(again.size)
                         d[again] += extra
+                if node.ratio_rng is not None:
+                    assert node.ratios is not None
+                    d *= node.ratios[node.ratio_rng.integers(0, node.ratios.size, n)]
                 for r in node.risks:
                     d += risk_delay[r]
             if node.start_at is not None:
@@ -542,8 +559,13 @@ def simulate(
     as_of: date | None = None,
     progress: Progress | None = None,
     chunk_size: int = DEFAULT_CHUNK,
+    calibration: Mapping[str, np.ndarray] | None = None,
 ) -> ForecastResult:
     """Simulate the plan `runs` times; `runs`, `seed` and `as_of` default to the plan's.
+
+    `calibration` maps an open item's id to ratios (actual / estimate, forecast/calibration.py):
+    in every run its drawn duration is multiplied by one of them, drawn from a stream of its
+    own, so every other draw is the same as without calibration (common random numbers).
 
     `progress(done_runs, total_runs)` is called after each chunk; an exception raised in it
     stops the simulation and propagates (how a caller cancels a stale forecast).
@@ -562,7 +584,7 @@ def simulate(
         plan = plan.apply_scenario(scenario)
     as_of = plan.as_of if as_of is None else as_of
     calendar = Calendar.of(plan)
-    model = _Model(plan, calendar, as_of, seed)
+    model = _Model(plan, calendar, as_of, seed, calibration)
     nodes = model.nodes
     m = len(nodes)
     if 4 * m * runs > MAX_STORE_BYTES:

@@ -66,7 +66,7 @@ ITEM_FIELDS: tuple[str, ...] = (
 #: Risk fields in canonical order.
 RISK_FIELDS: tuple[str, ...] = ("title", "probability", "delay", "affects")
 PLAN_FIELDS: tuple[str, ...] = ("name", "start", "workdays", "holidays", "as_of")
-FORECAST_FIELDS: tuple[str, ...] = ("runs", "seed")
+FORECAST_FIELDS: tuple[str, ...] = ("runs", "seed", "calibrate")
 PRIORITY_FIELDS: tuple[str, ...] = ("method", *FACTORS, "inherit")
 SCENARIO_FIELDS: tuple[str, ...] = ("title", "items", "risks")
 TOP_LEVEL: tuple[str, ...] = ("plan", "forecast", "priority", "items", "risks", "scenarios")
@@ -779,6 +779,7 @@ def _setting_specs() -> dict[tuple[str, str], Callable[[Any], Any]]:
         ("plan", "as_of"): parse_date,
         ("forecast", "runs"): _int_ranged(1, MAX_RUNS, "an integer"),
         ("forecast", "seed"): _int_ranged(0, 2**63 - 1, "an integer"),
+        ("forecast", "calibrate"): _bool,
         ("priority", "method"): _enum(METHODS),
         ("priority", "inherit"): _bool,
     }
@@ -918,6 +919,7 @@ def update_setting(plan: Plan, section: str, key: str, raw: Any) -> Plan:
         ("plan", "as_of"): plan.as_of,
         ("forecast", "runs"): plan.runs,
         ("forecast", "seed"): plan.seed,
+        ("forecast", "calibrate"): plan.calibrate,
         ("priority", "method"): plan.priority.method,
         ("priority", "inherit"): plan.priority.inherit,
         **{("priority", k): v for k, v in plan.priority.weights.items()},
@@ -937,7 +939,13 @@ def update_setting(plan: Plan, section: str, key: str, raw: Any) -> Plan:
         kwargs = _settings_kwargs(found)
     except FieldError as err:
         raise FieldError(f"[priority]: {err}") from None
-    defaults = {"workdays": DEFAULT_WORKDAYS, "holidays": (), "runs": 10_000, "seed": 0}
+    defaults = {
+        "workdays": DEFAULT_WORKDAYS,
+        "holidays": (),
+        "runs": 10_000,
+        "seed": 0,
+        "calibrate": False,
+    }
     for name, default in defaults.items():
         kwargs.setdefault(name, default)
     return replace(plan, **kwargs)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from roadmap_tui.report.common import CHARTS, ReportData, build_report
 
-CHART_CHOICES: tuple[str, ...] = (*CHARTS, "all")
+#: `history` (the milestone trend over the plan's commits) needs git, so `all` leaves it out.
+CHART_CHOICES: tuple[str, ...] = (*CHARTS, "all", "history")
 
 
 @dataclass(frozen=True)

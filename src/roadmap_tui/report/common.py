@@ -35,6 +35,10 @@ class ReportData:
     plan: Plan
     forecast: ForecastResult
     ranking: Ranking
+    #: With `[forecast] calibrate = true`: the same forecast with calibration (None when the
+    #: plan has too few done items), and the line saying what it drew from or why not.
+    calibrated: ForecastResult | None = None
+    calibration: str | None = None
 
     @property
     def scenario(self) -> str | None:
@@ -73,7 +77,20 @@ def build_report(
     seen, forecast, ranking = rank_plan(
         plan, scenario=scenario, runs=runs, seed=seed, progress=progress
     )
-    return ReportData(plan=seen, forecast=forecast, ranking=ranking)
+    calibrated = calibration = None
+    if plan.calibrate:
+        from roadmap_tui.forecast import calibration as cal
+
+        found = cal.calibrate(plan)
+        calibration = found.describe()
+        calibrated = cal.calibrated_forecast(plan, found, runs=runs, seed=seed, scenario=scenario)
+    return ReportData(
+        plan=seen,
+        forecast=forecast,
+        ranking=ranking,
+        calibrated=calibrated,
+        calibration=calibration,
+    )
 
 
 def fmt_date(value: date | None) -> str:

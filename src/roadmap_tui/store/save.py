@@ -108,6 +108,7 @@ def _check_round_trip(saved: Plan, wanted: Plan, path: str | os.PathLike[str]) -
             plan.as_of,
             plan.runs,
             plan.seed,
+            plan.calibrate,
             plan.priority,
             items(plan),
             risks(plan),

@@ -50,6 +50,8 @@ class Shown:
     scenario: str | None = None
     focus_item: bool = False
     stale: bool = False
+    calibrated: ForecastResult | None = None  # with [forecast] calibrate = true
+    calibration: str | None = None  # what the calibration drew from, or why there is none
 
 
 class View(Vertical):
