@@ -1,7 +1,8 @@
 """Rich rendering of a ranking for `roadmap prioritize`: the table, the score bars, --explain.
 
 A face helper: no scoring happens here, only layout and colour (rich ships with textual but
-importing it does not import textual).
+importing it does not import textual). Plan text goes to rich as Text, never as markup (a
+title "[link=...]" stays those characters), with control characters replaced (model.text).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from roadmap_tui.model.text import clean
 from roadmap_tui.priority import Explanation, RankedItem, Ranking, ValueCurve, bar_segments
 
 if TYPE_CHECKING:
@@ -29,6 +31,11 @@ FACTOR_STYLES: dict[str, str] = {
     "ease": "bright_white",
 }
 BAR_WIDTH = 16
+
+
+def plain(text: str, style: str = "") -> Text:
+    """Plan text for rich: never read as markup, control characters made visible."""
+    return Text(clean(text), style=style)
 
 
 def score_bar(item: RankedItem, width: int = BAR_WIDTH) -> Text:
@@ -100,7 +107,7 @@ def ranking_table(items: list[RankedItem], title: str, width: int | None = None)
         room = max(room, 8 * len(elastic))
     title_room = None if room is None else (room * 3 // 5 if "with" in shown else room)
     with_room = None if room is None or title_room is None else max(room - title_room, 8)
-    table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(title=plain(title, "table.title"), box=box.SIMPLE_HEAD, pad_edge=False)
     specs = {
         "rank": {"justify": "right"},
         "title": {"overflow": "ellipsis", "max_width": title_room},
@@ -115,12 +122,12 @@ def ranking_table(items: list[RankedItem], title: str, width: int | None = None)
     for r in items:
         row = {
             "rank": r.rank_label,
-            "id": r.id,
-            "title": r.title,
+            "id": plain(r.id),
+            "title": plain(r.title),
             "score": f"{r.score:.1f}",
             "days": days_text(r.days),
             "per day": per_day_text(r),
-            "with": with_text(r),
+            "with": plain(with_text(r)),
             "score by factor": score_bar(r),
             "ready": "yes" if r.ready else "no",
         }
@@ -146,8 +153,13 @@ def explain_table(explanation: Explanation, title: str) -> Table:
     item = explanation.item
     state = "ready" if item.ready else "waiting on dependencies"
     table = Table(
-        title=f"{title}\n{item.id} ({item.title}): rank {item.rank_label}, "
-        f"score {item.score:.1f}, {state}",
+        title=Text.assemble(
+            plain(title),
+            "\n",
+            plain(f"{item.id} ({item.title}): rank {item.rank_label}, "),
+            f"score {item.score:.1f}, {state}",
+            style="table.title",
+        ),
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
@@ -158,7 +170,7 @@ def explain_table(explanation: Explanation, title: str) -> Table:
     table.add_column("points", justify="right", no_wrap=True)
     table.add_column("source", no_wrap=True)
     for row in explanation.rows:
-        table.add_row(*row, style=FACTOR_STYLES.get(row[0]))
+        table.add_row(*(plain(cell) for cell in row), style=FACTOR_STYLES.get(row[0]))
     return table
 
 
@@ -185,8 +197,8 @@ def render_ranking(
     if explanation is not None:
         console.print(explain_table(explanation, heading))
         for note in explanation.notes:
-            console.print(note)
-        console.print(explanation.sentence)
+            console.print(plain(note))
+        console.print(plain(explanation.sentence))
         return
     items = ranking.ready_items() if ready_only else ranking.items
     if not items:
@@ -195,7 +207,7 @@ def render_ranking(
             if ranking.items
             else "No open items: done and dropped items are not ranked."
         )
-        console.print(f"{heading}\n{why}")
+        console.print(plain(heading) + Text(f"\n{why}"))
         return
     title = heading + (" (ready items only)" if ready_only else "")
     table = ranking_table(items, title, console.width)
