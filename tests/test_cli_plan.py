@@ -259,14 +259,14 @@ def test_set_plan_settings(plan_file: Path) -> None:
     before = plan_file.read_text()
     assert run("set", str(plan_file), "plan.as_of", "2027-02-01").exit_code == 0
     assert run("set", str(plan_file), "forecast.seed", "9").exit_code == 0
-    assert run("set", str(plan_file), "priority.ease", "0").exit_code == 0
+    assert run("set", str(plan_file), "priority.ease", "1").exit_code == 0  # default 0
     after = plan_file.read_text()
     plan = store.load_plan(plan_file).plan
-    assert (str(plan.as_of), plan.seed, plan.priority.weights["ease"]) == ("2027-02-01", 9, 0)
+    assert (str(plan.as_of), plan.seed, plan.priority.weights["ease"]) == ("2027-02-01", 9, 1)
     removed = [line for line in before.splitlines() if line not in after.splitlines()]
     added = [line for line in after.splitlines() if line not in before.splitlines()]
     assert removed == ["seed = 42"]
-    assert added == ["as_of = 2027-02-01", "seed = 9", "ease = 0"]
+    assert added == ["as_of = 2027-02-01", "seed = 9", "ease = 1"]
 
 
 def test_set_negative_value_is_a_value_not_an_option(plan_file: Path) -> None:
