@@ -24,17 +24,17 @@ from roadmap_tui.tui.messages import ItemSelected, WeightsChanged
 from roadmap_tui.tui.views import Shown, View
 from roadmap_tui.tui.widgets.fit_table import Column, FitTable
 
-#: The ranking beside the weights: on a narrow terminal the bar, `with`, the days, the title,
+#: The ranking beside the weights: on a narrow terminal `with`, the days, the bar, the title,
 #: then `ready` step aside (the lines under the table tell them for the selected item).
 COLUMNS: tuple[Column, ...] = (
     Column("rank", "rank"),
     Column("id", "id"),
     Column("title", "title", elastic=True, min_width=10, drop=2),
     Column("score", "score"),
-    Column("days", "days", drop=3),
+    Column("days", "days", drop=4),
     Column("per_day", "per day"),
-    Column("with", "with", elastic=True, min_width=8, drop=4),
-    Column("bar", "score by factor", drop=5),
+    Column("with", "with", elastic=True, min_width=8, drop=5),
+    Column("bar", "score by factor", drop=3),
     Column("ready", "ready", drop=1),
 )
 #: Cells of the value-over-time chart under the ranking.
