@@ -534,7 +534,7 @@ def export(
     if paths == [None] and spec.binary and sys.stdout.isatty():
         fail(f"{spec.name} is binary: give -o FILE.{spec.name} or redirect stdout to a file")
     if chart == "history":
-        _export_history(plan, spec.name, paths[0], runs)
+        _export_history(plan, spec.name, paths[0], runs, seed)
         return
     loaded = open_plan(plan)
     _check_scenario(plan, loaded, scenario)
@@ -555,7 +555,9 @@ def export(
         fail(f"{plan}: {exc}")
 
 
-def _export_history(plan: Path, fmt: str, path: Path | None, runs: int | None) -> None:
+def _export_history(
+    plan: Path, fmt: str, path: Path | None, runs: int | None, seed: int | None
+) -> None:
     """`export --chart history`: the milestone trend of every commit, as svg or png."""
     from roadmap_tui import report
     from roadmap_tui.report.charts import render_history_chart
@@ -564,7 +566,7 @@ def _export_history(plan: Path, fmt: str, path: Path | None, runs: int | None) -
 
     try:
         with progress_bar("Forecasting past commits", delay=1.0) as update:
-            found = plan_history(plan, runs=runs, progress=update)
+            found = plan_history(plan, runs=runs, seed=seed, progress=update)
     except HistoryError as exc:
         fail(str(exc))
     for note in found.notes:

@@ -120,6 +120,7 @@ def settings_fields(plan: Plan) -> dict[str, Any]:
         "plan.as_of": plan.as_of,
         "forecast.runs": plan.runs,
         "forecast.seed": plan.seed,
+        "forecast.calibrate": plan.calibrate,
         "priority.method": plan.priority.method,
         "priority.inherit": plan.priority.inherit,
     }
