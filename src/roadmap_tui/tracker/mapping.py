@@ -16,7 +16,7 @@ from typing import Any
 from roadmap_tui.model import graph as graph_mod
 from roadmap_tui.model import parse as P
 from roadmap_tui.model.types import Item, Plan
-from roadmap_tui.tracker.sources import Export, Issue
+from roadmap_tui.tracker.sources import Export, ExportError, Issue
 
 #: The size an item without any estimate gets (the PM sees `estimate = "M"` and revises it).
 DEFAULT_SIZE = "M"
@@ -208,6 +208,13 @@ def map_issues(
         if issue.target is not None:
             table["target"] = issue.target
         _status_fields(issue, table)
+        if issue.status == "done" and "finished" not in table:
+            raise ExportError(
+                export.name,
+                issue.line,
+                f"{issue.key}: done, but the export has no date it was finished "
+                "(closedAt, Resolved or finished)",
+            )
         if issue.owner:
             table["owner"] = issue.owner
         if issue.team and "team" in P.ITEM_SPECS:

@@ -135,7 +135,8 @@ def sync_export(plan: Plan, export: Export, *, default_size: str = DEFAULT_SIZE)
         item = new_plan.item(item_id)
         want = _tracker_fields(issue)
         # Without a start in the export (only the creation), the PM's date is the better one.
-        keep = issue.started is None and item.started is not None and want["started"] is not None
+        keep = issue.started is None and item.started is not None
+        keep = keep and want["status"] in ("doing", "done")
         if keep and (want["finished"] is None or want["finished"] >= item.started):
             want["started"] = item.started
         updated = item
