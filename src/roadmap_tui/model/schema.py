@@ -126,10 +126,11 @@ _SETTING_HELP: Mapping[tuple[str, str], str] = {
 
 def _settings(section: str) -> dict[str, Any]:
     properties: dict[str, Any] = {}
-    for (sec, key), parser in P.SETTING_SPECS.items():
-        if sec != section:
-            continue
-        schema = field_schema(parser)
+    keys = [*P.SETTING_FIELDS[section]]
+    keys += [k for (sec, k) in P.SETTING_SPECS if sec == section and k not in keys]
+    for key in keys:
+        sec = section
+        schema = field_schema(P.SETTING_SPECS[(section, key)])
         help_ = _SETTING_HELP.get((sec, key), "factor weight" if sec == "priority" else "")
         if help_:
             schema["description"] = help_
