@@ -216,12 +216,21 @@ CROSS_FIELD = {
 }
 
 
-@pytest.mark.parametrize("path", sorted((FIXTURES / "broken").glob("*.toml")), ids=lambda p: p.stem)
-def test_the_schema_rejects_every_broken_fixture_with_a_field_problem(path: Path) -> None:
+def _parses(path: Path) -> bool:
     try:
-        data = tomllib.loads(path.read_text())
+        tomllib.loads(path.read_text())
     except tomllib.TOMLDecodeError:
-        pytest.skip("a TOML syntax error: the editor's TOML parser reports it")
+        return False  # a TOML syntax error: the editor's TOML parser reports it
+    return True
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in sorted((FIXTURES / "broken").glob("*.toml")) if _parses(p)],
+    ids=lambda p: p.stem,
+)
+def test_the_schema_rejects_every_broken_fixture_with_a_field_problem(path: Path) -> None:
+    data = tomllib.loads(path.read_text())
     errors = list(_validator().iter_errors(schema.to_json_value(data)))
     assert bool(errors) == (path.stem not in CROSS_FIELD)
 

@@ -129,9 +129,9 @@ def _settings(section: str) -> dict[str, Any]:
     keys = [*P.SETTING_FIELDS[section]]
     keys += [k for (sec, k) in P.SETTING_SPECS if sec == section and k not in keys]
     for key in keys:
-        sec = section
         schema = field_schema(P.SETTING_SPECS[(section, key)])
-        help_ = _SETTING_HELP.get((sec, key), "factor weight" if sec == "priority" else "")
+        default_help = "factor weight" if section == "priority" else ""
+        help_ = _SETTING_HELP.get((section, key), default_help)
         if help_:
             schema["description"] = help_
         properties[key] = schema
