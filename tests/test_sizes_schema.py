@@ -64,13 +64,20 @@ def test_the_sizes_table_overrides_and_extends_the_defaults() -> None:
         ("XM", "; did you mean 'M'?"),
         ("m", "; did you mean 'M'?"),
         ("XXXL", "; did you mean 'XL'?"),
-        ("huge", "; expected one of: XS, S, M, L, XL"),
     ],
 )
 def test_an_unknown_size_is_reported_at_its_line_with_did_you_mean(size: str, hint: str) -> None:
     text = HEAD + f'[items.a]\ntitle = "A"\nestimate = "{size}"\n'
     assert _problems(text) == [
         f"p.toml:6: item 'a': estimate: unknown size \"{size}\"{hint} (sizes come from [sizes])"
+    ]
+
+
+def test_a_word_that_is_no_size_gets_the_whole_expectation() -> None:
+    text = HEAD + '[items.a]\ntitle = "A"\nestimate = "soon"\n'
+    assert _problems(text) == [
+        "p.toml:6: item 'a': estimate: expected [low, likely, high] working days, one number "
+        'or a size from [sizes] (XS, S, M, L, XL), found "soon"'
     ]
 
 

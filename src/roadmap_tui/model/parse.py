@@ -331,7 +331,12 @@ def resolve_size(name: str, sizes: Sizes) -> tuple[float, float, float]:
         return sizes[name]
     same = [s for s in sizes if s.lower() == name.lower()]
     hint = f"; did you mean '{same[0]}'?" if same else did_you_mean(name, list(sizes))
-    raise FieldError(f"unknown size {show(name)}{hint} (sizes come from [sizes])")
+    if hint.startswith("; did you mean"):
+        raise FieldError(f"unknown size {show(name)}{hint} (sizes come from [sizes])")
+    raise FieldError(
+        "expected [low, likely, high] working days, one number or a size from [sizes] "
+        f"({', '.join(sizes)}), found {show(name)}"
+    )
 
 
 def size_for_points(points: float, sizes: Sizes) -> str | None:
