@@ -424,3 +424,34 @@ def test_sync_reopening_a_done_item_without_estimate_gives_it_the_default_size()
         'x: estimate (none) -> "M"',
     ]
     assert result.plan.item("x").estimate.size == "M"  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------- architecture
+
+
+def _modules_after(code: str) -> set[str]:
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport json, sys; print(json.dumps(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_tracker_is_core_and_the_new_commands_are_headless() -> None:
+    loaded = _modules_after("import roadmap_tui.tracker")
+    for banned in ("textual", "click", "matplotlib", "roadmap_tui.cli", "roadmap_tui.tui"):
+        assert banned not in loaded, banned
+    code = (
+        "from roadmap_tui.cli import main\n"
+        f"for argv in (['import', {str(JIRA)!r}, '--from', 'jira'], ['schema']):\n"
+        "    try:\n        main(argv, standalone_mode=False)\n"
+        "    except SystemExit as e:\n        assert not e.code, e.code\n"
+    )
+    loaded = _modules_after(code)
+    assert "roadmap_tui.tracker" in loaded
+    assert "textual" not in loaded and "matplotlib" not in loaded

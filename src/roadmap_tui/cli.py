@@ -16,6 +16,7 @@ from roadmap_tui import __version__
 
 if TYPE_CHECKING:
     from roadmap_tui.store import LoadedPlan
+    from roadmap_tui.tracker import Export
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -568,7 +569,7 @@ def textconv(plan: Path, runs: int | None) -> None:
 _SOURCE = click.Choice(["github", "jira", "csv"])
 
 
-def _read_export(export_file: Path, source: str, base_url: str | None) -> object:
+def _read_export(export_file: Path, source: str, base_url: str | None) -> Export:
     """The parsed export, its columns reported on stderr; exits 2 (file) or 1 (content)."""
     from roadmap_tui import store, tracker
 
@@ -629,7 +630,7 @@ def import_command(
     plan_name = name or (output or export_file).stem.replace("-", " ").replace("_", " ")
     try:
         result = tracker.import_export(
-            export,  # type: ignore[arg-type]
+            export,
             name=plan_name,
             default_size=default_size,
         )
@@ -686,7 +687,7 @@ def sync_command(
     try:
         result = tracker.sync_export(
             loaded.plan,
-            export,  # type: ignore[arg-type]
+            export,
             default_size=default_size,
         )
     except ValueError as err:

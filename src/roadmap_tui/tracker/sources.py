@@ -11,7 +11,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -226,6 +226,7 @@ def parse_github(text: str, name: str) -> Export:
                 raise ExportError(name, n, f"not valid JSON: {err2.msg}") from None
     line_of = _json_lines(text) if records and records[0][0] is None else {}
     issues: list[Issue] = []
+    links: list[_ChildLink] = []
     for index, (line, obj) in enumerate(records):
         line = line if line is not None else line_of.get(index)
         if not isinstance(obj, Mapping):
@@ -287,8 +288,8 @@ def parse_github(text: str, name: str) -> Export:
             )
         )
         for child in _numbers(_first(obj, "subIssues", "sub_issues")):
-            issues.append(_ChildLink(f"#{child}", f"#{number}"))  # type: ignore[arg-type]
-    return Export("github", name, _attach_children(issues))
+            links.append(_ChildLink(f"#{child}", f"#{number}"))
+    return Export("github", name, _attach_children(issues, links))
 
 
 @dataclass(frozen=True)
@@ -299,21 +300,13 @@ class _ChildLink:
     parent: str
 
 
-def _attach_children(found: Sequence[Issue | _ChildLink]) -> tuple[Issue, ...]:
-    parents = {f.child: f.parent for f in found if isinstance(f, _ChildLink)}
-    out = []
-    for f in found:
-        if isinstance(f, Issue):
-            if f.parent is None and f.key in parents:
-                f = _replace(f, parent=parents[f.key])
-            out.append(f)
-    return tuple(out)
-
-
-def _replace(issue: Issue, **changes: Any) -> Issue:
-    from dataclasses import replace
-
-    return replace(issue, **changes)
+def _attach_children(issues: Sequence[Issue], links: Sequence[_ChildLink]) -> tuple[Issue, ...]:
+    """Each child issue with its `parent`, from the parents' sub-issue lists."""
+    parents = {link.child: link.parent for link in links}
+    return tuple(
+        replace(i, parent=parents[i.key]) if i.parent is None and i.key in parents else i
+        for i in issues
+    )
 
 
 def _json_lines(text: str) -> dict[int, int]:
@@ -622,15 +615,15 @@ def parse_generic(text: str, name: str) -> Export:
         estimate: tuple[float, float, float] | None = None
         given = [p for p in points if p is not None]
         if len(given) == 3:
-            lo, ml, hi = points  # type: ignore[misc]
-            if not lo <= ml <= hi:  # type: ignore[operator]
+            lo, ml, hi = given
+            if not lo <= ml <= hi:
                 raise _cell_error(
                     rows,
                     line,
                     "likely",
-                    f"expected low <= likely <= high, found {lo:g}, {ml:g}, {hi:g}",  # type: ignore[str-format]
+                    f"expected low <= likely <= high, found {lo:g}, {ml:g}, {hi:g}",
                 )
-            estimate = (lo, ml, hi)  # type: ignore[assignment]
+            estimate = (lo, ml, hi)
         elif len(given) == 1 and points[1] is not None:
             estimate = (points[1], points[1], points[1])
         elif given:
