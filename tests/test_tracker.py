@@ -273,6 +273,9 @@ def test_the_cli_reports_a_malformed_export_without_a_traceback(tmp_path: Path) 
     assert f"{bad}:2: column 'Created'" in result.output  # type: ignore[attr-defined]
     assert "Traceback" not in result.output  # type: ignore[attr-defined]
     assert not (tmp_path / "p.toml").exists()
+    (tmp_path / "empty.json").write_text("[]")
+    empty = _run("import", str(tmp_path / "empty.json"), "--from", "github")
+    assert empty.exit_code == 1 and "has no issues" in empty.output  # type: ignore[attr-defined]
     missing = _run("import", str(tmp_path / "nope.json"), "--from", "github")
     assert missing.exit_code == 2  # type: ignore[attr-defined]
 

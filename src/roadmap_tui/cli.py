@@ -627,6 +627,8 @@ def import_command(
     if default_size not in DEFAULT_SIZES:
         fail(f"--default-size: expected one of {', '.join(DEFAULT_SIZES)}, found {default_size!r}")
     export = _read_export(export_file, source, base_url)
+    if not export.issues:
+        fail(f"{export_file}: the export has no issues; nothing to import", EXIT_INVALID)
     plan_name = name or (output or export_file).stem.replace("-", " ").replace("_", " ")
     try:
         result = tracker.import_export(
