@@ -458,3 +458,33 @@ def test_tracker_is_core_and_the_new_commands_are_headless() -> None:
     loaded = _modules_after(code)
     assert "roadmap_tui.tracker" in loaded
     assert "textual" not in loaded and "matplotlib" not in loaded
+
+
+def test_a_cycle_in_the_trackers_links_is_reported_and_broken() -> None:
+    text = (
+        "Issue key,Summary,Status,Is Blocked By,Story Points\n"
+        "AI-1,Collect,To Do,AI-2,3\nAI-2,Train,To Do,AI-1,5\n"
+    )
+    result = tracker.import_export(tracker.parse_export(text, "jira", "c.csv"), name="c")
+    first, second = result.plan.items
+    assert (first.depends_on, second.depends_on) == ((second.id,), ())
+    assert result.warnings[0] == (
+        "dependency cycle collect -> train -> collect: train no longer depends on collect"
+    )
+
+
+def test_jira_sync_without_links_matches_by_title_and_mirrors_the_status() -> None:
+    before = "Issue key,Summary,Status,Created\nAI-1,Collect,To Do,04/Jan/27 9:00 AM\n"
+    plan = tracker.import_export(tracker.parse_export(before, "jira", "a.csv"), name="j").plan
+    assert plan.item("collect").link is None
+    same = tracker.sync_export(plan, tracker.parse_export(before, "jira", "a.csv"))
+    assert same.lines == []
+    after = (
+        "Issue key,Summary,Status,Status Category Changed,Created\n"
+        "AI-1,Collect,In Progress,06/Jan/27 2:00 PM,04/Jan/27 9:00 AM\n"
+    )
+    moved = tracker.sync_export(plan, tracker.parse_export(after, "jira", "b.csv"))
+    assert moved.lines == [
+        'collect: status "todo" -> "doing"',
+        "collect: started (none) -> 2027-01-06",
+    ]

@@ -262,7 +262,8 @@ def _break_cycles(items: list[Item], warnings: list[str]) -> list[Item]:
             return items
         waiting, first = cycle[1], cycle[0]
         warnings.append(
-            f"dependency cycle {graph_mod.format_cycle(cycle)}: dropped {waiting} -> {first}"
+            f"dependency cycle {graph_mod.format_cycle(cycle)}: "
+            f"{waiting} no longer depends on {first}"
         )
         items = [
             replace(i, depends_on=tuple(d for d in i.depends_on if d != first))
