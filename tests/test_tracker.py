@@ -488,3 +488,13 @@ def test_jira_sync_without_links_matches_by_title_and_mirrors_the_status() -> No
         'collect: status "todo" -> "doing"',
         "collect: started (none) -> 2027-01-06",
     ]
+
+
+def test_a_malformed_estimate_label_is_a_warning_and_the_item_gets_the_default() -> None:
+    text = '[{"number": 3, "title": "Train", "state": "OPEN", "labels": ["estimate:10-5-3"]}]'
+    result = tracker.import_export(tracker.parse_export(text, "github", "g.json"), name="g")
+    (item,) = result.plan.items
+    assert item.estimate.size == "M" and item.tags == ("estimate:10-5-3",)  # type: ignore[union-attr]
+    assert result.warnings[0] == (
+        "#3: label estimate:10-5-3: expected low <= likely <= high; kept as a tag"
+    )

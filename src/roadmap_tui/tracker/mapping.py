@@ -168,6 +168,7 @@ def map_issues(
             deps[waiting].append(key_to_id[first])
 
     for issue in issues:
+        warnings.extend(f"{issue.key}: {problem}" for problem in issue.problems)
         for other in issue.blocked_by:
             link(issue.key, other, "blocked by")
         for other in issue.blocks:

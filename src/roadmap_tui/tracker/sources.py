@@ -51,6 +51,8 @@ class Issue:
     tags: tuple[str, ...] = ()
     target: date | None = None
     item_id: str | None = None  # the generic CSV names its ids
+    #: What could not be read (a malformed estimate label): warnings, not errors.
+    problems: tuple[str, ...] = ()
     line: int | None = None
 
 
@@ -127,6 +129,7 @@ class _Labels:
     kind: str | None = None
     doing: bool = False
     tags: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
 
 def read_labels(labels: Iterable[str]) -> _Labels:
@@ -145,6 +148,7 @@ def read_labels(labels: Iterable[str]) -> _Labels:
                 out.estimate = (nums[0], nums[1], nums[2])
             else:
                 out.tags.append(label)
+                out.problems.append(f"label {label}: expected low <= likely <= high; kept as a tag")
                 continue
             out.estimate_from = f"label {label}"
         elif m := _SIZE_LABEL.match(label):
@@ -283,6 +287,7 @@ def parse_github(text: str, name: str) -> Export:
                 kind=lab.kind,
                 owner=owner,
                 tags=tuple(lab.tags),
+                problems=tuple(lab.problems),
                 target=target,
                 line=line,
             )
@@ -555,6 +560,7 @@ def parse_jira(text: str, name: str, base_url: str | None = None) -> Export:
                 owner=rows.one(row, "assignee") or None,
                 team=rows.one(row, "team") or None,
                 tags=tuple(lab.tags),
+                problems=tuple(lab.problems),
                 target=_jira_date(rows, row, line, "due"),
                 line=line,
             )
