@@ -257,3 +257,14 @@ def test_new_plans_start_with_the_schema_directive(tmp_path: Path) -> None:
     out = tmp_path / "new.toml"
     assert CliRunner().invoke(main, ["new", str(out)]).exit_code == 0
     assert out.read_text().splitlines()[0] == directive
+
+
+def test_a_changed_size_shows_in_roadmap_diff() -> None:
+    from roadmap_tui.report import diff
+
+    old = _load(HEAD + '[items.a]\ntitle = "A"\nestimate = "M"\n').plan
+    new = _load(HEAD + '[sizes]\nM = [4, 6, 12]\n[items.a]\ntitle = "A"\nestimate = "M"\n').plan
+    changes = diff.diff_plans(old, new)
+    assert changes.changed and not changes.items
+    ((field, before, after),) = [(c.field, c.old, c.new) for c in changes.settings]
+    assert (field, before, after) == ("sizes.M", "[3, 5, 10]", "[4, 6, 12]")
