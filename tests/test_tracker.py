@@ -498,3 +498,26 @@ def test_a_malformed_estimate_label_is_a_warning_and_the_item_gets_the_default()
     assert result.warnings[0] == (
         "#3: label estimate:10-5-3: expected low <= likely <= high; kept as a tag"
     )
+
+
+def test_sync_a_new_issue_blocked_by_a_closed_one_outside_the_plan_waits_for_nothing() -> None:
+    def issue(n: int, state: str, **extra: object) -> dict[str, object]:
+        closed = "2027-01-08T10:00:00Z" if state == "CLOSED" else None
+        return {
+            "number": n,
+            "title": f"Issue {n}",
+            "state": state,
+            "createdAt": "2027-01-04T10:00:00Z",
+            "closedAt": closed,
+            "url": f"https://github.com/o/r/issues/{n}",
+            "labels": [{"name": "size:S"}],
+            **extra,
+        }
+
+    first = json.dumps([issue(1, "OPEN")])
+    plan = tracker.import_export(tracker.parse_export(first, "github", "a.json"), name="p").plan
+    newer = json.dumps([issue(1, "OPEN"), issue(2, "CLOSED"), issue(3, "OPEN", blockedBy=[2, 1])])
+    result = tracker.sync_export(plan, tracker.parse_export(newer, "github", "b.json"))
+    assert result.lines == ['issue-3: added ("Issue 3")']
+    assert result.plan.item("issue-3").depends_on == ("issue-1",)
+    assert result.warnings == ("#2: done in the tracker but not in the plan; not added",)

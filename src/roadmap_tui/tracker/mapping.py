@@ -145,10 +145,12 @@ def map_issues(
     *,
     taken: Iterable[str] = (),
     known: Mapping[str, str] | None = None,
+    closed: Iterable[str] = (),
     default_size: str = DEFAULT_SIZE,
 ) -> Mapped:
     """Items for the issues of `export`; `taken` ids are the plan's already, `known` maps
-    issue keys already in the plan to their item ids (for dependencies, on sync)."""
+    issue keys already in the plan to their item ids (for dependencies, on sync), and a
+    dependency on a `closed` issue (finished, not in the plan) is met and left out."""
     issues = list(export.issues)
     known = dict(known or {})
     ids = assign_ids(issues, taken)
@@ -160,8 +162,11 @@ def map_issues(
             children.setdefault(issue.parent, []).append(issue.key)
     deps: dict[str, list[str]] = {issue.key: [] for issue in issues}
     everything = {i.key for i in issues} | set(known)
+    closed = set(closed)
 
     def link(waiting: str, first: str, how: str) -> None:
+        if first in closed:
+            return
         if first not in everything:
             warnings.append(f"{waiting}: {how} {first}, which is not in the export; dropped")
         elif first != waiting and waiting in deps and key_to_id[first] not in deps[waiting]:
@@ -174,7 +179,7 @@ def map_issues(
         for other in issue.blocks:
             if other in deps:
                 link(other, issue.key, "blocked by")
-            elif other not in everything:
+            elif other not in everything and other not in closed:
                 warnings.append(f"{issue.key}: blocks {other}, which is not in the export; dropped")
         for child in children.get(issue.key, []):
             link(issue.key, child, "has the sub-issue")

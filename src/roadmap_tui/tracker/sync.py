@@ -20,7 +20,7 @@ from roadmap_tui.tracker.mapping import (
     map_issues,
     slug,
 )
-from roadmap_tui.tracker.sources import Export, Issue
+from roadmap_tui.tracker.sources import Export, ExportError, Issue
 
 #: The fields sync may change on an item that is already in the plan.
 SYNCED_FIELDS: tuple[str, ...] = ("title", "status", "started", "finished")
@@ -134,6 +134,13 @@ def sync_export(plan: Plan, export: Export, *, default_size: str = DEFAULT_SIZE)
             continue
         item = new_plan.item(item_id)
         want = _tracker_fields(issue)
+        if want["status"] == "done" and want["finished"] is None:
+            raise ExportError(
+                export.name,
+                issue.line,
+                f"{issue.key}: done, but the export has no date it was finished "
+                "(closedAt, Resolved or finished)",
+            )
         # Without a start in the export (only the creation), the PM's date is the better one.
         keep = issue.started is None and item.started is not None
         keep = keep and want["status"] in ("doing", "done")
@@ -152,8 +159,6 @@ def sync_export(plan: Plan, export: Export, *, default_size: str = DEFAULT_SIZE)
                     updated = replace(updated, estimate=est)
                     changes.append(Change(item_id, "estimate", None, size))
                     warnings.append(f"{item_id}: reopened without an estimate; got size {size!r}")
-            if updated.status != "doing":
-                updated = replace(updated, remaining=None) if updated.status == "todo" else updated
             new_plan = new_plan.with_item(updated)
 
     fresh = [i for i in export.issues if i.key not in matched]
@@ -166,9 +171,13 @@ def sync_export(plan: Plan, export: Export, *, default_size: str = DEFAULT_SIZE)
     added: list[Item] = []
     if open_new:
         sub = Export(export.source, export.name, tuple(open_new), export.columns)
-        known = {k: v for k, v in matched.items()}
         mapped = map_issues(
-            sub, plan.sizes, taken=plan.item_by_id, known=known, default_size=default_size
+            sub,
+            plan.sizes,
+            taken=plan.item_by_id,
+            known=matched,
+            closed={i.key for i in closed},
+            default_size=default_size,
         )
         warnings.extend(mapped.warnings)
         for item in mapped.items:
