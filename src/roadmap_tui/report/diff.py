@@ -126,6 +126,9 @@ def settings_fields(plan: Plan) -> dict[str, Any]:
     }
     for name in FACTORS:
         out[f"priority.{name}"] = plan.priority.weights.get(name)
+    # An estimate written as a size ("M") reads the same when [sizes] changes its numbers.
+    for name, points in plan.sizes.items():
+        out[f"sizes.{name}"] = list(points)
     return out
 
 
