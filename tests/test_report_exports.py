@@ -60,7 +60,7 @@ def test_md_shows_finish_milestones_risks_sensitivities_priorities(plan_file: Pa
     md = export(str(plan_file), "--format", "md")[1].decode()
     p = fc.plan
     assert p.finish.p95 is None  # 3 attempts at 60%: not ready in ~6% of futures
-    assert f"| **Plan finish** |  | {p.finish.p50} | {p.finish.p80} | not ready |" in md
+    assert f"| **Plan finish** |  | {p.finish.p50} | {p.finish.p80} | never |" in md
     for mid in ("beta", "ga"):
         f = fc.items[mid]
         row = next(
@@ -403,7 +403,7 @@ def test_every_format_handles_edge_plans(tmp_path: Path, fmt: str, text: str) ->
         assert rows["never"]["p_success"] == "0.0000" and rows["never"]["finish_p50"] == ""
     if text is EDGE_PLAN and fmt == "md":
         md = out.decode()
-        assert "| **Plan finish** |  | not ready | not ready | not ready | 0.0% |" in md
+        assert "| **Plan finish** |  | never | never | never | 0.0% |" in md
         assert "Already done :done, done, 2027-01-04, 2027-01-09" in md
         assert "In progress :active, " in md
         assert "Experiment that always fails" not in md.split("```mermaid")[1]
@@ -471,7 +471,7 @@ def test_top_risks_weigh_the_critical_path(tmp_path: Path) -> None:
 def test_sensitivities_sorted_by_magnitude(plan_file: Path, truth) -> None:
     _, fc, _ = truth
     md = export(str(plan_file), "--format", "md")[1].decode()
-    table = md.split("## Top sensitivities", 1)[1].split("## ", 1)[0]
+    table = md.split("## Top drivers", 1)[1].split("## ", 1)[0]
     values = [float(v) for v in re.findall(r"\| ([+-]\d\.\d\d) \|", table)]
     assert values == sorted(values, key=abs, reverse=True)
     assert len(values) == sum(1 for f in fc.items.values() if f.sensitivity)

@@ -29,7 +29,7 @@ def test_textconv_is_canonical_text_plus_forecast_comments() -> None:
     assert lines[0] == "# 2000 runs, seed 42"
     p = fc.plan
     assert lines[1] == (
-        f"# plan finish: P50 {p.finish.p50}, P80 {p.finish.p80}, P95 not ready, "
+        f"# plan finish: P50 {p.finish.p50}, P80 {p.finish.p80}, P95 never, "
         f"P(success) {100 * p.p_success:.1f}%"
     )
     beta = fc.items["beta"]

@@ -176,7 +176,7 @@ def test_scurve_notes_a_plateau_below_one() -> None:
         [charts.Curve("Plan finish", days, full * 0.72), charts.Curve("Launch", days, full)], "S"
     )
     texts = _texts(fig)
-    assert any("plateaus at 72%: not ready in 28% of futures" in t for t in texts)
+    assert any("plateaus at 72%: never in 28% of futures" in t for t in texts)
     assert not any("Launch: plateaus" in t for t in texts)
     assert fig.axes[0].get_ylabel() == "P(ready by date)"
     assert charts.plateau_note(full) is None
@@ -188,7 +188,7 @@ def test_tornado_sorted_by_magnitude() -> None:
     assert labels == ["b", "c", "a"]
     widths = [p.get_width() for p in fig.axes[0].patches]
     assert widths == [-0.7, 0.5, 0.2]
-    assert "Spearman" in fig.axes[0].get_xlabel()
+    assert "Driver" in fig.axes[0].get_xlabel()
 
 
 def test_svg_text_is_drawn_as_paths() -> None:
@@ -209,7 +209,7 @@ def test_done_items_are_grey_and_not_marked_not_ready() -> None:
     done = charts.Bar("Kickoff", date(2027, 1, 4), date(2027, 1, 6), None, None, done=True)
     fig = charts.timeline_figure([done], "T")
     assert to_hex(fig.axes[0].patches[0].get_facecolor()) == "#9a9a9a"
-    assert not any("not ready" in t for t in _texts(fig))
+    assert not any("never" in t for t in _texts(fig))
 
 
 def test_write_stdout_treats_a_closed_pipe_as_done(

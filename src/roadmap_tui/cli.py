@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from roadmap_tui import __version__
+from roadmap_tui.vocabulary import plural
 
 if TYPE_CHECKING:
     from roadmap_tui.store import LoadedPlan
@@ -114,7 +115,8 @@ def validate_command(plans: tuple[str, ...]) -> None:
             worst = max(worst, loaded)
             continue
         plan = loaded.plan
-        click.echo(f"{path}: ok ({len(plan.items)} items, {len(plan.risks)} risks)")
+        counts = f"{plural(len(plan.items), 'item')}, {plural(len(plan.risks), 'risk')}"
+        click.echo(f"{path}: ok ({counts})")
     sys.exit(worst)
 
 
@@ -138,7 +140,7 @@ def new_command(path: Path, template: str) -> None:
     except store.PlanFileError as err:
         fail(str(err), EXIT_USAGE)
     plan = loaded.plan
-    click.echo(f"{path}: created from template {template} ({len(plan.items)} items)")
+    click.echo(f"{path}: created from template {template} ({plural(len(plan.items), 'item')})")
 
 
 @main.command(

@@ -49,7 +49,7 @@ def items_table(result: ForecastResult) -> Table:
     table.add_column("Item", overflow="fold", min_width=8)
     for key in ("P50", "P80", "P95"):
         table.add_column(key, justify="right", no_wrap=True)
-    table.add_column("P(done)", justify="right", no_wrap=True)
+    table.add_column("P(success)", justify="right", no_wrap=True)
     table.add_column("On time", justify="right", no_wrap=True)
     table.add_column("Critical", justify="right", no_wrap=True)
     for f in result.items.values():
@@ -78,7 +78,7 @@ def plan_summary(result: ForecastResult) -> Text:
     )
     low, high = p.p80_interval_dates
     text.append(
-        f"  P(all done) {_pct(p.p_success)}; {100 * p.confidence:.0f}% interval of the P80: "
+        f"  P(success) {_pct(p.p_success)}; {100 * p.confidence:.0f}% interval of the P80: "
         f"{fmt_date(low)} .. {fmt_date(high)}\n"
     )
     text.append("Single-number plan ", style="bold")
@@ -96,7 +96,10 @@ def plan_summary(result: ForecastResult) -> Text:
 
 
 def sensitivity_text(result: ForecastResult, n: int = 5, width: int = 30) -> Text:
-    text = Text("Top drivers of the finish (Spearman of duration vs plan finish)\n", style="bold")
+    text = Text(
+        "Drivers of the plan finish (how closely each duration tracks it, -1 to +1)\n",
+        style="bold",
+    )
     top = result.top_sensitivities(n)
     if not top:
         text.append("  none: no item's duration moves the finish\n")
@@ -166,7 +169,7 @@ def render_compare(results: dict[str | None, ForecastResult], plan: Plan, consol
     table.add_column("P50", justify="right", no_wrap=True)
     table.add_column("P80", justify="right", no_wrap=True)
     table.add_column("P80 shift", justify="right", no_wrap=True)
-    table.add_column("P(done)", justify="right", no_wrap=True)
+    table.add_column("P(success)", justify="right", no_wrap=True)
     table.add_column("On time", justify="right", no_wrap=True)
     targeted = [f.id for f in base.items.values() if f.kind == "milestone" or f.target is not None]
     for what in [None, *targeted]:

@@ -133,7 +133,7 @@ def timeline_figure(bars: Sequence[Bar], title: str, plan_p80: date | None = Non
         if missing is not None:  # that percentile falls among futures where it never completes
             reach = bar.p50 if bar.p80 is None else bar.p80
             ax.annotate(
-                f"{missing} not ready",
+                f"{missing} never",
                 (num(_end(reach)), y),
                 xytext=(4, 0),
                 textcoords="offset points",
@@ -192,14 +192,14 @@ def timeline_figure(bars: Sequence[Bar], title: str, plan_p80: date | None = Non
 
 
 def plateau_note(prob: Sequence[float] | np.ndarray) -> str | None:
-    """`plateaus at 72%: not ready in 28% of futures` when a curve never reaches 1."""
+    """`plateaus at 72%: never in 28% of futures` when a curve never reaches 1."""
     values = np.asarray(prob, dtype=float)
     if values.size == 0:
         return "never ready"
     top = float(values[-1])
     if top >= 0.995:  # shown as 100%
         return None
-    return f"plateaus at {100 * top:.0f}%: not ready in {100 * (1 - top):.0f}% of futures"
+    return f"plateaus at {100 * top:.0f}%: never in {100 * (1 - top):.0f}% of futures"
 
 
 def scurve_figure(curves: Sequence[Curve], title: str) -> Figure:
@@ -284,7 +284,7 @@ def tornado_figure(
     ax.axvline(0, color="black", lw=0.8)
     ax.grid(axis="x", color="#eeeeee", lw=0.6)
     ax.set_axisbelow(True)
-    ax.set_xlabel("Spearman rank correlation of the item's duration with the plan finish")
+    ax.set_xlabel("Driver: how closely the item's duration tracks the plan finish (-1 to +1)")
     ax.set_title(title)
     return fig
 

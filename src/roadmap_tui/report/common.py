@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from roadmap_tui.model.types import Plan
+from roadmap_tui.vocabulary import NEVER
 
 if TYPE_CHECKING:  # the engine modules are imported lazily: report must stay cheap to import
     from roadmap_tui.forecast.result import ForecastResult
@@ -21,7 +22,7 @@ if TYPE_CHECKING:  # the engine modules are imported lazily: report must stay ch
 Progress = Callable[[int, int], None]
 
 #: Label used wherever a percentile fell among futures in which the item never completes.
-NOT_READY = "not ready"
+NOT_READY = NEVER
 
 #: The charts of the svg/png exports and the HTML report, in the order `--chart all` writes them.
 CHARTS: tuple[str, ...] = ("timeline", "scurve", "tornado")
@@ -144,7 +145,7 @@ def p50_schedule(data: ReportData) -> list[ScheduledItem]:
 
     Percentiles are per item, so a start is derived, not simulated: an item starts on the
     working day after its latest dependency's P50 finish (its actual start when it has one, or
-    as_of). Items whose P50 is not ready (they fail in half of the futures) are left out.
+    as_of). Items whose P50 is never (they fail in half of the futures) are left out.
     """
     from roadmap_tui.model.calendar import Calendar
 

@@ -57,7 +57,7 @@ def summary(data: ReportData) -> str:
     return (
         f"Forecast of {fc.runs} simulated futures (seed {fc.seed}){scenario}, plan start "
         f"{fc.start.isoformat()}{as_of}. P50, P80 and P95 are the dates by which the work is "
-        "ready in 50%, 80% and 95% of futures; 'not ready' at PN means the work never "
+        "ready in 50%, 80% and 95% of futures; 'never' at PN means the work never "
         "completes in more than (100 - N)% of futures."
     )
 
@@ -175,10 +175,10 @@ def sensitivity_section(data: ReportData) -> Section:
         for i, f in ranked
     )
     return Section(
-        "Top sensitivities",
-        "Spearman rank correlation between an item's duration and the plan finish: the items "
-        "whose uncertainty drives the date.",
-        Table(("Item", "Id", "Sensitivity", "Criticality", "Mean duration (days)"), rows),
+        "Top drivers",
+        "How closely each item's drawn duration tracks the plan finish (rank correlation, -1 to "
+        "+1): the items whose uncertainty drives the date.",
+        Table(("Item", "Id", "Driver", "Criticality", "Mean duration (days)"), rows),
     )
 
 

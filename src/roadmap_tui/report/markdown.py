@@ -141,8 +141,8 @@ def write_markdown(data: ReportData) -> str:
     out += [
         "## Timeline (P50)",
         "",
-        "Bars start when their dependencies' P50 finish; items that are not ready in half of "
-        "the futures are left out; critical items (criticality at least 0.5) are highlighted.",
+        "Bars start when their dependencies' P50 finish; items that are never finished in half "
+        "of the futures are left out; critical items (criticality at least 0.5) are highlighted.",
         "",
         mermaid_gantt(data),
         "",

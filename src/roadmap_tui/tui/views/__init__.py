@@ -32,6 +32,13 @@ def fmt_estimate(estimate: Estimate | None) -> str:
     return f"{estimate.low:g}/{estimate.likely:g}/{estimate.high:g}d"
 
 
+def fmt_working_days(estimate: Estimate) -> str:
+    """An estimate in a sentence: `5 to 20 working days (likely 10)`, never `5/10/20d ...`."""
+    if estimate.low == estimate.likely == estimate.high:
+        return "1 working day" if estimate.likely == 1 else f"{estimate.likely:g} working days"
+    return f"{estimate.low:g} to {estimate.high:g} working days (likely {estimate.likely:g})"
+
+
 @dataclass(frozen=True)
 class Shown:
     """Everything a view draws: the plan, its latest forecast and ranking, the selection."""

@@ -142,7 +142,7 @@ def draw_histogram(shown: Shown, width: int) -> Text:
 
 
 def draw_tornado(shown: Shown, width: int) -> Text:
-    """Items whose drawn duration moves the plan's finish most (Spearman correlation)."""
+    """Items whose drawn duration moves the plan's finish most (its drivers)."""
     forecast = shown.forecast
     assert forecast is not None
     top = forecast.top_sensitivities(6)

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Static
 
 from roadmap_tui.tui.actions import bindings_for
 from roadmap_tui.tui.messages import RiskSelected
-from roadmap_tui.tui.views import Shown, View, fmt_estimate
+from roadmap_tui.tui.views import Shown, View, fmt_estimate, fmt_working_days
 from roadmap_tui.tui.widgets.fit_table import Column, FitTable
 
 #: What a risk is, how likely, how bad and what it hits, all on one row even at 80 columns:
@@ -75,7 +75,7 @@ class RisksView(View):
         lines = [
             f"[b]{risk.id}[/b]: {escape(risk.title)}",
             f"happens in {risk.probability:.0%} of futures and then delays every item below by "
-            f"the same draw of {fmt_estimate(risk.delay)} working days",
+            f"the same draw of {fmt_working_days(risk.delay)}",
         ]
         for item_id in risk.affects:
             item = shown.plan.item_by_id.get(item_id)

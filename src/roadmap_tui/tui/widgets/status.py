@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from roadmap_tui.model.types import Plan
+from roadmap_tui.vocabulary import plural
 
 
 class StatusLine(Static):
@@ -45,7 +46,7 @@ class StatusLine(Static):
         text.append(path.name, style="bold")
         if dirty:
             text.append(" [modified]", style="bold yellow")
-        text.append(f" · {len(plan.items)} items · {len(plan.risks)} risks")
+        text.append(f" · {plural(len(plan.items), 'item')} · {plural(len(plan.risks), 'risk')}")
         text.append(f" · {scenario or 'baseline'} · seed {seed}")
         if runs is not None:
             text.append(f" · {runs} runs")
