@@ -300,14 +300,22 @@ def simulate_command(
                         progress=update,
                     )
                 }
+            # what each risk costs the plan, on the same runs (not for --compare)
+            effects = None
+            if not compare:
+                effects = forecast.risk_effects(
+                    loaded.plan, runs=runs, seed=seed, scenario=scenario, as_of=day
+                )
     except ValueError as exc:  # ForecastError: a plan the engine cannot simulate
         fail(f"{plan}: {exc}")
     except MemoryError:
         fail(f"{plan}: not enough memory for this many runs; try fewer with --runs")
     if as_json:
-        data = (
-            forecast.compare_to_json_dict(results) if compare else results[scenario].to_json_dict()
-        )
+        if compare:
+            data = forecast.compare_to_json_dict(results)
+        else:
+            data = results[scenario].to_json_dict()
+            data["risks"] = effects.to_json_list() if effects is not None else []
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     from rich.console import Console
@@ -318,7 +326,7 @@ def simulate_command(
     if compare:
         simulate_view.render_compare(results, loaded.plan, console)
     else:
-        simulate_view.render_forecast(results[scenario], loaded.plan, console)
+        simulate_view.render_forecast(results[scenario], loaded.plan, console, effects)
 
 
 # ---------------------------------------------------------------- prioritisation (issue 4)
