@@ -111,3 +111,64 @@ def test_a_scenario_shift_always_has_a_number() -> None:
     assert cells[1] == "-" and cells[0].endswith(" d") and cells[2].endswith(" pts")
     worse = simulate(plan_of(replace(exp, p_success=0.2)), runs=2000, seed=1).plan
     assert answers.shift(base, worse).headline.startswith("P(success) -")
+
+
+# ---------------------------------------------------------------------- md and html reports
+
+
+@pytest.fixture(scope="module")
+def report_data():
+    from roadmap_tui.report import build_report
+
+    plan = store.load_plan(ROOT / "plans" / "fraud-detection.toml").plan
+    return build_report(plan, runs=1000, seed=7)
+
+
+def test_md_and_html_open_with_the_headline(report_data) -> None:
+    from roadmap_tui.report.html import write_html
+    from roadmap_tui.report.markdown import md_text, write_markdown
+
+    sentence = answers.headline(report_data.plan, report_data.forecast)
+    md = write_markdown(report_data)
+    assert md.splitlines()[2] == f"**{md_text(sentence)}**"
+    page = write_html(report_data, charts={})
+    assert page.index('<p class="headline">') < page.index("<h2>")
+    assert "chance never" in page
+
+
+def test_reports_compare_scenarios_with_a_number_when_the_baseline_p80_is_never(
+    report_data,
+) -> None:
+    from roadmap_tui.report.markdown import write_markdown
+
+    assert report_data.forecast.plan.finish.p80 is None  # the premise
+    md = write_markdown(report_data)
+    table = md.split("## Scenarios", 1)[1].split("## ", 1)[0]
+    rows = [r for r in table.splitlines() if r.startswith("| `")]
+    assert len(rows) == len(report_data.plan.scenarios)
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert cells[4].startswith(("P80 ", "P50 ", "P(success) "))
+        assert cells[5] != "-" and cells[7].endswith("pts")
+
+
+def test_reports_rank_risks_by_effect_and_show_metrics_with_progress(report_data) -> None:
+    from roadmap_tui.report.markdown import write_markdown
+
+    md = write_markdown(report_data)
+    risks = md.split("## Top risks", 1)[1].split("## ", 1)[0]
+    order = [e.id for e in report_data.effects.effects]
+    assert [r.split("`")[1] for r in risks.splitlines() if r.count("`") >= 2] == order
+    metrics = md.split("## Metrics", 1)[1].split("## ", 1)[0]
+    assert "| `graph-model` | recall@1%FPR | 0.6 | 0.7 | ▰▰▰▰▰▰▰▰▰▱ 86% |" in metrics
+
+
+def test_metric_progress_either_way() -> None:
+    from roadmap_tui.model.types import Metric
+
+    assert answers.metric_progress(Metric("F1", 0.78, 0.85)) == pytest.approx(0.78 / 0.85)
+    assert answers.metric_progress(Metric("latency", 80, 50)) == pytest.approx(50 / 80)
+    assert answers.metric_progress(Metric("lift", 0.0, 0.03)) == 0.0
+    assert answers.metric_progress(Metric("F1", None, 0.85)) is None
+    assert answers.metric_text(Metric("F1", 0.78, 0.85)) == "F1 0.78 of 0.85 (92%)"
+    assert answers.progress_bar(0.01) == "▰" + "▱" * 9

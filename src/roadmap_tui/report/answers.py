@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from roadmap_tui.model.types import Plan
+from roadmap_tui.model.types import Metric, Plan
 from roadmap_tui.vocabulary import NEVER, P_SUCCESS, plural
 
 if TYPE_CHECKING:
@@ -118,6 +118,43 @@ def headline(plan: Plan, forecast: ForecastResult, item_id: str | None = None) -
         year = "" if finish.p80 is None or finish.p80.year == target.year else f" {target.year}"
         sentence += f"; {pct(f.p_on_time)} chance of the {short_date(target)}{year} target"
     return sentence + "."
+
+
+# ---------------------------------------------------------------------------- metrics
+
+
+def metric_progress(metric: Metric) -> float | None:
+    """How far a metric has come toward its target, 0..1: current / target, or target /
+    current when the target is below the current value (lower is better, as a latency).
+    None without both values or with a non-positive one."""
+    current, target = metric.current, metric.target
+    if current is None or target is None:
+        return None
+    if current == target:
+        return 1.0
+    low, high = sorted((float(current), float(target)))
+    if high <= 0 or low < 0:
+        return None
+    return low / high
+
+
+def progress_bar(share: float, width: int = 10) -> str:
+    """`▰▰▰▰▰▰▰▰▱▱`: a share drawn in `width` cells (a started metric shows at least one)."""
+    filled = round(min(max(share, 0.0), 1.0) * width)
+    if share > 0 and filled == 0:
+        filled = 1
+    return "▰" * filled + "▱" * (width - filled)
+
+
+def metric_text(metric: Metric) -> str:
+    """`F1 0.78 of 0.85 (92%)`: a metric and its progress in one phrase."""
+    if metric.target is None:
+        return metric.name if metric.current is None else f"{metric.name} {metric.current:g}"
+    if metric.current is None:
+        return f"{metric.name}: target {metric.target:g}"
+    progress = metric_progress(metric)
+    share = "" if progress is None else f" ({progress:.0%})"
+    return f"{metric.name} {metric.current:g} of {metric.target:g}{share}"
 
 
 # ---------------------------------------------------------------------------- risk effects

@@ -7,7 +7,7 @@ score once, so all formats of one export show the same numbers.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -16,6 +16,7 @@ from roadmap_tui.model.types import Plan
 from roadmap_tui.vocabulary import NEVER
 
 if TYPE_CHECKING:  # the engine modules are imported lazily: report must stay cheap to import
+    from roadmap_tui.forecast.effects import RiskEffects
     from roadmap_tui.forecast.result import ForecastResult
     from roadmap_tui.priority import Ranking
 
@@ -35,6 +36,10 @@ class ReportData:
     plan: Plan
     forecast: ForecastResult
     ranking: Ranking
+    #: what each risk costs the plan (None: not measured, e.g. a writer's unit test)
+    effects: RiskEffects | None = None
+    #: baseline (key None) and every scenario with the same runs; None without scenarios
+    comparison: Mapping[str | None, ForecastResult] | None = None
 
     @property
     def scenario(self) -> str | None:
@@ -65,12 +70,19 @@ def build_report(
 
     Raises ValueError (ForecastError) for an unknown scenario; the CLI checks it first.
     """
+    from roadmap_tui.forecast import compare, risk_effects
     from roadmap_tui.priority import rank_plan
 
     seen, forecast, ranking = rank_plan(
         plan, scenario=scenario, runs=runs, seed=seed, progress=progress
     )
-    return ReportData(plan=seen, forecast=forecast, ranking=ranking)
+    effects = risk_effects(plan, runs=runs, seed=seed, scenario=scenario)
+    comparison = None
+    if plan.scenarios:  # the same runs and seed: differences are the scenarios, not noise
+        comparison = compare(plan, runs=runs, seed=seed, known={scenario: forecast})
+    return ReportData(
+        plan=seen, forecast=forecast, ranking=ranking, effects=effects, comparison=comparison
+    )
 
 
 def fmt_date(value: date | None) -> str:
