@@ -121,9 +121,10 @@ async def test_risks_table_at_80_columns_shows_chance_delay_and_affected_items(
     async with running(plan_path, size=(80, 24)) as (app, pilot):
         await press(pilot, "6")
         table = app.query_one("#risks-table", DataTable)
-        assert headers(table) == ["id", "title", "chance", "delay", "affects"]
+        assert headers(table) == ["id", "title", "chance", "delay", "P80", "affects"]  # P80 shift
         row = [str(cell) for cell in table.get_row_at(0)]
-        assert row[0] == "vendor-slip" and row[2:] == ["30%", "5/10/20d", "collect"]
+        assert row[0] == "vendor-slip" and row[2:4] == ["30%", "5/10/20d"]
+        assert row[4].endswith(" d") and row[5] == "collect"
         assert sum(c.get_render_width(table) for c in table.ordered_columns) <= 80
 
 

@@ -198,14 +198,17 @@ def effect_cells(effect: RiskEffect) -> tuple[str, str, str]:
 
 
 def effect_sentence(effect: RiskEffect) -> str:
-    """`Without it the plan's P80 is 10.4 ± 2.9 working days earlier (2027-09-09), ...`."""
-    p80, success, target = effect_cells(effect)
+    """`moves the plan's P80 by +10.4 ± 2.9 working days (without it: 2027-09-09); ...`."""
+    _, success, target = effect_cells(effect)
     if effect.p80_shift_days is not None:
-        when = f"moves the plan's P80 by {p80} working days"
+        error = f" ± {effect.p80_shift_se:.1f}" if effect.p80_shift_se else ""
+        when = f"moves the plan's P80 by {effect.p80_shift_days:+.1f}{error} working days"
         if effect.p80_without is not None:
             when += f" (without it: {effect.p80_without.isoformat()})"
+    elif effect.mean_shift_days is not None:
+        when = f"moves the plan's mean finish by {effect.mean_shift_days:+.1f} working days"
     else:
-        when = f"moves the plan's {p80.replace('mean', 'mean finish by')} working days"
+        when = "does not move the plan's finish"
     text = f"{when}; {P_SUCCESS} {success}"
     if effect.worst_target is not None:
         text += f"; P(on time) of {target}"

@@ -23,6 +23,7 @@ from textual.widgets import Footer, HelpPanel, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from roadmap_tui import store
+from roadmap_tui.forecast.effects import RiskEffects, risk_effects
 from roadmap_tui.forecast.engine import compare, simulate
 from roadmap_tui.forecast.result import ForecastResult
 from roadmap_tui.model.parse import validate_plan
@@ -98,6 +99,7 @@ class RoadmapApp(App[None]):
         self.forecast_plan: Plan | None = None
         self._forecast_for: tuple[Plan, str | None, int] | None = None
         self.comparison: dict[str | None, ForecastResult] | None = None
+        self.risk_effects: RiskEffects | None = None
         self.ranking: Ranking | None = None
         self.forecast_error: str | None = None
         self._generation = 0
@@ -129,6 +131,7 @@ class RoadmapApp(App[None]):
             forecast=self.forecast,
             ranking=self.ranking,
             comparison=self.comparison,
+            risk_effects=self.risk_effects,
             problems=tuple(validate_plan(self.plan)),
             selected=self.selected_id,
             selected_risk=self.selected_risk,
@@ -203,6 +206,12 @@ class RoadmapApp(App[None]):
         try:
             result = simulate(plan, runs=self.runs, seed=seed, scenario=scenario, progress=progress)
             self.call_from_thread(self._forecast_done, generation, plan, scenario, seed, result)
+            if plan.risks and not worker.is_cancelled and generation == self._generation:
+                # what each risk costs, on the first runs: after the figures, never before
+                effects = risk_effects(
+                    plan, runs=self.runs, seed=seed, scenario=scenario, progress=progress
+                )
+                self.call_from_thread(self._risk_effects_done, generation, effects)
             if plan.scenarios and not worker.is_cancelled and generation == self._generation:
                 comparison = compare(
                     plan, runs=self.runs, seed=seed, progress=progress, known={scenario: result}
@@ -240,6 +249,12 @@ class RoadmapApp(App[None]):
             # figures are up lives as long as the app, so it is left out of them from now on.
             self.freeze_startup = False
             self.call_after_refresh(gc.freeze)
+
+    def _risk_effects_done(self, generation: int, effects: RiskEffects) -> None:
+        if generation != self._generation:
+            return
+        self.risk_effects = effects
+        self.refresh_views()
 
     def _comparison_done(self, generation: int, comparison: dict[str | None, Any]) -> None:
         if generation != self._generation:

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from roadmap_tui.model.types import Estimate, Plan
 
 if TYPE_CHECKING:
-    from roadmap_tui.forecast import ForecastResult
+    from roadmap_tui.forecast import ForecastResult, RiskEffects
     from roadmap_tui.priority import Ranking
 
 
@@ -47,6 +47,7 @@ class Shown:
     forecast: ForecastResult | None = None
     ranking: Ranking | None = None
     comparison: dict[str | None, Any] | None = None
+    risk_effects: RiskEffects | None = None  # measured after the forecast; may lag an edit
     problems: tuple[Any, ...] = ()
     selected: str | None = None
     selected_risk: str | None = None

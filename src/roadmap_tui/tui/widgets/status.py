@@ -28,10 +28,11 @@ class StatusLine(Static):
         scenario: str | None,
     ) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
-        if forecasting and not stale and plan.scenarios:
-            # the figures shown are fresh; only the baseline-vs-scenario table is coming
+        if forecasting and not stale:
+            # the figures shown are fresh; only the risks' effects and the comparison are coming
             text.append("up to date", style="green")
-            text.append(" (comparing scenarios...)", style="cyan")
+            coming = "comparing scenarios" if plan.scenarios else "measuring risks"
+            text.append(f" ({coming}...)", style="cyan")
         elif forecasting:
             text.append("forecasting...", style="bold cyan")
             if stale:
