@@ -551,20 +551,24 @@ def diff_command(
 
 @main.command()
 @click.argument("plan", type=click.Path(path_type=Path))
-@click.option(
-    "--runs", type=click.IntRange(min=1), help="Runs (default: the plan's, at most 2000)."
-)
-def textconv(plan: Path, runs: int | None) -> None:
-    """Print PLAN canonically with a forecast summary, for git's diff.roadmap.textconv."""
+@click.option("--runs", type=click.IntRange(min=1), help="Runs (default: the plan's).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write .roadmap-cache/.")
+def textconv(plan: Path, runs: int | None, no_cache: bool) -> None:
+    """Print PLAN canonically with a forecast summary, for git's diff.roadmap.textconv.
+
+    The forecast uses the plan's runs and seed (the dates `roadmap simulate` shows); outputs
+    are cached in .roadmap-cache/ by the file's git blob hash, so `git log -p` stays fast.
+    """
     from roadmap_tui import store
-    from roadmap_tui.report.textconv import textconv as convert
+    from roadmap_tui.report.textconv import CACHE_DIR, cached_textconv
 
     try:
         text, _ = store.read_text(plan)
     except store.PlanFileError as exc:
         fail(str(exc))
     try:
-        click.echo(convert(text, str(plan), runs=runs), nl=False)
+        out = cached_textconv(text, str(plan), runs=runs, cache=None if no_cache else CACHE_DIR)
+        click.echo(out, nl=False)
     except ValueError as exc:  # a plan the engine cannot simulate: show it as written
         click.echo(text, nl=not text.endswith("\n"))
         click.echo(f"# roadmap: no forecast: {exc}")
