@@ -116,3 +116,20 @@ def test_a_scenario_is_applied_first() -> None:
     effects = risk_effects(plan, runs=300, scenario=scenario)
     assert effects.scenario == scenario
     assert {e.id for e in effects.effects} == {r.id for r in plan.apply_scenario(scenario).risks}
+
+
+def test_a_zero_day_kickoff_at_the_start_is_as_critical_as_the_milestones_after_it() -> None:
+    kickoff = Item(id="kickoff", title="Kickoff", kind="milestone")
+    work = task("work", Estimate(5, 10, 20), "kickoff")
+    launch = Item(id="launch", title="Launch", kind="milestone", depends_on=("work",))
+    for as_of in (None, date(2027, 1, 11)):
+        plan = replace(make_plan(kickoff, work, launch), as_of=as_of)
+        items = simulate(plan, runs=500, seed=1).items
+        assert [items[i].criticality for i in ("kickoff", "work", "launch")] == [1.0, 1.0, 1.0]
+    # a predecessor that finished before as_of was not waited for
+    done = replace(work, status="done", started=START, finished=date(2027, 1, 8))
+    after = task("after", 3, "work")
+    plan = replace(make_plan(kickoff, done, after), as_of=date(2027, 1, 13))
+    items = simulate(plan, runs=200, seed=1).items
+    assert (items["work"].criticality, items["after"].criticality) == (0.0, 1.0)
+    assert items["kickoff"].criticality == 0.0  # its path ends at the item that was done
