@@ -127,6 +127,17 @@ def test_csv_one_row_per_item_with_every_figure(plan_file: Path, truth) -> None:
             assert total == pytest.approx(ranks[row["id"]].score, abs=0.05)
     beta = next(r for r in rows if r["id"] == "beta")
     assert beta["p_on_time"] != "" and beta["title"] == "Beta: section 1 & <launch>"
+    # one value per cell: urgency's raw pair sits in two columns, no "[1.0000, null]"
+    assert not any(c.startswith("[") for r in rows for c in r.values())
+    assert len({len(r) for r in rows}) == 1 and None not in rows[0]
+    assert float(beta["urgency_raw_criticality"]) == pytest.approx(
+        fc.items["beta"].criticality, abs=5e-5
+    )
+    assert float(beta["urgency_raw_p_on_time"]) == pytest.approx(
+        fc.items["beta"].p_on_time, abs=5e-5
+    )
+    untargeted = next(r for r in rows if r["rank"] and not r["target"])
+    assert untargeted["urgency_raw_p_on_time"] == "" and untargeted["urgency_raw_criticality"]
 
 
 def test_json_is_the_full_simulate_and_prioritise_result(plan_file: Path, truth) -> None:
