@@ -372,7 +372,8 @@ class _Model:
         order on a tie, so a milestone and the work it waits for are both on it) and is
         traced back through the predecessor each item waited for: the first whose finish
         equals the item's start, unless as_of alone set the start (every predecessor finished
-        before it); max is exact, so the equality is too. All runs are traced at once, one step along their paths at a time.
+        before it); max is exact, so the equality is too. All runs are traced at once, one
+        step along their paths at a time.
         """
         m, n = finish.shape
         if m == 0:
