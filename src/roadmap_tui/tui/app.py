@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -57,6 +58,10 @@ VIEW_CLASSES: dict[str, type[View]] = {
 
 class _Cancelled(Exception):
     """Raised inside the engine's progress callback to abandon a stale forecast run."""
+
+
+#: Seconds without a new edit before the risks' effects are measured (the figures come first).
+RISK_EFFECTS_DELAY = 0.3
 
 
 def _forecast_key(plan: Plan) -> Plan:
@@ -206,8 +211,9 @@ class RoadmapApp(App[None]):
         try:
             result = simulate(plan, runs=self.runs, seed=seed, scenario=scenario, progress=progress)
             self.call_from_thread(self._forecast_done, generation, plan, scenario, seed, result)
-            if plan.risks and not worker.is_cancelled and generation == self._generation:
-                # what each risk costs, on the first runs: after the figures, never before
+            if plan.risks and self._still_idle(worker, generation, RISK_EFFECTS_DELAY):
+                # what each risk costs, on the first runs: after the figures, and only once
+                # the edits pause, so it never competes with the next edit's forecast
                 effects = risk_effects(
                     plan, runs=self.runs, seed=seed, scenario=scenario, progress=progress
                 )
@@ -223,6 +229,16 @@ class RoadmapApp(App[None]):
             self.call_from_thread(self._forecast_failed, generation, f"{error}")
         finally:
             self.call_from_thread(self._worker_finished, generation)
+
+    def _still_idle(self, worker: Any, generation: int, seconds: float) -> bool:
+        """In the worker: wait `seconds`; False as soon as a newer edit supersedes it."""
+        deadline = time.monotonic() + seconds
+        while True:
+            if worker.is_cancelled or generation != self._generation:
+                return False
+            if time.monotonic() >= deadline:
+                return True
+            time.sleep(0.02)
 
     def _worker_finished(self, generation: int) -> None:
         """On the app's thread, so a run starting meanwhile cannot be marked finished."""
