@@ -146,6 +146,8 @@ def test_json_is_the_full_simulate_and_prioritise_result(plan_file: Path, truth)
     assert doc["plan"] == TITLE
     assert doc["forecast"] == json.loads(json.dumps(fc.to_json_dict()))
     assert doc["priority"] == json.loads(json.dumps(ranking.to_json_dict()))
+    simulated = json.loads(invoke("simulate", str(plan_file), "--json").stdout)
+    assert doc["risks"] == simulated["risks"] and doc["risks"]  # the same effects, same runs
 
 
 def test_toml_snapshot(plan_file: Path, truth, tmp_path: Path) -> None:
