@@ -23,14 +23,14 @@ def run(*args: str) -> Result:
 def test_validate_ok(plan_file: Path) -> None:
     result = run("validate", str(plan_file))
     assert result.exit_code == 0
-    assert result.stdout == f"{plan_file}: ok (4 items, 1 risks)\n"
+    assert result.stdout == f"{plan_file}: ok (4 items, 1 risk)\n"
 
 
 def test_validate_reports_every_problem_and_exits_1(plan_file: Path) -> None:
     broken = FIXTURES / "broken" / "many_problems.toml"
     result = run("validate", str(plan_file), str(broken))
     assert result.exit_code == 1
-    assert result.stdout == f"{plan_file}: ok (4 items, 1 risks)\n"
+    assert result.stdout == f"{plan_file}: ok (4 items, 1 risk)\n"
     lines = result.stderr.splitlines()
     assert len(lines) == 5
     assert lines[0] == f"{broken}:5: item 'a': title: missing; expected title = \"...\""
@@ -239,7 +239,7 @@ def test_python_dash_m_and_help() -> None:
         check=False,
     )
     assert result.returncode == 0
-    assert result.stdout == f"{VALID}: ok (4 items, 1 risks)\n"
+    assert result.stdout == f"{VALID}: ok (4 items, 1 risk)\n"
     for command in ("validate", "new", "set", "fmt"):
         help_text = run(command, "--help").stdout
         assert "Usage:" in help_text and len(help_text.splitlines()) > 4

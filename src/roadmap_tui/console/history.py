@@ -31,14 +31,14 @@ def _table(title: str) -> Table:
 
 
 def history_table(history: History) -> Table:
-    """The plan's P50, P80 and P(done) at every commit."""
+    """The plan's P50, P80 and P(success) at every commit."""
     table = _table("")
     # the figures keep their width; the subject gets what is left
     table.add_column("Commit", no_wrap=True, min_width=8)
     table.add_column("Date", no_wrap=True, min_width=10)
     table.add_column("Plan P50", justify="right", no_wrap=True, min_width=10)
     table.add_column("Plan P80", justify="right", no_wrap=True, min_width=10)
-    table.add_column("P(done)", justify="right", no_wrap=True, min_width=7)
+    table.add_column("P(success)", justify="right", no_wrap=True, min_width=7)
     table.add_column("Subject", overflow="ellipsis", no_wrap=True, max_width=50)
     for p in history.points:
         table.add_row(

@@ -11,10 +11,12 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from roadmap_tui.forecast import ForecastResult
+from roadmap_tui.forecast import ForecastResult, RiskEffects
 from roadmap_tui.model.text import clean
 from roadmap_tui.model.types import Plan
+from roadmap_tui.report.answers import effect_cells, fmt_points, headline, shift
 from roadmap_tui.report.common import fmt_date, fmt_finish
+from roadmap_tui.vocabulary import P_SUCCESS, plural
 
 _BLOCKS = " ▁▂▃▄▅▆▇█"
 
@@ -44,28 +46,43 @@ def _header(result: ForecastResult, plan: Plan) -> str:
     return f"Forecast of {clean(plan.name)}: " + ", ".join(parts)
 
 
-def items_table(result: ForecastResult) -> Table:
-    table = _table("Items in dependency order: finish dates (◆ milestone, ✓ done, ▸ in progress)")
-    # the figures never wrap; on a narrow terminal the id column folds instead
-    table.add_column("Item", overflow="fold", min_width=8)
-    for key in ("P50", "P80", "P95"):
-        table.add_column(key, justify="right", no_wrap=True)
-    table.add_column("P(done)", justify="right", no_wrap=True)
-    table.add_column("On time", justify="right", no_wrap=True)
-    table.add_column("Critical", justify="right", no_wrap=True)
+#: Columns of the items table that step aside, in this order, when the terminal is too
+#: narrow for ids and dates in full (ids and dates are never wrapped nor cut).
+OPTIONAL_COLUMNS = ("P95", "Critical", "On time")
+
+
+def items_table(result: ForecastResult, width: int | None = None) -> Table:
+    """Finish figures per item. Ids never wrap: on a terminal narrower than the table,
+    P95, then Critical, then On time step aside (`roadmap simulate --json` has them all)."""
+    rows = []
     for f in result.items.values():
-        # a no-break space keeps the mark with the id when a narrow terminal folds it
-        mark = {"done": "✓\u00a0", "doing": "▸\u00a0"}.get(
-            f.status, "◆\u00a0" if f.kind == "milestone" else ""
-        )
-        label = mark + f.id
-        table.add_row(
-            label,
-            *fmt_finish(f),
-            _pct(f.p_success),
-            _pct(f.p_on_time),
-            _pct(f.criticality),
-        )
+        mark = {"done": "✓ ", "doing": "▸ "}.get(f.status, "◆ " if f.kind == "milestone" else "")
+        p50, p80, p95 = fmt_finish(f)
+        cells = {
+            "Item": mark + f.id,
+            "P50": p50,
+            "P80": p80,
+            "P95": p95,
+            P_SUCCESS: _pct(f.p_success),
+            "On time": _pct(f.p_on_time),
+            "Critical": _pct(f.criticality),
+        }
+        rows.append(cells)
+    keys = ["Item", "P50", "P80", "P95", P_SUCCESS, "On time", "Critical"]
+
+    def needed(shown: list[str]) -> int:  # one space between columns
+        return sum(max([len(k), *(len(r[k]) for r in rows)]) for k in shown) + len(shown) - 1
+
+    for optional in OPTIONAL_COLUMNS:
+        if width is None or needed(keys) <= width:
+            break
+        keys.remove(optional)
+    table = _table("Items in dependency order: finish dates (◆ milestone, ✓ done, ▸ in progress)")
+    table.padding = (0, 0)  # the box's own separator keeps one space between columns
+    for key in keys:
+        table.add_column(key, justify="left" if key == "Item" else "right", no_wrap=True)
+    for cells in rows:
+        table.add_row(*(cells[k] for k in keys))
     return table
 
 
@@ -79,7 +96,7 @@ def plan_summary(result: ForecastResult) -> Text:
     )
     low, high = p.p80_interval_dates
     text.append(
-        f"  P(all done) {_pct(p.p_success)}; {100 * p.confidence:.0f}% interval of the P80: "
+        f"  P(success) {_pct(p.p_success)}; {100 * p.confidence:.0f}% interval of the P80: "
         f"{fmt_date(low)} .. {fmt_date(high)}\n"
     )
     text.append("Single-number plan ", style="bold")
@@ -97,7 +114,10 @@ def plan_summary(result: ForecastResult) -> Text:
 
 
 def sensitivity_text(result: ForecastResult, n: int = 5, width: int = 30) -> Text:
-    text = Text("Top drivers of the finish (Spearman of duration vs plan finish)\n", style="bold")
+    text = Text(
+        "Drivers of the plan finish (how closely each duration tracks it, -1 to +1)\n",
+        style="bold",
+    )
     top = result.top_sensitivities(n)
     if not top:
         text.append("  none: no item's duration moves the finish\n")
@@ -146,10 +166,33 @@ def histogram_text(result: ForecastResult, height: int = 6, width: int = 60) -> 
     return text
 
 
-def render_forecast(result: ForecastResult, plan: Plan, console: Console) -> None:
+def risks_table(effects: RiskEffects) -> Table:
+    """Risks ranked by what they cost the plan: its P80 with the risk minus without it."""
+    table = _table(
+        f"Risks ranked by effect: the plan with and without each, on the same "
+        f"{plural(effects.runs, 'run')} (± one standard error)"
+    )
+    table.add_column("Risk", no_wrap=True)
+    table.add_column("Chance", justify="right", no_wrap=True)
+    table.add_column("P80 shift", justify="right", no_wrap=True)
+    table.add_column(P_SUCCESS, justify="right", no_wrap=True)
+    table.add_column("Target most hit", no_wrap=True)
+    for e in effects.effects:
+        p80, success, target = effect_cells(e)
+        table.add_row(e.id, f"{e.probability:.0%}", p80, success, target)
+    return table
+
+
+def render_forecast(
+    result: ForecastResult, plan: Plan, console: Console, effects: RiskEffects | None = None
+) -> None:
+    seen = plan.apply_scenario(result.scenario) if result.scenario else plan
     console.print(Text(_header(result, plan), style="bold"))
-    console.print(items_table(result))
+    console.print(Text(headline(seen, result), style="bold"))
+    console.print(items_table(result, console.width))
     console.print(Group(plan_summary(result), sensitivity_text(result), histogram_text(result)))
+    if effects is not None and effects.effects:
+        console.print(risks_table(effects))
 
 
 def render_compare(results: dict[str | None, ForecastResult], plan: Plan, console: Console) -> None:
@@ -163,20 +206,21 @@ def render_compare(results: dict[str | None, ForecastResult], plan: Plan, consol
         )
     )
     table = _table("Plan, milestones (◆) and targets: baseline and every scenario")
-    table.add_column("", overflow="fold", min_width=10)
+    table.padding = (0, 0)  # the box's separator keeps one space: fits 80 columns
+    table.add_column("", no_wrap=True)  # ids never wrap
     table.add_column("P50", justify="right", no_wrap=True)
     table.add_column("P80", justify="right", no_wrap=True)
-    table.add_column("P80 shift", justify="right", no_wrap=True)
-    table.add_column("P(done)", justify="right", no_wrap=True)
+    table.add_column("Shift", justify="right", no_wrap=True)
+    table.add_column(P_SUCCESS, justify="right", no_wrap=True)
     table.add_column("On time", justify="right", no_wrap=True)
     targeted = [f.id for f in base.items.values() if f.kind == "milestone" or f.target is not None]
     for what in [None, *targeted]:
         if what is None:
-            label = "plan (all items done)"
+            label = "plan finish"
         else:
             label = f"◆\u00a0{what}" if base.items[what].kind == "milestone" else what
         table.add_row(Text(label, style="bold"))
-        base_p80 = base.plan.finish_days.p80 if what is None else base.items[what].finish_days.p80
+        base_f = base.plan if what is None else base.items[what]
         for k, (key, result) in enumerate(results.items()):
             f = result.plan if what is None else result.items.get(what)
             name = "  " + ("baseline" if key is None else key)
@@ -184,20 +228,15 @@ def render_compare(results: dict[str | None, ForecastResult], plan: Plan, consol
             if f is None:
                 table.add_row(name, "dropped", "", "", "", "", end_section=last)
                 continue
-            p80 = f.finish_days.p80
-            shift = (
-                ""
-                if key is None
-                else "n/a"
-                if p80 is None or base_p80 is None
-                else f"{p80 - base_p80:+.1f} d"
-            )
+            # P80 where both sides have one, else P50, else P(success): always a number
+            s = None if key is None else shift(base_f, f)
+            success = _pct(f.p_success) + ("" if s is None else f" ({fmt_points(s.p_success)})")
             table.add_row(
                 name,
                 fmt_date(f.finish.p50),
                 fmt_date(f.finish.p80),
-                shift,
-                _pct(f.p_success),
+                "" if s is None else s.headline,
+                success,
                 _pct(getattr(f, "p_on_time", None)),
                 end_section=last,
             )

@@ -3,6 +3,12 @@
 Imports numpy and the model only; never Textual or matplotlib (a test checks it).
 """
 
+from roadmap_tui.forecast.effects import (
+    RISK_EFFECT_RUNS,
+    RiskEffect,
+    RiskEffects,
+    risk_effects,
+)
 from roadmap_tui.forecast.engine import (
     DEFAULT_CHUNK,
     SENSITIVITY_RUNS,
@@ -29,6 +35,7 @@ __all__ = [
     "COMPARE_SCHEMA",
     "DEFAULT_CHUNK",
     "PERCENTILE_KEYS",
+    "RISK_EFFECT_RUNS",
     "SCHEMA",
     "SENSITIVITY_RUNS",
     "DatePercentiles",
@@ -40,7 +47,10 @@ __all__ = [
     "PlanForecast",
     "Progress",
     "ReadinessCurve",
+    "RiskEffect",
+    "RiskEffects",
     "compare",
     "compare_to_json_dict",
+    "risk_effects",
     "simulate",
 ]

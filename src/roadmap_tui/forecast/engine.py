@@ -473,8 +473,9 @@ class _Model:
         The critical path ends at the item that finishes last (the latest in topological
         order on a tie, so a milestone and the work it waits for are both on it) and is
         traced back through the predecessor each item waited for: the first whose finish
-        equals the item's start, if that is later than as_of (max is exact, so the equality
-        is too). All runs are traced at once, one step along their paths at a time.
+        equals the item's start, unless as_of alone set the start (every predecessor finished
+        before it); max is exact, so the equality is too. All runs are traced at once, one
+        step along their paths at a time.
         """
         m, n = finish.shape
         if m == 0:
@@ -499,7 +500,9 @@ class _Model:
             start = waited.max(axis=1)
             np.maximum(start, a, out=start)
             first = (waited == start[:, None]).argmax(axis=1)
-            looking = start > a  # else as_of set the start: it waited for nobody
+            # a predecessor finishing exactly at as_of (a zero-day kickoff at the start) is
+            # still waited for; only one finishing before as_of is not (docs/forecast.md)
+            looking = waited.max(axis=1) >= a
             cur = preds[np.arange(cur.size), first][looking]
             runs = runs[looking]
             counts += np.bincount(cur, minlength=m)

@@ -1,8 +1,8 @@
 """Frozen result types of a forecast, and their JSON form (schema in docs/forecast.md).
 
 Every number here is derived from the stored runs; nothing is smoothed or invented. A
-percentile that falls among runs in which the item never completes is None ("not ready in
-that share of futures"). Days are working-day offsets from the plan start, rounded to
+percentile that falls among runs in which the item never completes is None ("never" in
+that share of futures). Days are working-day offsets from the plan start, rounded to
 3 decimals; dates follow the calendar convention of model/calendar.py.
 """
 

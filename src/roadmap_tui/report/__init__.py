@@ -41,8 +41,8 @@ class ExportFormat:
             return [Output(write(data).encode("utf-8"))]
         if chart not in CHART_CHOICES:
             raise ValueError(f"unknown chart {chart!r}; expected one of {', '.join(CHART_CHOICES)}")
-        names = CHARTS if chart == "all" else (chart,)
-        return [Output(write(data, name, self.name), name) for name in names]
+        # `all` is one figure with every chart stacked: one file, the one asked for
+        return [Output(write(data, chart, self.name), chart)]
 
 
 FORMATS: dict[str, ExportFormat] = {
@@ -83,7 +83,8 @@ FORMATS: dict[str, ExportFormat] = {
 
 
 def chart_path(path: Path, chart: str) -> Path:
-    """`report.svg` -> `report-timeline.svg`: one file per chart when `--chart all`."""
+    """`report.svg` -> `report-timeline.svg`: a file name per chart, for scripts that want
+    the charts apart (`--chart all` writes them stacked in the one file asked for)."""
     return path.with_name(f"{path.stem}-{chart}{path.suffix}")
 
 
@@ -94,19 +95,15 @@ class ExportError(Exception):
 def output_paths(fmt: ExportFormat, chart: str, output: Path | None) -> list[Path | None]:
     """Where each output goes (None: stdout), checked before any forecast is run.
 
-    Raises ExportError for several files without `-o`, or a path that cannot be written.
+    Every export is one output (`--chart all` stacks the charts in one figure). Raises
+    ExportError for a path that cannot be written.
     """
-    charts = CHARTS if fmt.charts and chart == "all" else (None,)
     if output is not None and str(output) == "-":  # the usual spelling of stdout
         output = None
     if output is None:
-        if len(charts) > 1:
-            raise ExportError(f"--chart all writes {len(charts)} files: give -o FILE.{fmt.name}")
         return [None]
-    paths = [output if c is None else chart_path(output, c) for c in charts]
-    for path in paths:
-        check_writable(path)
-    return paths
+    check_writable(output)
+    return [output]
 
 
 def check_writable(path: Path) -> None:

@@ -20,7 +20,7 @@ import numpy as np
 from roadmap_tui.report.common import CHARTS, ReportData, p50_schedule
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure, SubFigure
 
     from roadmap_tui.report.history import History
 
@@ -80,6 +80,9 @@ def _figure(width: float, height: float) -> Figure:
 
 
 def _date_axis(ax, axis: str = "x") -> None:
+    """Concise dates without the offset label matplotlib puts in the axis's corner (a stray
+    `2027-Feb` there reads as a tick); month ticks carry their year (`Mar 2027`) and day ticks
+    their month (`12 Feb`), so no label is a bare number that reads like a day."""
     import matplotlib.dates as mdates
 
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
@@ -91,7 +94,34 @@ def _date_axis(ax, axis: str = "x") -> None:
     if hi > last:
         (ax.set_xlim if axis == "x" else ax.set_ylim)(min(lo, last - 1), last)
     target.set_major_locator(locator)
-    target.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    formats = ["%Y", "%b %Y", "%d %b", "%H:%M", "%H:%M", "%S.%f"]
+    zero = ["", "%b %Y", "%d %b", "%d %b %H:%M", "%H:%M", "%H:%M"]
+    target.set_major_formatter(
+        mdates.ConciseDateFormatter(locator, formats=formats, zero_formats=zero, show_offset=False)
+    )
+
+
+def fit_title(text: str, width_in: float, size: float = 11.0) -> str:
+    """`text` ellipsised to what a bold line of `size` points holds across `width_in` inches
+    (0.68 em per character, generous for bold sans-serif): a title is never cut by the edge."""
+    chars = max(int(width_in * 72 / (size * 0.68)) - 2, 10)
+    return _short(text, chars)
+
+
+def _titles(fig: Figure | SubFigure, ax, title: str, subtitle: str, width_in: float) -> None:
+    """The title in bold across the figure's width and, over the plot in grey, the as-of
+    line (when and how the figures were made)."""
+    fig.suptitle(
+        fit_title(title, width_in - 0.3), x=0.01, ha="left", fontsize=11, fontweight="bold"
+    )
+    if subtitle:
+        ax.set_title(
+            fit_title(subtitle, width_in - 2.5, 8),
+            loc="left",
+            fontsize=8,
+            fontweight="normal",
+            color=GREY,
+        )
 
 
 def _short(text: str, width: int = 42) -> str:
@@ -109,15 +139,26 @@ def _end(day: date) -> date:
     return day + timedelta(days=1) if day < date.max else day
 
 
-def timeline_figure(bars: Sequence[Bar], title: str, plan_p80: date | None = None) -> Figure:
+def timeline_height(n_bars: int) -> float:
+    return 1.9 + 0.32 * max(n_bars, 1)
+
+
+def timeline_figure(
+    bars: Sequence[Bar],
+    title: str,
+    plan_p80: date | None = None,
+    subtitle: str = "",
+    fig: Figure | SubFigure | None = None,
+) -> Figure | SubFigure:
     """Gantt of P50 bars with P80 and P95 uncertainty bands, targets and milestones."""
     import matplotlib.dates as mdates
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     n = max(len(bars), 1)
-    fig = _figure(10, 1.6 + 0.32 * n)
+    fig = fig if fig is not None else _figure(10, timeline_height(len(bars)))
     ax = fig.add_subplot()
+    labels: list[float] = []  # where a `P95 never` label starts (x, in date numbers)
     num = mdates.date2num
     for row, bar in enumerate(bars):
         y = row
@@ -142,8 +183,9 @@ def timeline_figure(bars: Sequence[Bar], title: str, plan_p80: date | None = Non
             missing = None
         if missing is not None:  # that percentile falls among futures where it never completes
             reach = bar.p50 if bar.p80 is None else bar.p80
+            labels.append(num(_end(reach)))
             ax.annotate(
-                f"{missing} not ready",
+                f"{missing} never",
                 (num(_end(reach)), y),
                 xytext=(4, 0),
                 textcoords="offset points",
@@ -178,11 +220,15 @@ def timeline_figure(bars: Sequence[Bar], title: str, plan_p80: date | None = Non
     ax.set_ylim(n - 0.5, -0.5)
     if not bars:
         _empty(ax, "No item is ready in half of the futures: nothing to draw at P50.")
+    if labels:  # room on the right for the `P95 never` labels: they stay inside the plot
+        left, right = ax.get_xlim()
+        span = max(right - left, 1.0)
+        ax.set_xlim(left, max(right, max(labels) + 0.02 * span) + 0.14 * span)
     _date_axis(ax)
     ax.grid(axis="x", color="#dddddd", lw=0.6)
     ax.set_axisbelow(True)
     ax.set_xlabel("Date (working-day calendar of the plan)")
-    ax.set_title(title)
+    _titles(fig, ax, title, subtitle, 10)
     ax.legend(
         handles=[
             Patch(color=BLUE, label="P50 (median) duration"),
@@ -202,22 +248,30 @@ def timeline_figure(bars: Sequence[Bar], title: str, plan_p80: date | None = Non
 
 
 def plateau_note(prob: Sequence[float] | np.ndarray) -> str | None:
-    """`plateaus at 72%: not ready in 28% of futures` when a curve never reaches 1."""
+    """`plateaus at 72%: never in 28% of futures` when a curve never reaches 1."""
     values = np.asarray(prob, dtype=float)
     if values.size == 0:
         return "never ready"
     top = float(values[-1])
     if top >= 0.995:  # shown as 100%
         return None
-    return f"plateaus at {100 * top:.0f}%: not ready in {100 * (1 - top):.0f}% of futures"
+    return f"plateaus at {100 * top:.0f}%: never in {100 * (1 - top):.0f}% of futures"
 
 
-def scurve_figure(curves: Sequence[Curve], title: str) -> Figure:
+SCURVE_HEIGHT = 5.4
+
+
+def scurve_figure(
+    curves: Sequence[Curve],
+    title: str,
+    subtitle: str = "",
+    fig: Figure | SubFigure | None = None,
+) -> Figure | SubFigure:
     """S-curves of P(ready by date), with a note on every curve that plateaus below 1."""
     import matplotlib.dates as mdates
     from matplotlib.ticker import PercentFormatter
 
-    fig = _figure(9, 5.2)
+    fig = fig if fig is not None else _figure(9, SCURVE_HEIGHT)
     ax = fig.add_subplot()
     notes: list[str] = []
     for k, curve in enumerate(curves):
@@ -248,7 +302,7 @@ def scurve_figure(curves: Sequence[Curve], title: str) -> Figure:
     ax.grid(color="#eeeeee", lw=0.6)
     ax.set_xlabel("Ready by (date)")
     ax.set_ylabel("P(ready by date)")
-    ax.set_title(title)
+    _titles(fig, ax, title, subtitle, 9)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2, fontsize=8, frameon=False)
     if notes:
         ax.text(
@@ -264,13 +318,22 @@ def scurve_figure(curves: Sequence[Curve], title: str) -> Figure:
     return fig
 
 
+def tornado_height(n_bars: int, top: int = 15) -> float:
+    return 1.7 + 0.34 * max(min(n_bars, top), 1)
+
+
 def tornado_figure(
-    labels: Sequence[str], values: Sequence[float], title: str, top: int = 15
-) -> Figure:
-    """Sensitivities sorted by magnitude, the largest on top (a tornado)."""
+    labels: Sequence[str],
+    values: Sequence[float],
+    title: str,
+    top: int = 15,
+    subtitle: str = "",
+    fig: Figure | SubFigure | None = None,
+) -> Figure | SubFigure:
+    """The drivers sorted by magnitude, the largest on top (a tornado)."""
     pairs = sorted(zip(labels, values, strict=True), key=lambda p: (-abs(p[1]), p[0]))[:top]
+    fig = fig if fig is not None else _figure(9, tornado_height(len(pairs), top))
     n = max(len(pairs), 1)
-    fig = _figure(9, 1.4 + 0.34 * n)
     ax = fig.add_subplot()
     ys = range(len(pairs))
     vals = [v for _, v in pairs]
@@ -294,8 +357,8 @@ def tornado_figure(
     ax.axvline(0, color="black", lw=0.8)
     ax.grid(axis="x", color="#eeeeee", lw=0.6)
     ax.set_axisbelow(True)
-    ax.set_xlabel("Spearman rank correlation of the item's duration with the plan finish")
-    ax.set_title(title)
+    ax.set_xlabel("Driver: how closely the item's duration tracks the plan finish (-1 to +1)")
+    _titles(fig, ax, title, subtitle, 9)
     return fig
 
 
@@ -346,28 +409,62 @@ def scurves(data: ReportData) -> list[Curve]:
     return out
 
 
-def make_figure(data: ReportData, chart: str) -> Figure:
+def as_of_line(data: ReportData) -> str:
+    """`Forecast as of 2027-02-22 · 2,000 runs, seed 42 · plan start 2027-01-04`: when and
+    how the figures were made, under every chart's title."""
     fc = data.forecast
-    runs = f"{fc.runs} runs, seed {fc.seed}"
-    with _rc():
-        if chart == "timeline":
-            return timeline_figure(
-                timeline_bars(data),
-                f"{_short(data.title, 60)}: forecast timeline ({runs})",
-                fc.plan.finish.p80,
-            )
-        if chart == "scurve":
-            return scurve_figure(
-                scurves(data), f"{_short(data.title, 60)}: P(ready by date) ({runs})"
-            )
-        if chart == "tornado":
-            ids = [i for i, f in fc.items.items() if f.sensitivity]  # 0: takes no time
-            return tornado_figure(
-                [data.plan.item(i).title for i in ids],
-                [float(fc.items[i].sensitivity) for i in ids],
-                f"{_short(data.title, 60)}: what drives the finish date ({runs})",
-            )
+    as_of = fc.as_of.isoformat() if fc.as_of else f"the plan start, {fc.start.isoformat()}"
+    parts = [f"Forecast as of {as_of}", f"{fc.runs:,} runs, seed {fc.seed}"]
+    if fc.as_of:
+        parts.append(f"plan start {fc.start.isoformat()}")
+    if data.scenario:
+        parts.append(f"scenario {data.scenario}")
+    return " · ".join(parts)
+
+
+_TITLES = {
+    "timeline": "forecast timeline",
+    "scurve": "P(ready by date)",
+    "tornado": "what drives the finish date",
+}
+
+
+def _draw(data: ReportData, chart: str, fig: Figure | SubFigure | None = None):
+    fc = data.forecast
+    title = f"{data.title}: {_TITLES.get(chart, chart)}"
+    subtitle = as_of_line(data)
+    if chart == "timeline":
+        return timeline_figure(timeline_bars(data), title, fc.plan.finish.p80, subtitle, fig)
+    if chart == "scurve":
+        return scurve_figure(scurves(data), title, subtitle, fig)
+    if chart == "tornado":
+        ids = [i for i, f in fc.items.items() if f.sensitivity]  # 0: takes no time
+        return tornado_figure(
+            [data.plan.item(i).title for i in ids],
+            [float(fc.items[i].sensitivity) for i in ids],
+            title,
+            subtitle=subtitle,
+            fig=fig,
+        )
     raise ValueError(f"unknown chart {chart!r}; expected one of {', '.join(CHARTS)}")
+
+
+def make_figure(data: ReportData, chart: str) -> Figure:
+    """One chart, or `all` of them stacked in one figure (what `--chart all -o x.png` writes)."""
+    with _rc():
+        if chart != "all":
+            return _draw(data, chart)
+        fc = data.forecast
+        heights = [
+            timeline_height(len(timeline_bars(data))),
+            SCURVE_HEIGHT,
+            tornado_height(sum(1 for f in fc.items.values() if f.sensitivity)),
+        ]
+        fig = _figure(10, sum(heights))
+        subs = fig.subfigures(len(CHARTS), 1, height_ratios=heights)
+        for name, sub in zip(CHARTS, subs, strict=True):
+            _draw(data, name, sub)
+        return fig
 
 
 def _rc():

@@ -7,22 +7,24 @@ score once, so all formats of one export show the same numbers.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from roadmap_tui.model.calendar import FAR_FUTURE, FAR_FUTURE_LABEL
 from roadmap_tui.model.types import Plan
+from roadmap_tui.vocabulary import NEVER
 
 if TYPE_CHECKING:  # the engine modules are imported lazily: report must stay cheap to import
+    from roadmap_tui.forecast.effects import RiskEffects
     from roadmap_tui.forecast.result import ForecastResult
     from roadmap_tui.priority import Ranking
 
 Progress = Callable[[int, int], None]
 
 #: Label used wherever a percentile fell among futures in which the item never completes.
-NOT_READY = "not ready"
+NOT_READY = NEVER
 
 #: The charts of the svg/png exports and the HTML report, in the order `--chart all` writes them.
 CHARTS: tuple[str, ...] = ("timeline", "scurve", "tornado")
@@ -39,6 +41,10 @@ class ReportData:
     #: plan has too few done items), and the line saying what it drew from or why not.
     calibrated: ForecastResult | None = None
     calibration: str | None = None
+    #: what each risk costs the plan (None: not measured, e.g. a writer's unit test)
+    effects: RiskEffects | None = None
+    #: baseline (key None) and every scenario with the same runs; None without scenarios
+    comparison: Mapping[str | None, ForecastResult] | None = None
 
     @property
     def scenario(self) -> str | None:
@@ -70,6 +76,7 @@ def build_report(
 
     Raises ValueError (ForecastError) for an unknown scenario; the CLI checks it first.
     """
+    from roadmap_tui.forecast import compare, risk_effects
     from roadmap_tui.model.text import display_plan
     from roadmap_tui.priority import rank_plan
 
@@ -84,17 +91,23 @@ def build_report(
         found = cal.calibrate(plan)
         calibration = found.describe()
         calibrated = cal.calibrated_forecast(plan, found, runs=runs, seed=seed, scenario=scenario)
+    effects = risk_effects(plan, runs=runs, seed=seed, scenario=scenario)
+    comparison = None
+    if plan.scenarios:  # the same runs and seed: differences are the scenarios, not noise
+        comparison = compare(plan, runs=runs, seed=seed, known={scenario: forecast})
     return ReportData(
         plan=seen,
         forecast=forecast,
         ranking=ranking,
         calibrated=calibrated,
         calibration=calibration,
+        effects=effects,
+        comparison=comparison,
     )
 
 
 def fmt_date(value: date | None) -> str:
-    """ISO date; "not ready" for a percentile among futures that never finish, "9999 or
+    """ISO date; "never" for a percentile among futures that never finish, "9999 or
     later" for a date the calendar clamped (model.calendar.FAR_FUTURE)."""
     if value is None:
         return NOT_READY
@@ -169,7 +182,7 @@ def p50_schedule(data: ReportData) -> list[ScheduledItem]:
 
     Percentiles are per item, so a start is derived, not simulated: an item starts on the
     working day after its latest dependency's P50 finish (its actual start when it has one, or
-    as_of). Items whose P50 is not ready (they fail in half of the futures) are left out.
+    as_of). Items whose P50 is never (they fail in half of the futures) are left out.
     """
     from roadmap_tui.model.calendar import Calendar
 

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from roadmap_tui.model.types import readiness_name
+from roadmap_tui.report import answers
 from roadmap_tui.report.common import ReportData, fmt_date, fmt_days, fmt_finish, fmt_pct
+from roadmap_tui.vocabulary import P_SUCCESS
 
 if TYPE_CHECKING:
     from roadmap_tui.priority import ValueCurve
@@ -60,6 +62,11 @@ def _item_label(data: ReportData, item_id: str) -> tuple[Cell, Cell]:
     return data.plan.item(item_id).title, Code(item_id)
 
 
+def headline(data: ReportData) -> str:
+    """The report's first sentence (the same one the Forecast view shows)."""
+    return answers.headline(data.plan, data.forecast)
+
+
 def summary(data: ReportData) -> str:
     fc = data.forecast
     scenario = f" under scenario {data.scenario}" if data.scenario else ""
@@ -67,7 +74,7 @@ def summary(data: ReportData) -> str:
     return (
         f"Forecast of {fc.runs} simulated futures (seed {fc.seed}){scenario}, plan start "
         f"{fc.start.isoformat()}{as_of}. P50, P80 and P95 are the dates by which the work is "
-        "ready in 50%, 80% and 95% of futures; 'not ready' at PN means the work never "
+        "ready in 50%, 80% and 95% of futures; 'never' at PN means the work never "
         "completes in more than (100 - N)% of futures."
     )
 
@@ -165,6 +172,10 @@ def risk_rank(data: ReportData) -> list[tuple[str, float, float]]:
 
 
 def risks_section(data: ReportData) -> Section:
+    """Risks ranked by their effect on the plan when measured (`data.effects`), else by the
+    rough rank of `risk_rank`."""
+    if data.effects is not None and data.plan.risks:
+        return _risk_effects_section(data)
     rows = []
     for risk_id, expected, crit in risk_rank(data)[:TOP_RISKS]:
         risk = data.plan.risk_by_id[risk_id]
@@ -202,6 +213,112 @@ def risks_section(data: ReportData) -> Section:
     )
 
 
+def _risk_effects_section(data: ReportData) -> Section:
+    effects = data.effects
+    assert effects is not None
+    rows = []
+    for effect in effects.effects[:TOP_RISKS]:
+        risk = data.plan.risk_by_id[effect.id]
+        d = risk.delay
+        delay = f"{d.likely:g}" if d.is_fixed else f"{d.low:g} / {d.likely:g} / {d.high:g}"
+        p80, success, target = answers.effect_cells(effect)
+        rows.append(
+            (
+                risk.title,
+                Code(risk.id),
+                fmt_pct(risk.probability),
+                delay,
+                ", ".join(risk.affects) or "-",
+                p80,
+                success,
+                target,
+            )
+        )
+    return Section(
+        "Top risks",
+        f"Ranked by their effect: how much later the plan's P80 is because the risk can "
+        f"happen, from the plan forecast with and without it on the same {effects.runs} runs "
+        "(± one standard error; mean: the shift of the mean finish, when the P80 is never).",
+        Table(
+            (
+                "Risk",
+                "Id",
+                "Probability",
+                "Delay (low / likely / high days)",
+                "Affects",
+                "P80 shift",
+                f"{P_SUCCESS} shift",
+                "Target most hit (P(on time))",
+            ),
+            tuple(rows),
+        ),
+    )
+
+
+def scenarios_section(data: ReportData) -> Section | None:
+    """Baseline and every scenario, the same runs and seed: the plan finish side by side."""
+    comparison = data.comparison
+    if not comparison or None not in comparison:
+        return None
+    base = comparison[None].plan
+    rows = []
+    for key, result in comparison.items():
+        p = result.plan
+        cells: tuple[Cell, ...] = ("", "-", "-", "-")
+        if key is not None:
+            s = answers.shift(base, p)
+            cells = (s.headline, *answers.shift_cells(s))
+        name: Cell = Strong("baseline") if key is None else Code(key)
+        rows.append((name, *fmt_finish(p)[:2], fmt_pct(p.p_success), *cells))
+    return Section(
+        "Scenarios",
+        "The plan finish under every scenario, forecast with the same runs and seed as the "
+        "baseline (common random numbers: a difference is the scenario, not noise). The shift "
+        "is the P80's where both have one, else the P50's, else the change of "
+        f"{P_SUCCESS}: it always has a number.",
+        Table(
+            (
+                "Scenario",
+                "P50",
+                "P80",
+                P_SUCCESS,
+                "Shift against the baseline",
+                "P50 shift",
+                "P80 shift",
+                f"{P_SUCCESS} shift",
+            ),
+            tuple(rows),
+        ),
+    )
+
+
+def metrics_section(data: ReportData) -> Section | None:
+    """The items' target metrics and how far each has come (shown, not simulated)."""
+    rows = []
+    for item in data.plan.items:
+        m = item.metric
+        if m is None:
+            continue
+        progress = answers.metric_progress(m)
+        rows.append(
+            (
+                *_item_label(data, item.id),
+                m.name,
+                "-" if m.current is None else f"{m.current:g}",
+                "-" if m.target is None else f"{m.target:g}",
+                "-" if progress is None else f"{answers.progress_bar(progress)} {progress:.0%}",
+            )
+        )
+    if not rows:
+        return None
+    return Section(
+        "Metrics",
+        "What the experiments are trying to reach. Progress is the current value as a share "
+        "of the target (the target's share of the current value when lower is better).",
+        Table(("Item", "Id", "Metric", "Current", "Target", "Progress"), tuple(rows)),
+    )
+
+
 def sensitivity_section(data: ReportData) -> Section:
     fc = data.forecast
     ranked = sorted(
@@ -218,10 +335,10 @@ def sensitivity_section(data: ReportData) -> Section:
         for i, f in ranked
     )
     return Section(
-        "Top sensitivities",
-        "Spearman rank correlation between an item's duration and the plan finish: the items "
-        "whose uncertainty drives the date.",
-        Table(("Item", "Id", "Sensitivity", "Criticality", "Mean duration (days)"), rows),
+        "Top drivers",
+        "How closely each item's drawn duration tracks the plan finish (rank correlation, -1 to "
+        "+1): the items whose uncertainty drives the date.",
+        Table(("Item", "Id", "Driver", "Criticality", "Mean duration (days)"), rows),
     )
 
 
@@ -326,11 +443,14 @@ def items_section(data: ReportData) -> Section:
 
 def sections(data: ReportData) -> list[Section]:
     calibrated = calibration_section(data)
+    optional = [scenarios_section(data), metrics_section(data)]
     return [
         finish_section(data),
         *([calibrated] if calibrated is not None else []),
+        *[s for s in optional[:1] if s is not None],
         risks_section(data),
         sensitivity_section(data),
+        *[s for s in optional[1:] if s is not None],
         priority_section(data),
         items_section(data),
     ]

@@ -20,6 +20,14 @@ from roadmap_tui.model.types import FACTORS
 from roadmap_tui.report.common import ReportData
 
 PERCENTILES = ("mean", "p10", "p50", "p80", "p95")
+#: Factors whose raw input is a pair: one column per value (a cell holds one value, never
+#: a list a spreadsheet cannot read).
+PAIR_RAWS: dict[str, tuple[str, ...]] = {"urgency": ("criticality", "p_on_time")}
+
+
+def _raw_columns(name: str) -> list[str]:
+    parts = PAIR_RAWS.get(name)
+    return [f"{name}_raw"] if parts is None else [f"{name}_raw_{p}" for p in parts]
 
 
 def columns() -> list[str]:
@@ -29,7 +37,7 @@ def columns() -> list[str]:
     cols += ["p_on_time", "criticality", "sensitivity", "mean_duration"]
     cols += ["rank", "score", "days", "per_day", "with", "ready", "rank_best", "rank_worst"]
     for name in FACTORS:
-        cols += [f"{name}_raw", f"{name}_value", f"{name}_weight", f"{name}_contribution"]
+        cols += [*_raw_columns(name), f"{name}_value", f"{name}_weight", f"{name}_contribution"]
     return cols
 
 
@@ -51,14 +59,21 @@ def _num(value: float | None, digits: int = 4) -> str:
 
 
 def _raw(value: object) -> str:
-    """A factor's raw input: a number, a word, or a pair like urgency's `[0.9500, 0.8480]`."""
+    """One raw value: a number or a word; empty for none."""
     if value is None:
         return ""
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_raw(v) or "null" for v in value) + "]"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     return _num(value)
+
+
+def _raws(name: str, value: object) -> list[str]:
+    """A factor's raw input in its columns: urgency's pair in two cells, `0.9500` and ``."""
+    width = len(_raw_columns(name))
+    if isinstance(value, (list, tuple)):
+        cells = [_raw(v) for v in value]
+        return (cells + [""] * width)[:width]
+    return [_raw(value)] + [""] * (width - 1)
 
 
 def write_csv(data: ReportData) -> str:
@@ -96,7 +111,7 @@ def write_csv(data: ReportData) -> str:
             ]
         r = ranked.get(item.id)
         if r is None:
-            row += [""] * (8 + 4 * len(FACTORS))
+            row += [""] * (8 + sum(3 + len(_raw_columns(n)) for n in FACTORS))
         else:
             row += [str(r.rank), _num(r.score, 2), _num(r.days, 2), _num(r.per_day, 4)]
             row += [text_cell(" ".join(r.with_ids)), str(bool(r.ready)).lower()]
@@ -104,8 +119,9 @@ def write_csv(data: ReportData) -> str:
             for name in FACTORS:
                 fv = r.factors.get(name)
                 if fv is None:
-                    row += ["", "", "", ""]
+                    row += [""] * (3 + len(_raw_columns(name)))
                     continue
-                row += [_raw(fv.raw), _num(fv.value), _num(fv.weight, 2), _num(fv.contribution, 2)]
+                row += _raws(name, fv.raw)
+                row += [_num(fv.value), _num(fv.weight, 2), _num(fv.contribution, 2)]
         writer.writerow(row)
     return buf.getvalue()

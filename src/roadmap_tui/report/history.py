@@ -46,7 +46,7 @@ class HistoryError(Exception):
 
 @dataclass(frozen=True)
 class Milestone:
-    """One milestone's figures at one commit (None: not ready at that percentile)."""
+    """One milestone's figures at one commit (None: never, at that percentile)."""
 
     id: str
     title: str

@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from roadmap_tui.report.common import CHARTS, ReportData
-from roadmap_tui.report.content import Cell, Code, Section, Strong, sections, summary
+from roadmap_tui.report.content import Cell, Code, Section, Strong, headline, sections, summary
 
 if TYPE_CHECKING:
     from roadmap_tui.priority import ValueCurve
@@ -26,6 +26,7 @@ th { background: #f3f5f7; } tr:nth-child(even) td { background: #fafbfc; }
 code { font: .85rem ui-monospace, monospace; background: #f3f5f7; padding: 0 .2rem; }
 figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
 figcaption, .note { color: #555; font-size: .85rem; }
+.headline { font-size: 1.1rem; }
 """
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -122,6 +123,7 @@ def write_html(data: ReportData, charts: dict[str, bytes] | None = None) -> str:
         "</head>",
         "<body>",
         f"<h1>{esc(title)}</h1>",
+        f'<p class="headline"><strong>{esc(headline(data))}</strong></p>',
         f"<p>{esc(summary(data))}</p>",
     ]
     for section in sections(data):

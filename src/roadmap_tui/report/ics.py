@@ -3,7 +3,7 @@
 Each milestone is an all-day VEVENT on its P80 date. UIDs come from the plan name and the
 milestone id (and scenario), and DTSTAMP from the plan's as_of (or start), so re-exporting
 updates events in place instead of duplicating them, and the same plan gives the same bytes.
-Milestones that are not ready in 20% of futures or more have no P80 date and are left out.
+Milestones that are never finished in 20% of futures or more have no P80 date and are left out.
 """
 
 from __future__ import annotations

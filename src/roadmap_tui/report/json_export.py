@@ -17,6 +17,8 @@ def write_json(data: ReportData) -> str:
         "scenario": data.scenario,
         "forecast": data.forecast.to_json_dict(),
         "priority": data.ranking.to_json_dict(),
+        # the `risks` list of `roadmap simulate --json`: each risk's effect, largest first
+        "risks": data.effects.to_json_list() if data.effects is not None else [],
     }
     if data.calibration is not None:  # [forecast] calibrate = true: as `simulate --json` has it
         document["calibration"] = {

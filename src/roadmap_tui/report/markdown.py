@@ -10,7 +10,7 @@ import re
 from datetime import timedelta
 
 from roadmap_tui.report.common import ReportData, p50_schedule
-from roadmap_tui.report.content import Cell, Code, Section, Strong, sections, summary
+from roadmap_tui.report.content import Cell, Code, Section, Strong, headline, sections, summary
 
 #: Words Mermaid's gantt grammar reads as a statement when they open a line.
 _MERMAID_KEYWORDS = (
@@ -127,7 +127,8 @@ def _table(section: Section) -> list[str]:
 
 
 def write_markdown(data: ReportData) -> str:
-    out = [f"# Forecast: {md_text(data.title)}", "", md_text(summary(data)), ""]
+    out = [f"# Forecast: {md_text(data.title)}", "", f"**{md_text(headline(data))}**", ""]
+    out += [md_text(summary(data)), ""]
     for section in sections(data):
         out += [f"## {section.title}", "", md_text(section.intro), ""]
         body = _table(section)
@@ -143,8 +144,8 @@ def write_markdown(data: ReportData) -> str:
     out += [
         "## Timeline (P50)",
         "",
-        "Bars start when their dependencies' P50 finish; items that are not ready in half of "
-        "the futures are left out; critical items (criticality at least 0.5) are highlighted.",
+        "Bars start when their dependencies' P50 finish; items that are never finished in half "
+        "of the futures are left out; critical items (criticality at least 0.5) are highlighted.",
         "",
         mermaid_gantt(data),
         "",

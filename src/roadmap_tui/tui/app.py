@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -23,6 +24,7 @@ from textual.widgets import Footer, HelpPanel, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from roadmap_tui import store
+from roadmap_tui.forecast.effects import RiskEffects, risk_effects
 from roadmap_tui.forecast.engine import compare, simulate
 from roadmap_tui.forecast.result import ForecastResult
 from roadmap_tui.model.parse import validate_plan
@@ -57,6 +59,10 @@ VIEW_CLASSES: dict[str, type[View]] = {
 
 class _Cancelled(Exception):
     """Raised inside the engine's progress callback to abandon a stale forecast run."""
+
+
+#: Seconds without a new edit before the risks' effects are measured (the figures come first).
+RISK_EFFECTS_DELAY = 0.3
 
 
 def _forecast_key(plan: Plan) -> Plan:
@@ -101,6 +107,7 @@ class RoadmapApp(App[None]):
         self.comparison: dict[str | None, ForecastResult] | None = None
         self.calibrated: ForecastResult | None = None
         self.calibration_note: str | None = None
+        self.risk_effects: RiskEffects | None = None
         self.ranking: Ranking | None = None
         self.forecast_error: str | None = None
         self._generation = 0
@@ -134,6 +141,7 @@ class RoadmapApp(App[None]):
             forecast=self.forecast,
             ranking=self.ranking,
             comparison=self.comparison,
+            risk_effects=self.risk_effects,
             problems=tuple(validate_plan(self.plan)),
             selected=self.selected_id,
             selected_risk=self.selected_risk,
@@ -220,6 +228,13 @@ class RoadmapApp(App[None]):
                 self.call_from_thread(
                     self._calibration_done, generation, calibrated, found.describe()
                 )
+            if plan.risks and self._still_idle(worker, generation, RISK_EFFECTS_DELAY):
+                # what each risk costs, on the first runs: after the figures, and only once
+                # the edits pause, so it never competes with the next edit's forecast
+                effects = risk_effects(
+                    plan, runs=self.runs, seed=seed, scenario=scenario, progress=progress
+                )
+                self.call_from_thread(self._risk_effects_done, generation, effects)
             if plan.scenarios and not worker.is_cancelled and generation == self._generation:
                 comparison = compare(
                     plan, runs=self.runs, seed=seed, progress=progress, known={scenario: result}
@@ -231,6 +246,16 @@ class RoadmapApp(App[None]):
             self.call_from_thread(self._forecast_failed, generation, f"{error}")
         finally:
             self.call_from_thread(self._worker_finished, generation)
+
+    def _still_idle(self, worker: Any, generation: int, seconds: float) -> bool:
+        """In the worker: wait `seconds`; False as soon as a newer edit supersedes it."""
+        deadline = time.monotonic() + seconds
+        while True:
+            if worker.is_cancelled or generation != self._generation:
+                return False
+            if time.monotonic() >= deadline:
+                return True
+            time.sleep(0.02)
 
     def _worker_finished(self, generation: int) -> None:
         """On the app's thread, so a run starting meanwhile cannot be marked finished."""
@@ -266,6 +291,12 @@ class RoadmapApp(App[None]):
         if generation != self._generation:
             return
         self.calibrated, self.calibration_note = calibrated, note
+        self.refresh_views()
+
+    def _risk_effects_done(self, generation: int, effects: RiskEffects) -> None:
+        if generation != self._generation:
+            return
+        self.risk_effects = effects
         self.refresh_views()
 
     def _comparison_done(self, generation: int, comparison: dict[str | None, Any]) -> None:

@@ -12,7 +12,7 @@ from roadmap_tui.model.calendar import FAR_FUTURE, FAR_FUTURE_LABEL
 from roadmap_tui.model.types import Estimate, Plan
 
 if TYPE_CHECKING:
-    from roadmap_tui.forecast import ForecastResult
+    from roadmap_tui.forecast import ForecastResult, RiskEffects
     from roadmap_tui.priority import Ranking
 
 
@@ -36,6 +36,13 @@ def fmt_estimate(estimate: Estimate | None) -> str:
     return f"{estimate.low:g}/{estimate.likely:g}/{estimate.high:g}d"
 
 
+def fmt_working_days(estimate: Estimate) -> str:
+    """An estimate in a sentence: `5 to 20 working days (likely 10)`, never `5/10/20d ...`."""
+    if estimate.low == estimate.likely == estimate.high:
+        return "1 working day" if estimate.likely == 1 else f"{estimate.likely:g} working days"
+    return f"{estimate.low:g} to {estimate.high:g} working days (likely {estimate.likely:g})"
+
+
 @dataclass(frozen=True)
 class Shown:
     """Everything a view draws: the plan, its latest forecast and ranking, the selection."""
@@ -44,6 +51,7 @@ class Shown:
     forecast: ForecastResult | None = None
     ranking: Ranking | None = None
     comparison: dict[str | None, Any] | None = None
+    risk_effects: RiskEffects | None = None  # measured after the forecast; may lag an edit
     problems: tuple[Any, ...] = ()
     selected: str | None = None
     selected_risk: str | None = None

@@ -15,11 +15,15 @@ from textual.widget import Widget
 from textual.widgets import Label, Select, Static
 
 from roadmap_tui.model.calendar import Calendar
+from roadmap_tui.report.answers import effect_cells, fmt_points, headline, shift
 from roadmap_tui.tui.actions import bindings_for
 from roadmap_tui.tui.messages import ScenarioChosen
 from roadmap_tui.tui.views import Shown, View, fmt_date, fmt_pct
+from roadmap_tui.vocabulary import P_SUCCESS
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
+#: Risks shown under the items among the drivers, largest effect first.
+RISK_DRIVERS = 3
 BASELINE = "__baseline__"
 CHART_H = 8
 Y_LABEL = 5
@@ -142,16 +146,19 @@ def draw_histogram(shown: Shown, width: int) -> Text:
 
 
 def draw_tornado(shown: Shown, width: int) -> Text:
-    """Items whose drawn duration moves the plan's finish most (Spearman correlation)."""
+    """Items whose drawn duration moves the plan's finish most (its drivers)."""
     forecast = shown.forecast
     assert forecast is not None
     top = forecast.top_sensitivities(6)
+    effects = [e for e in shown.risk_effects.effects if e.days] if shown.risk_effects else []
+    effects = effects[:RISK_DRIVERS]
     text = Text(no_wrap=True, overflow="crop")
-    text.append("What drives the plan's finish (rank correlation with it)\n", style="bold")
-    if not top:
+    text.append("Drivers of the plan's finish: items (rank correlation)", style="bold")
+    text.append(" and risks (P80 shift)\n" if effects else "\n", style="bold")
+    if not top and not effects:
         text.append("  no item's duration varies", style="dim")
         return text
-    label_w = min(max(len(f.id) for f in top), 22)
+    label_w = min(max(len(x.id) for x in [*top, *effects]), 22)
     half = max((width - label_w - 10) // 2, 5)
     for f in top:
         cells = round(abs(f.sensitivity) * half)
@@ -162,6 +169,15 @@ def draw_tornado(shown: Shown, width: int) -> Text:
         text.append("│", style="dim")
         text.append(f"{right:<{half}}", style="red")
         text.append(f" {f.sensitivity:+.2f}\n")
+    # risks on the same scale as the items' bars: the largest shift spans half the width
+    widest = max((abs(e.days) for e in effects), default=0.0) or 1.0
+    for e in effects:
+        cells = max(round(abs(e.days) / widest * half), 1)
+        text.append(f"{e.id[:label_w]:>{label_w}} ")
+        text.append(" " * half, style="blue")
+        text.append("│", style="dim")
+        text.append(f"{'▒' * cells:<{half}}", style="yellow")
+        text.append(f" {effect_cells(e)[0].split(' ±')[0]}\n")
     return text
 
 
@@ -216,6 +232,11 @@ class ForecastView(View):
         text = Text()
         if shown.stale:
             text.append("(stale: the plan changed; forecasting...)\n", style="bold yellow")
+        seen = shown.plan
+        if forecast.scenario in seen.scenario_by_id:
+            seen = seen.apply_scenario(forecast.scenario)
+        item = shown.selected if target is not forecast.plan else None
+        text.append(headline(seen, forecast, item) + "\n", style="bold cyan")
         text.append(f"{title}", style="bold")
         text.append(f"  scenario {forecast.scenario or 'baseline'} · {forecast.runs} runs\n")
         text.append(f"P50 {fmt_date(f.p50)}   P80 {fmt_date(f.p80)}   P95 {fmt_date(f.p95)}")
@@ -268,22 +289,23 @@ class ForecastView(View):
         if not comparison:
             return Text("comparing scenarios...", style="dim")
         table = Table(title="Baseline vs scenarios (plan finish)", title_justify="left", box=None)
-        for column in ("scenario", "P50", "P80", "P95", "P(success)", "ΔP80 days"):
+        for column in ("scenario", "P50", "P80", "P95", P_SUCCESS, "shift"):
             table.add_column(column)
         base = comparison.get(None)
         for key, result in comparison.items():
             p = result.plan
             delta = "-"
-            if base is not None and key is not None:
-                b80, s80 = base.plan.finish_days.p80, p.finish_days.p80
-                delta = "-" if b80 is None or s80 is None else f"{s80 - b80:+.1f}"
+            success = fmt_pct(p.p_success)
+            if base is not None and key is not None:  # P80, else P50, else P(success)
+                s = shift(base.plan, p)
+                delta, success = s.headline, f"{success} ({fmt_points(s.p_success)})"
             style = "bold reverse" if key == shown.scenario else ""
             table.add_row(
                 key or "baseline",
                 fmt_date(p.finish.p50),
                 fmt_date(p.finish.p80),
                 fmt_date(p.finish.p95),
-                fmt_pct(p.p_success),
+                success,
                 delta,
                 style=style,
             )

@@ -15,6 +15,7 @@ from roadmap_tui.tui.actions import bindings_for
 from roadmap_tui.tui.messages import ItemSelected
 from roadmap_tui.tui.views import Shown, View, fmt_date, fmt_estimate, fmt_pct
 from roadmap_tui.tui.widgets.fit_table import Column, FitTable
+from roadmap_tui.vocabulary import plural
 
 #: Table order: who and what first, then the figures. On a narrow terminal the columns with
 #: the highest `drop` step aside first; the detail panel shows them for the selected item.
@@ -27,7 +28,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("estimate", "estimate", drop=3),
     Column("p50", "P50"),
     Column("p80", "P80", drop=1),
-    Column("p_success", "P(ok)"),
+    Column("p_success", "P(success)", drop=2),  # before P80: the date a PM needs most
     Column("criticality", "crit", drop=4),
     Column("score", "score"),
 )
@@ -176,7 +177,7 @@ class ItemsView(View):
             panel.display = False
             return
         panel.display = True
-        lines = [f"[b red]{len(shown.problems)} problem(s)[/]"]
+        lines = [f"[b red]{plural(len(shown.problems), 'problem')}[/]"]
         lines += [f"  {escape(p.message)}" for p in shown.problems[:6]]
         panel.update("\n".join(lines))
 

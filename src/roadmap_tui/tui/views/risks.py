@@ -1,4 +1,4 @@
-"""View 6: the risks, editable, with the items each one delays."""
+"""View 6: the risks, editable, ranked by what each costs the plan, with the items it delays."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
+from roadmap_tui.model.types import Risk
+from roadmap_tui.report.answers import effect_cells, effect_sentence
 from roadmap_tui.tui.actions import bindings_for
 from roadmap_tui.tui.messages import RiskSelected
-from roadmap_tui.tui.views import Shown, View, fmt_estimate
+from roadmap_tui.tui.views import Shown, View, fmt_estimate, fmt_working_days
 from roadmap_tui.tui.widgets.fit_table import Column, FitTable
+from roadmap_tui.vocabulary import plural
 
 #: What a risk is, how likely, how bad and what it hits, all on one row even at 80 columns:
 #: the title and the list of items share what room is left.
@@ -21,8 +24,23 @@ COLUMNS: tuple[Column, ...] = (
     Column("title", "title", elastic=True, min_width=14),
     Column("probability", "chance"),
     Column("delay", "delay"),
+    Column("effect", "P80 shift"),
     Column("affects", "affects", elastic=True, min_width=12),
 )
+
+
+def ranked(shown: Shown) -> list[Risk]:
+    """The plan's risks, largest effect first once measured (new risks last, in file order)."""
+    if shown.risk_effects is None:
+        return list(shown.plan.risks)
+    order = {e.id: k for k, e in enumerate(shown.risk_effects.effects)}
+    return sorted(shown.plan.risks, key=lambda r: order.get(r.id, len(order)))
+
+
+def effect_cell(shown: Shown, risk_id: str) -> str:
+    """How much later the plan's P80 is because of the risk (`…` until it is measured)."""
+    effect = shown.risk_effects.get(risk_id) if shown.risk_effects else None
+    return "…" if effect is None else effect_cells(effect)[0].split(" ±")[0]
 
 
 class RiskTable(FitTable):
@@ -41,6 +59,7 @@ class RisksView(View):
     def show(self, shown: Shown) -> None:
         self._shown = shown
         table = self.query_one(RiskTable)
+        risks = ranked(shown)
         with self.app.batch_update(), table.prevent(DataTable.RowHighlighted):
             table.set_rows(
                 [
@@ -51,13 +70,14 @@ class RisksView(View):
                             "title": risk.title,
                             "probability": f"{risk.probability:.0%}",
                             "delay": fmt_estimate(risk.delay),
+                            "effect": effect_cell(shown, risk.id),
                             "affects": ", ".join(risk.affects) or "-",
                         },
                     )
-                    for risk in shown.plan.risks
+                    for risk in risks
                 ]
             )
-            ids = [r.id for r in shown.plan.risks]
+            ids = [r.id for r in risks]
             if shown.selected_risk in ids:
                 table.move_cursor(row=ids.index(shown.selected_risk), animate=False)
         self.show_detail()
@@ -75,8 +95,15 @@ class RisksView(View):
         lines = [
             f"[b]{risk.id}[/b]: {escape(risk.title)}",
             f"happens in {risk.probability:.0%} of futures and then delays every item below by "
-            f"the same draw of {fmt_estimate(risk.delay)} working days",
+            f"the same draw of {fmt_working_days(risk.delay)}",
         ]
+        effect = shown.risk_effects.get(risk.id) if shown.risk_effects else None
+        if effect is not None:
+            runs = shown.risk_effects.runs if shown.risk_effects else 0
+            lines.append(
+                f"effect: {escape(effect_sentence(effect))} (the plan with and without it, "
+                f"same {plural(runs, 'run')})"
+            )
         for item_id in risk.affects:
             item = shown.plan.item_by_id.get(item_id)
             lines.append(f"  • {item_id}: {escape(item.title) if item else '(unknown item)'}")

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from roadmap_tui.model.types import Plan
+from roadmap_tui.vocabulary import plural
 
 
 class StatusLine(Static):
@@ -27,10 +28,11 @@ class StatusLine(Static):
         scenario: str | None,
     ) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
-        if forecasting and not stale and plan.scenarios:
-            # the figures shown are fresh; only the baseline-vs-scenario table is coming
+        if forecasting and not stale:
+            # the figures shown are fresh; only the risks' effects and the comparison are coming
             text.append("up to date", style="green")
-            text.append(" (comparing scenarios...)", style="cyan")
+            coming = "comparing scenarios" if plan.scenarios else "measuring risks"
+            text.append(f" ({coming}...)", style="cyan")
         elif forecasting:
             text.append("forecasting...", style="bold cyan")
             if stale:
@@ -45,7 +47,7 @@ class StatusLine(Static):
         text.append(path.name, style="bold")
         if dirty:
             text.append(" [modified]", style="bold yellow")
-        text.append(f" · {len(plan.items)} items · {len(plan.risks)} risks")
+        text.append(f" · {plural(len(plan.items), 'item')} · {plural(len(plan.risks), 'risk')}")
         text.append(f" · {scenario or 'baseline'} · seed {seed}")
         if runs is not None:
             text.append(f" · {runs} runs")
