@@ -260,6 +260,11 @@ def _check_scenario(path: Path, loaded: LoadedPlan, scenario: str | None) -> Non
     help="Forecast from this day, YYYY-MM-DD (default: the plan's as_of).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print only JSON (docs/forecast.md).")
+@click.option(
+    "--curves",
+    is_flag=True,
+    help="With --json: every item's readiness curve too (the plan's and milestones' always).",
+)
 @click.option("--compare", is_flag=True, help="Baseline and every scenario side by side.")
 def simulate_command(
     plan: Path,
@@ -268,6 +273,7 @@ def simulate_command(
     scenario: str | None,
     as_of: object,
     as_json: bool,
+    curves: bool,
     compare: bool,
 ) -> None:
     """Monte Carlo forecast of PLAN: when each item is likely ready, and what drives it."""
@@ -278,6 +284,8 @@ def simulate_command(
 
     if compare and scenario is not None:
         fail("--compare shows every scenario; leave out --scenario")
+    if curves and not as_json:
+        fail("--curves adds the items' curves to --json; give --json too")
     loaded = open_plan(plan)
     day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
     _check_scenario(plan, loaded, scenario)
@@ -304,7 +312,9 @@ def simulate_command(
         fail(f"{plan}: not enough memory for this many runs; try fewer with --runs")
     if as_json:
         data = (
-            forecast.compare_to_json_dict(results) if compare else results[scenario].to_json_dict()
+            forecast.compare_to_json_dict(results, curves=curves)
+            if compare
+            else results[scenario].to_json_dict(curves=curves)
         )
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
