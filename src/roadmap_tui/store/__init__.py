@@ -1,0 +1,68 @@
+"""The only package that reads and writes plan files; this face is what the rest imports.
+
+One module per concern: `read` (bytes to a validated plan), `keys` (the line of every key),
+`edit` (tomlkit edits rendered into text), `save` (saving over a file), `atomic` (never half a
+file), `canonical` (`roadmap fmt`) and `templates` (`roadmap new`).
+"""
+
+from __future__ import annotations
+
+import os  # noqa: F401  (tests patch store.os to simulate crashes mid-write)
+
+from roadmap_tui.store.atomic import atomic_write
+from roadmap_tui.store.canonical import format_canonical, format_file
+from roadmap_tui.store.edit import render_plan_changes, render_table
+from roadmap_tui.store.errors import (
+    ExternalChangeError,
+    PlanError,
+    PlanFileError,
+    Problem,
+    SaveError,
+)
+from roadmap_tui.store.keys import locate_keys, split_lines
+from roadmap_tui.store.read import (
+    MAX_BYTES,
+    LoadedPlan,
+    decode,
+    digest_of,
+    line_for,
+    load_plan,
+    load_plan_text,
+    parse_toml,
+    problems_at,
+    read_text,
+    value_from_text,
+)
+from roadmap_tui.store.save import file_changed, save_plan, write_new_plan
+from roadmap_tui.store.templates import TEMPLATES, template_text
+
+__all__ = [
+    "MAX_BYTES",
+    "TEMPLATES",
+    "ExternalChangeError",
+    "LoadedPlan",
+    "PlanError",
+    "PlanFileError",
+    "Problem",
+    "SaveError",
+    "atomic_write",
+    "decode",
+    "digest_of",
+    "file_changed",
+    "format_canonical",
+    "format_file",
+    "line_for",
+    "load_plan",
+    "load_plan_text",
+    "locate_keys",
+    "parse_toml",
+    "problems_at",
+    "read_text",
+    "render_plan_changes",
+    "render_table",
+    "save_plan",
+    "split_lines",
+    "template_text",
+    "value_from_text",
+    "write_new_plan",
+]

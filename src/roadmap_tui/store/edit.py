@@ -1,0 +1,311 @@
+"""Rendering edits into plan text with tomlkit, so a one-field change is a one-line diff."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from roadmap_tui.model.types import Plan
+from roadmap_tui.store.keys import locate_keys, split_lines, table_regions
+
+
+def render_plan_changes(text: str, old: Plan, new: Plan) -> str:
+    """`text` (which reads as `old`) edited to read as `new`, touching only what differs."""
+    import tomlkit
+
+    from roadmap_tui.model import parse as P
+
+    # Whole tables go in and out as text, so neighbouring comments and spacing stay put.
+    for section, old_ids, new_ids in (
+        ("items", old.item_by_id, new.item_by_id),
+        ("risks", old.risk_by_id, new.risk_by_id),
+        ("scenarios", old.scenario_by_id, new.scenario_by_id),
+    ):
+        for table_id in old_ids:
+            if table_id not in new_ids:
+                text = _remove_table(text, (section, table_id))
+    added = [
+        ("items", f"[items.{i.id}]", P.item_to_toml(i))
+        for i in new.items
+        if i.id not in old.item_by_id
+    ]
+    added += [
+        ("risks", f"[risks.{r.id}]", P.risk_to_toml(r))
+        for r in new.risks
+        if r.id not in old.risk_by_id
+    ]
+    added += [
+        ("scenarios", f"[scenarios.{s.id}]", _scenario_toml(s))
+        for s in new.scenarios
+        if s.id not in old.scenario_by_id
+    ]
+    for section, header, table in added:
+        text = _append_table(text, section, header, table)
+
+    doc = tomlkit.parse(text)
+    moves = _edit_settings(doc, old, new)
+    for item in new.items:
+        before = old.item_by_id.get(item.id)
+        if before is not None and before != item:
+            table = doc["items"][item.id]
+            for field in P.ITEM_FIELDS:
+                if field == "distribution":
+                    # Compared with the file: a `distribution` beside a one-number estimate
+                    # means nothing and stays; otherwise the file must say what the item uses.
+                    want = P.three_point_distribution(item)
+                    have = table.get("distribution")
+                    if want is not None and have != want and (have is not None or want != "pert"):
+                        after = _set_key(table, field, want, P.ITEM_FIELDS)
+                        moves.append((("items", item.id), field, after))
+                    continue
+                a, b = P.item_field_toml(before, field), P.item_field_toml(item, field)
+                if a != b:
+                    default = P.ITEM_SPECS[field].default
+                    if b is None and field in table and default not in (None, ()):
+                        b = P._num(default) if isinstance(default, float) else default
+                    after = _set_key(table, field, b, P.ITEM_FIELDS)
+                    moves.append((("items", item.id), field, after))
+    for risk in new.risks:
+        before = old.risk_by_id.get(risk.id)
+        if before is not None and before != risk:
+            table = doc["risks"][risk.id]
+            for field in P.RISK_FIELDS:
+                a, b = P.risk_field_toml(before, field), P.risk_field_toml(risk, field)
+                if a != b:
+                    after = _set_key(table, field, b, P.RISK_FIELDS)
+                    moves.append((("risks", risk.id), field, after))
+    for scenario in new.scenarios:
+        before = old.scenario_by_id.get(scenario.id)
+        if before is not None and before != scenario:
+            _edit_scenario(doc["scenarios"][scenario.id], before, scenario)
+    text = doc.as_string()
+    for table_path, key, after in moves:
+        if after is not None:
+            text = _move_after(text, (*table_path, key), (*table_path, after))
+    return text
+
+
+def _move_after(text: str, key: tuple[str, ...], after: tuple[str, ...]) -> str:
+    """Move the one-line `key = value` at `key` to just below the value of `after`."""
+    lines = split_lines(text)
+    located = locate_keys(text)
+    if key not in located or after not in located:
+        return text
+    line = lines.pop(located[key] - 1)
+    if not line.endswith("\n"):
+        line += "\n"
+    start = located[after] - 1
+    if start > located[key] - 1:
+        start -= 1
+    # The predecessor's value may span lines (a multi-line array): its end is the last line
+    # before the next key, header, comment or blank line at the table's level.
+    end = start
+    starts = {n - 1 for n in located.values()}
+    depth = _bracket_depth(lines[start])
+    while depth > 0 and end + 1 < len(lines) and end + 1 not in starts:
+        end += 1
+        depth += _bracket_depth(lines[end])
+    lines.insert(end + 1, line)
+    return "".join(lines)
+
+
+def _bracket_depth(line: str) -> int:
+    """Net open brackets on a line, ignoring strings and comments (a rough but safe count)."""
+    depth = 0
+    quote = ""
+    for ch in line:
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            break
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+    return depth
+
+
+def _edit_settings(doc: Any, old: Plan, new: Plan) -> list[tuple[tuple[str, ...], str, str | None]]:
+    from roadmap_tui.model import parse as P
+
+    def val(x: Any) -> Any:
+        if isinstance(x, tuple):
+            return list(x)
+        return P._num(x) if isinstance(x, float) else x
+
+    changes: list[tuple[str, str, Any, tuple[str, ...]]] = []
+    for name in P.PLAN_FIELDS:
+        if getattr(old, name) != getattr(new, name):
+            changes.append(("plan", name, val(getattr(new, name)), P.PLAN_FIELDS))
+    for name in P.FORECAST_FIELDS:
+        if getattr(old, name) != getattr(new, name):
+            changes.append(("forecast", name, getattr(new, name), P.FORECAST_FIELDS))
+    a, b = old.priority, new.priority
+    if a.method != b.method:
+        changes.append(("priority", "method", b.method, P.PRIORITY_FIELDS))
+    if a.inherit != b.inherit:
+        changes.append(("priority", "inherit", b.inherit, P.PRIORITY_FIELDS))
+    for name in P.FACTORS:
+        if a.weights.get(name) != b.weights.get(name):
+            changes.append(("priority", name, val(float(b.weights[name])), P.PRIORITY_FIELDS))
+    moves = []
+    for section, name, value, order in changes:
+        if section not in doc:
+            import tomlkit
+
+            doc.add(section, tomlkit.table())
+        moves.append(((section,), name, _set_key(doc[section], name, value, order)))
+    return moves
+
+
+def _set_key(table: Any, key: str, value: Any, order: tuple[str, ...]) -> str | None:
+    """Set, append or delete one key, keeping its comment.
+
+    A new key is appended (tomlkit's public API); the key it should follow in canonical
+    order is returned, and `_move_after` puts its line there in the text, because tomlkit has
+    no public insert-after and its private one changed between releases.
+    """
+    import tomlkit
+
+    if value is None:
+        if key in table:
+            del table[key]
+        return None
+    new = _toml_item(value)
+    if key in table:
+        old = table.value.item(key) if hasattr(table, "value") else table.item(key)
+        trivia = getattr(old, "trivia", None)
+        if trivia is not None:
+            new.trivia.indent = trivia.indent
+            new.trivia.comment_ws = trivia.comment_ws
+            new.trivia.comment = trivia.comment
+        table[key] = new
+        return None
+    table.add(tomlkit.key(key), new)
+    position = order.index(key) if key in order else len(order)
+    return next((b for b in reversed(order[:position]) if b in table), None)
+
+
+def _toml_item(value: Any) -> Any:
+    import tomlkit
+
+    if isinstance(value, Mapping):
+        inline = tomlkit.inline_table()
+        for k, v in value.items():
+            inline[k] = v
+        return inline
+    return tomlkit.item(value)
+
+
+def _scenario_toml(scenario: Any) -> dict[str, Any]:
+    from roadmap_tui.model.parse import override_toml
+
+    out: dict[str, Any] = {"title": scenario.title}
+    for o in scenario.overrides:
+        out[f"{o.section}.{o.id}.{o.field}"] = override_toml(o)
+    return out
+
+
+def _edit_scenario(table: Any, old: Any, new: Any) -> None:
+    import tomlkit
+
+    from roadmap_tui.model.parse import override_toml
+
+    if old.title != new.title:
+        _set_key(table, "title", new.title, ("title",))
+    old_map = {(o.section, o.id, o.field): o for o in old.overrides}
+    new_map = {(o.section, o.id, o.field): o for o in new.overrides}
+    for key in old_map:
+        if key not in new_map:
+            section, target, field = key
+            del table[section][target][field]
+            if not table[section][target]:
+                del table[section][target]
+            if not table[section]:
+                del table[section]
+    for key, o in new_map.items():
+        if old_map.get(key) == o:
+            continue
+        section, target, field = key
+        value = override_toml(o)
+        if section in table and target in table[section] and field in table[section][target]:
+            _set_key(table[section][target], field, value, ())
+        elif section in table and target in table[section]:
+            table[section][target].add(tomlkit.key(field), _toml_item(value))
+        elif section in table:
+            table[section].add(tomlkit.key([target, field]), _toml_item(value))
+        else:
+            table.add(tomlkit.key([section, target, field]), _toml_item(value))
+
+
+def render_table(header: str, table: Mapping[str, Any]) -> str:
+    """A table in the canonical layout: header, then one `key = value` line per key."""
+    lines = [header]
+    for key, value in table.items():
+        lines.append(f"{key} = {_toml_item(value).as_string()}")
+    return "\n".join(lines) + "\n"
+
+
+def _content_end(lines: list[str], start: int, end: int) -> int:
+    """One past the last line of [start, end) that is neither blank nor a comment."""
+    last = start
+    for n in range(start, end):
+        stripped = lines[n].strip()
+        if stripped and not stripped.startswith("#"):
+            last = n
+    return last + 1
+
+
+def _remove_table(text: str, keys: tuple[str, ...]) -> str:
+    """Delete the table `keys` (and its sub-tables) with the blank lines after it.
+
+    Comment lines after its last key are kept: they usually introduce the next table.
+    """
+    regions = table_regions(text)
+    spans = [(a, b) for k, a, b in regions if k[: len(keys)] == keys]
+    if not spans:
+        import tomlkit
+
+        doc = tomlkit.parse(text)
+        container = doc
+        for key in keys[:-1]:
+            container = container[key]
+        del container[keys[-1]]
+        return doc.as_string()
+    lines = split_lines(text)
+    start = min(a for a, _ in spans)
+    stop = max(b for _, b in spans)
+    end = _content_end(lines, start, stop)
+    while end < stop and not lines[end].strip():
+        end += 1
+    return "".join(lines[:start] + lines[end:])
+
+
+def _append_table(text: str, section: str, header: str, table: Mapping[str, Any]) -> str:
+    """Insert a new table after the last table of its section (or where that section goes)."""
+    rendered = render_table(header, table)
+    regions = table_regions(text)
+    lines = split_lines(text)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    mine = [b for k, _, b in regions if k[:1] == (section,)]
+    later = {"items": ("risks", "scenarios"), "risks": ("scenarios",), "scenarios": ()}[section]
+    if mine:
+        last = max(a for k, a, _ in regions if k[:1] == (section,))
+        at = _content_end(lines, last, max(mine))
+    else:
+        follow = [a for k, a, _ in regions if k[:1] and k[0] in later]
+        at = min(follow) if follow else len(lines)
+        while at > 0 and lines[at - 1].lstrip().startswith("#"):
+            at -= 1  # comments right above the next section's header belong to it
+        while at > 0 and not lines[at - 1].strip():
+            at -= 1
+    block = split_lines(rendered)
+    if at > 0:
+        block.insert(0, "\n")
+    if at < len(lines) and lines[at].strip():
+        block.append("\n")
+    return "".join(lines[:at] + block + lines[at:])

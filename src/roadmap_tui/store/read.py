@@ -1,0 +1,157 @@
+"""Reading plans: bytes -> text -> tomllib -> `model.parse`, each problem at the line of its key."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from roadmap_tui.model.parse import ParseProblem, parse_plan
+from roadmap_tui.model.types import Plan
+from roadmap_tui.store.errors import PlanError, PlanFileError, Problem
+from roadmap_tui.store.keys import locate_keys, split_lines
+
+#: A plan larger than this is not a plan (and would make every command slow).
+MAX_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class LoadedPlan:
+    """A plan together with the exact text it came from, for diff-quiet saves."""
+
+    plan: Plan
+    path: Path
+    text: str
+    digest: str = ""
+    lines: Mapping[tuple[str, ...], int] = field(default_factory=dict, repr=False, compare=False)
+
+    def line_of(self, *keys: str) -> int:
+        """The line of a key (or of its nearest enclosing table), 1-based."""
+        return line_for(self.lines, tuple(keys))
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_text(path: str | os.PathLike[str]) -> tuple[str, str]:
+    """The text of a plan file and the digest of its bytes; PlanFileError for anything odd."""
+    p = Path(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise PlanFileError(path, "no such file") from None
+    except OSError as err:
+        raise PlanFileError(path, f"cannot read: {err.strerror or err}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise PlanFileError(path, "is a directory, expected a .toml plan file")
+    if not stat.S_ISREG(st.st_mode):
+        raise PlanFileError(path, "is not a regular file")
+    if st.st_size > MAX_BYTES:
+        raise PlanFileError(
+            path, f"is {st.st_size / 1e6:.1f} MB; a plan file is at most {MAX_BYTES // 2**20} MB"
+        )
+    try:
+        with p.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except OSError as err:
+        raise PlanFileError(path, f"cannot read: {err.strerror or err}") from None
+    if len(data) > MAX_BYTES:
+        raise PlanFileError(path, f"is larger than {MAX_BYTES // 2**20} MB")
+    return decode(data, path), digest_of(data)
+
+
+def decode(data: bytes, path: str | os.PathLike[str]) -> str:
+    """UTF-8 text, or PlanFileError for a binary file."""
+    if b"\x00" in data:
+        raise PlanFileError(path, "is a binary file (it contains NUL bytes), expected TOML text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise PlanFileError(
+            path, f"line {line}: not valid UTF-8 text (byte {err.start}); expected a TOML file"
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def load_plan(path: str | os.PathLike[str]) -> LoadedPlan:
+    """Read and validate a plan file; PlanError lists every problem with its line."""
+    text, digest = read_text(path)
+    return load_plan_text(text, path, digest=digest)
+
+
+def load_plan_text(
+    text: str, path: str | os.PathLike[str], *, digest: str | None = None
+) -> LoadedPlan:
+    """Validate plan text from anywhere (e.g. `git show`); `path` names it in messages."""
+    name = str(path)
+    if len(text) > MAX_BYTES:
+        raise PlanFileError(path, f"is larger than {MAX_BYTES // 2**20} MB")
+    data = parse_toml(text, name)
+    lines = locate_keys(text)
+    plan, found = parse_plan(data)
+    if plan is None:
+        raise PlanError(problems_at(found, lines, name))
+    return LoadedPlan(
+        plan=plan,
+        path=Path(path),
+        text=text,
+        digest=digest if digest is not None else digest_of(text.encode("utf-8")),
+        lines=lines,
+    )
+
+
+def value_from_text(text: str) -> Any:
+    """Typed text (`5`, `[3, 5, 8]`, `2027-02-01`, `"a b"`) as a raw TOML value.
+
+    Text that is not one TOML value (a bare word, a malformed date) stays a string, so the
+    field's parser answers with its own 'expected ..., found ...' message.
+    """
+    try:
+        parsed = tomllib.loads(f"v = {text}")
+    except tomllib.TOMLDecodeError:
+        return text
+    return parsed["v"] if list(parsed) == ["v"] else text
+
+
+_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def parse_toml(text: str, name: str) -> dict[str, Any]:
+    """tomllib, with its syntax error turned into a Problem at tomllib's line."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        message = str(err)
+        m = _POS.search(message)
+        line = int(m.group(1)) if m else max(1, len(split_lines(text)))
+        detail = _POS.sub("", message).replace("(at end of document)", "").strip().rstrip(".")
+        where = f" (column {m.group(2)})" if m else " (at the end of the file)"
+        raise PlanError([Problem(name, line, f"TOML syntax error: {detail}{where}")]) from None
+    except RecursionError:
+        raise PlanError(
+            [Problem(name, 1, "TOML syntax error: arrays or tables nested too deeply")]
+        ) from None
+
+
+def problems_at(
+    found: list[ParseProblem], lines: Mapping[tuple[str, ...], int], name: str
+) -> list[Problem]:
+    problems = [Problem(name, line_for(lines, p.keys), p.message, p.keys) for p in found]
+    return sorted(problems, key=lambda p: p.line)
+
+
+def line_for(lines: Mapping[tuple[str, ...], int], keys: tuple[str, ...]) -> int:
+    """The line of `keys`, else of the nearest enclosing key or table that is in the file."""
+    for n in range(len(keys), 0, -1):
+        line = lines.get(tuple(keys[:n]))
+        if line is not None:
+            return line
+    return 1

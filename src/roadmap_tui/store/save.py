@@ -1,0 +1,104 @@
+"""Saving a plan over its file: only what changed, validated first, refused if the file moved on."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from roadmap_tui.model.types import Plan
+from roadmap_tui.store.atomic import atomic_write
+from roadmap_tui.store.edit import render_plan_changes
+from roadmap_tui.store.errors import ExternalChangeError, PlanFileError, SaveError
+from roadmap_tui.store.read import LoadedPlan, digest_of, load_plan_text
+
+
+def file_changed(loaded: LoadedPlan) -> bool:
+    """True when the file on disk is not the one `loaded` was read from (or is gone)."""
+    try:
+        data = Path(loaded.path).read_bytes()
+    except OSError:
+        return True
+    return digest_of(data) != loaded.digest
+
+
+def save_plan(loaded: LoadedPlan, new_plan: Plan, *, force: bool = False) -> LoadedPlan:
+    """Write `new_plan` over the file `loaded` came from, changing only what changed.
+
+    Raises ExternalChangeError when the file changed on disk since it was loaded (unless
+    `force`), PlanError when `new_plan` is not valid (nothing is written then), and
+    PlanFileError when the folder cannot be written. Returns the plan as now on disk.
+    """
+    if not force and file_changed(loaded):
+        raise ExternalChangeError(loaded.path)
+    text = render_plan_changes(loaded.text, loaded.plan, new_plan)
+    saved = load_plan_text(text, loaded.path)
+    _check_round_trip(saved.plan, new_plan, loaded.path)
+    try:
+        atomic_write(loaded.path, text)
+    except OSError as err:
+        raise PlanFileError(loaded.path, f"cannot write: {err.strerror or err}") from None
+    return saved
+
+
+def write_new_plan(path: str | os.PathLike[str], text: str) -> LoadedPlan:
+    """Create a plan file from text after validating it; refuses to overwrite anything."""
+    loaded = load_plan_text(text, path)
+    p = Path(path)
+    if p.exists() or p.is_symlink():
+        raise PlanFileError(path, "already exists; refusing to overwrite it")
+    try:
+        fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        raise PlanFileError(path, "already exists; refusing to overwrite it") from None
+    except OSError as err:
+        raise PlanFileError(path, f"cannot create: {err.strerror or err}") from None
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    return loaded
+
+
+def _check_round_trip(saved: Plan, wanted: Plan, path: str | os.PathLike[str]) -> None:
+    """Nothing is written unless the new text reads back as the plan that was asked for."""
+    from roadmap_tui.model.parse import override_toml
+
+    def fixed(est: Any) -> Any:
+        if est is not None and est.low == est.likely == est.high:
+            return replace(est, distribution="fixed")
+        return est
+
+    def items(plan: Plan) -> dict[str, Any]:
+        return {
+            i.id: replace(i, estimate=fixed(i.estimate), remaining=fixed(i.remaining))
+            for i in plan.items
+        }
+
+    def risks(plan: Plan) -> dict[str, Any]:
+        return {r.id: replace(r, delay=fixed(r.delay)) for r in plan.risks}
+
+    def overrides(scenario: Any) -> list[tuple[Any, ...]]:
+        # As written: an estimate override takes its distribution from the item when read.
+        return sorted(
+            (o.section, o.id, o.field, repr(override_toml(o))) for o in scenario.overrides
+        )
+
+    def norm(plan: Plan) -> tuple[Any, ...]:
+        return (
+            plan.name,
+            plan.start,
+            plan.workdays,
+            plan.holidays,
+            plan.as_of,
+            plan.runs,
+            plan.seed,
+            plan.priority,
+            items(plan),
+            risks(plan),
+            {s.id: (s.title, overrides(s)) for s in plan.scenarios},
+        )
+
+    if norm(saved) != norm(wanted):
+        raise SaveError(path, "the edited file would not read back as the plan being saved")
