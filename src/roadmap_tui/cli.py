@@ -1,25 +1,46 @@
 """The `roadmap` command line: a thin face over store, model, forecast, priority and report.
 
 Exit codes everywhere: 0 ok, 1 the plan is invalid (or, for `diff`, something changed),
-2 usage or file errors. No command prints a Python traceback for bad input.
+2 usage or file errors, 3 an internal error (a bug: one line, the traceback with --debug).
+No command prints a Python traceback for bad input.
 """
 
 from __future__ import annotations
 
 import sys
+import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from roadmap_tui import __version__
+from roadmap_tui.exits import (
+    EXIT_INTERNAL,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    fail,
+    load_or_report,
+    open_plan,
+    print_problems,
+)
 
 if TYPE_CHECKING:
     from roadmap_tui.store import LoadedPlan
 
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_USAGE = 2
+#: Most runs a command accepts: `[forecast] runs`' cap, model.parse.MAX_RUNS (a test checks;
+#: parse is not imported here to keep `roadmap --help` fast).
+MAX_RUNS = 1_000_000
+_RUNS = click.IntRange(min=1, max=MAX_RUNS)
+
+_debug = False
+
+
+def _set_debug(_ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    global _debug
+    _debug = _debug or value
 
 
 class _PlanOrCommand(click.Group):
@@ -27,11 +48,32 @@ class _PlanOrCommand(click.Group):
     .toml file (or an existing path) is a plan; a mistyped command still gets click's error."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        first = args[0] if args else ""
+        lead = 1 if args[:1] == ["--debug"] else 0
+        first = args[lead] if len(args) > lead else ""
         is_plan = first.endswith(".toml") or (bool(first) and Path(first).exists())
         if is_plan and not first.startswith("-") and first not in self.commands:
-            args = ["edit", *args]
+            args = [*args[:lead], "edit", *args[lead:]]
         return super().parse_args(ctx, args)
+
+    def main(self, args: Sequence[str] | None = None, *rest: object, **kwargs: object) -> object:
+        """click's main, with an unexpected exception (a bug) turned into one line on stderr
+        and exit 3, so CI can tell a crash from an invalid plan (1); `--debug` shows the
+        traceback."""
+        global _debug
+        _debug = False
+        try:
+            return super().main(args, *rest, **kwargs)  # type: ignore[arg-type]
+        except Exception as exc:
+            if _debug:
+                traceback.print_exc()
+            from roadmap_tui.model.text import clean
+
+            what = clean(" ".join(f"{type(exc).__name__}: {exc}".split()))
+            click.echo(
+                f"roadmap: internal error: {what} (run with --debug for the traceback)",
+                err=True,
+            )
+            sys.exit(EXIT_INTERNAL)
 
 
 @click.group(
@@ -40,6 +82,14 @@ class _PlanOrCommand(click.Group):
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.version_option(__version__, prog_name="roadmap")
+@click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_debug,
+    help="Show the Python traceback of an internal error (exit 3).",
+)
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Plan, forecast and prioritise AI-product roadmaps kept as TOML files.
@@ -55,48 +105,12 @@ def main(ctx: click.Context) -> None:
 
 @main.command("edit")
 @click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--runs", type=click.IntRange(min=1), help="Runs per forecast (default: the plan's).")
+@click.option("--runs", type=_RUNS, help="Runs per forecast (default: the plan's).")
 def edit_command(plan: Path, runs: int | None) -> None:
     """Open PLAN in the editor (same as `roadmap PLAN`); offers to create a missing PLAN."""
     from roadmap_tui.tui.launch import edit
 
     sys.exit(edit(plan, runs=runs))
-
-
-def fail(message: str, code: int = EXIT_USAGE) -> None:
-    """Print `message` on stderr and exit with `code`: the one way a command gives up."""
-    click.echo(message, err=True)
-    sys.exit(code)
-
-
-def open_plan(path: str | Path) -> LoadedPlan:
-    """Load a plan for a command, or print every problem (`PATH:LINE: message`) and exit.
-
-    Exit 1 when the plan is invalid, 2 when the file cannot be read as a plan at all.
-    """
-    loaded = _load_or_report(path)
-    if isinstance(loaded, int):
-        sys.exit(loaded)
-    return loaded
-
-
-def _load_or_report(path: str | Path) -> LoadedPlan | int:
-    """The loaded plan, or its problems printed on stderr and the exit code they mean (1, 2)."""
-    from roadmap_tui import store
-
-    try:
-        return store.load_plan(path)
-    except store.PlanFileError as err:
-        click.echo(str(err), err=True)
-        return EXIT_USAGE
-    except store.PlanError as err:
-        _print_problems(err)
-        return EXIT_INVALID
-
-
-def _print_problems(err: Exception) -> None:
-    for problem in getattr(err, "problems", ()):
-        click.echo(str(problem), err=True)
 
 
 @main.command("validate")
@@ -109,7 +123,7 @@ def validate_command(plans: tuple[str, ...]) -> None:
     """
     worst = EXIT_OK
     for path in plans:
-        loaded = _load_or_report(path)
+        loaded = load_or_report(path)
         if isinstance(loaded, int):
             worst = max(worst, loaded)
             continue
@@ -179,8 +193,22 @@ def set_command(plan: Path, target: str, value: str) -> None:
             EXIT_USAGE,
         )
     target_id, field = parts
-    loaded = open_plan(plan)
     raw = store.value_from_text(value)
+    # Read, change and write under the plan's lock: two `roadmap set`s at once both land.
+    try:
+        with store.locked(plan):
+            _set_field(plan, section, target_id, field, raw)
+    except store.PlanFileError as err:  # unreadable, unwritable, or locked for too long
+        fail(str(err), EXIT_USAGE)
+    click.echo(f"{plan}: {target} = {parse.show(raw)}")
+
+
+def _set_field(plan: Path, section: str, target_id: str, field: str, raw: object) -> None:
+    """`roadmap set` once the lock is held: load, change one field, validate, save."""
+    from roadmap_tui import store
+    from roadmap_tui.model import parse
+
+    loaded = open_plan(plan)
     try:
         keys = parse.resolve_target(loaded.plan, section, target_id, field)
     except parse.UnknownTargetError as err:
@@ -191,17 +219,18 @@ def set_command(plan: Path, target: str, value: str) -> None:
         fail(f"{plan}:{loaded.line_of(*keys)}: {err}", EXIT_INVALID)
     problems = parse.validate_plan(new)
     if problems:
+        from roadmap_tui.model.text import clean
+
         for p in problems:
-            click.echo(f"{plan}:{loaded.line_of(*p.keys)}: {p.message}", err=True)
+            click.echo(clean(f"{plan}:{loaded.line_of(*p.keys)}: {p.message}"), err=True)
         sys.exit(EXIT_INVALID)
     try:
         store.save_plan(loaded, new)
     except store.PlanError as err:
-        _print_problems(err)
+        print_problems(err)
         sys.exit(EXIT_INVALID)
-    except (store.PlanFileError, store.ExternalChangeError) as err:
+    except store.ExternalChangeError as err:
         fail(str(err), EXIT_USAGE)
-    click.echo(f"{plan}: {target} = {parse.show(raw)}")
 
 
 @main.command("fmt", short_help="Rewrite plans in the canonical layout (--check for CI).")
@@ -225,7 +254,7 @@ def fmt_command(plans: tuple[Path, ...], check: bool) -> None:
             worst = max(worst, EXIT_USAGE)
             continue
         except store.PlanError as err:
-            _print_problems(err)
+            print_problems(err)
             worst = max(worst, EXIT_INVALID)
             continue
         if changed and check:
@@ -248,9 +277,7 @@ def _check_scenario(path: Path, loaded: LoadedPlan, scenario: str | None) -> Non
 
 @main.command("simulate")
 @click.argument("plan", type=click.Path(path_type=Path))
-@click.option(
-    "--runs", type=click.IntRange(min=1), help="Runs (default: the plan's [forecast] runs)."
-)
+@click.option("--runs", type=_RUNS, help="Runs (default: the plan's [forecast] runs).")
 @click.option("--seed", type=int, help="Seed (default: the plan's [forecast] seed).")
 @click.option("--scenario", metavar="NAME", help="Forecast the plan under this scenario.")
 @click.option(
@@ -266,6 +293,12 @@ def _check_scenario(path: Path, loaded: LoadedPlan, scenario: str | None) -> Non
     help="With --json: every item's readiness curve too (the plan's and milestones' always).",
 )
 @click.option("--compare", is_flag=True, help="Baseline and every scenario side by side.")
+@click.option(
+    "--calibrate/--no-calibrate",
+    default=None,
+    help="Also forecast with durations scaled by the done items' actuals "
+    "(default: the plan's [forecast] calibrate).",
+)
 def simulate_command(
     plan: Path,
     runs: int | None,
@@ -275,6 +308,7 @@ def simulate_command(
     as_json: bool,
     curves: bool,
     compare: bool,
+    calibrate: bool | None,
 ) -> None:
     """Monte Carlo forecast of PLAN: when each item is likely ready, and what drives it."""
     import json
@@ -286,6 +320,8 @@ def simulate_command(
         fail("--compare shows every scenario; leave out --scenario")
     if curves and not as_json:
         fail("--curves adds the items' curves to --json; give --json too")
+    if compare and calibrate:
+        fail("--calibrate sets one forecast beside its calibrated twin; leave out --compare")
     loaded = open_plan(plan)
     day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
     _check_scenario(plan, loaded, scenario)
@@ -306,6 +342,14 @@ def simulate_command(
                         progress=update,
                     )
                 }
+            calibration = calibrated = None
+            if (loaded.plan.calibrate if calibrate is None else calibrate) and not compare:
+                from roadmap_tui.forecast import calibration as cal
+
+                calibration = cal.calibrate(loaded.plan)
+                calibrated = cal.calibrated_forecast(
+                    loaded.plan, calibration, runs=runs, seed=seed, scenario=scenario, as_of=day
+                )
     except ValueError as exc:  # ForecastError: a plan the engine cannot simulate
         fail(f"{plan}: {exc}")
     except MemoryError:
@@ -316,6 +360,12 @@ def simulate_command(
             if compare
             else results[scenario].to_json_dict(curves=curves)
         )
+        if calibration is not None:
+            data["calibration"] = {
+                "summary": calibration.describe(),
+                "notice": calibration.notice,
+                "forecast": None if calibrated is None else calibrated.to_json_dict(curves=curves),
+            }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     from rich.console import Console
@@ -327,6 +377,47 @@ def simulate_command(
         simulate_view.render_compare(results, loaded.plan, console)
     else:
         simulate_view.render_forecast(results[scenario], loaded.plan, console)
+    if calibration is not None:
+        from roadmap_tui.console.calibration import calibrated_table
+
+        if calibrated is None:
+            console.print(f"Calibration: {calibration.notice}")
+        else:
+            console.print(calibrated_table(results[scenario], calibrated, calibration))
+
+
+@main.command("calibrate")
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.option(
+    "--from",
+    "others",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Also learn from the done items of this plan (repeatable), e.g. earlier projects.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print only JSON (docs/forecast.md).")
+def calibrate_command(plan: Path, others: tuple[Path, ...], as_json: bool) -> None:
+    """How long PLAN's done items took against their estimates, per kind and overall.
+
+    The ratio of a done item is its actual working days over its estimate's mean; a
+    forecast with `[forecast] calibrate = true` (or `simulate --calibrate`) draws from them.
+    """
+    import json
+
+    from roadmap_tui.forecast import calibration as cal
+
+    loaded = open_plan(plan)
+    extra = [s for other in others for s in cal.samples_of(open_plan(other).plan, str(other))]
+    calibration = cal.calibrate(loaded.plan, extra)
+    samples = calibration.samples
+    if as_json:
+        click.echo(json.dumps(cal.to_json_dict(samples, calibration), indent=2))
+        return
+    from rich.console import Console
+
+    from roadmap_tui.console.calibration import render_calibration
+
+    render_calibration(loaded.plan.name, samples, calibration, Console(highlight=False))
 
 
 # ---------------------------------------------------------------- prioritisation (issue 4)
@@ -345,7 +436,7 @@ def simulate_command(
     help="Override a factor weight for this run (repeatable).",
 )
 @click.option("--method", type=click.Choice(["weighted", "gated"]), help="Scoring method.")
-@click.option("--runs", type=click.IntRange(min=1), help="Forecast runs (default: the plan's).")
+@click.option("--runs", type=_RUNS, help="Forecast runs (default: the plan's).")
 @click.option("--seed", type=click.IntRange(min=0), help="Forecast seed (default: the plan's).")
 @click.option("--scenario", metavar="NAME", help="Rank the plan as this scenario sees it.")
 def prioritize_command(
@@ -414,21 +505,19 @@ def prioritize_command(
     metavar="FMT",
     help="md, csv, json, html, svg, png, ics or toml.",
 )
-@click.option(
-    "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
-)
+@click.option("-o", "--output", type=click.Path(), help="File to write (default: stdout).")
 @click.option("--scenario", metavar="NAME", help="Forecast and rank the plan under this scenario.")
 @click.option(
-    "--chart", metavar="CHART", help="svg/png: timeline (default), scurve, tornado or all."
+    "--chart",
+    metavar="CHART",
+    help="svg/png: timeline (default), scurve, tornado, all, or history (every commit).",
 )
-@click.option(
-    "--runs", type=click.IntRange(min=1), help="Runs (default: the plan's [forecast] runs)."
-)
+@click.option("--runs", type=_RUNS, help="Runs (default: the plan's [forecast] runs).")
 @click.option("--seed", type=int, help="Seed (default: the plan's [forecast] seed).")
 def export(
     plan: Path,
     fmt: str,
-    output: Path | None,
+    output: str | None,
     scenario: str | None,
     chart: str | None,
     runs: int | None,
@@ -447,11 +536,16 @@ def export(
     if chart not in report.CHART_CHOICES:
         fail(f"unknown chart {chart!r}; expected one of: {', '.join(report.CHART_CHOICES)}")
     try:
-        paths = report.output_paths(spec, chart, output)
+        report.check_not_the_plan(output, plan)
+        paths = report.output_paths(spec, chart, None if output is None else Path(output))
+        report.check_not_the_plan(paths, plan)
     except report.ExportError as exc:
         fail(str(exc))
     if paths == [None] and spec.binary and sys.stdout.isatty():
         fail(f"{spec.name} is binary: give -o FILE.{spec.name} or redirect stdout to a file")
+    if chart == "history":
+        _export_history(plan, spec.name, paths[0], runs)
+        return
     loaded = open_plan(plan)
     _check_scenario(plan, loaded, scenario)
     try:
@@ -471,9 +565,34 @@ def export(
         fail(f"{plan}: {exc}")
 
 
+def _export_history(plan: Path, fmt: str, path: Path | None, runs: int | None) -> None:
+    """`export --chart history`: the milestone trend of every commit, as svg or png."""
+    from roadmap_tui import report
+    from roadmap_tui.report.charts import render_history_chart
+    from roadmap_tui.report.history import HistoryError, plan_history
+    from roadmap_tui.report.progress import progress_bar
+
+    try:
+        with progress_bar("Forecasting past commits", delay=1.0) as update:
+            found = plan_history(plan, runs=runs, progress=update)
+    except HistoryError as exc:
+        fail(str(exc))
+    for note in found.notes:
+        click.echo(f"note: {note}", err=True)
+    content = render_history_chart(found, fmt)
+    if path is None:
+        report.write_stdout(content)
+        return
+    try:
+        report.write_outputs([report.Output(content, "history")], [path])
+    except report.ExportError as exc:
+        fail(str(exc))
+    click.echo(f"wrote {path}", err=True)
+
+
 def _open_for_diff(path: Path) -> LoadedPlan:
     """open_plan, but an invalid plan is an error (2) for diff: 1 means `changed`."""
-    loaded = _load_or_report(path)
+    loaded = load_or_report(path)
     if isinstance(loaded, int):
         sys.exit(EXIT_USAGE)
     return loaded
@@ -485,13 +604,14 @@ def _open_for_diff(path: Path) -> LoadedPlan:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "md"]), default="text", show_default=True
 )
-@click.option(
-    "--runs", type=click.IntRange(min=1), help="Runs on both sides (default: the new plan's)."
-)
+@click.option("--runs", type=_RUNS, help="Runs on both sides (default: the new plan's).")
 @click.option("--seed", type=int, help="Seed on both sides (default: the new plan's).")
 @click.option("--scenario", metavar="NAME", help="Compare the forecasts under this scenario.")
 @click.option(
     "--no-forecast", is_flag=True, help="List the changes only, without the forecast shift."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON: changes, shift and its attribution."
 )
 def diff_command(
     paths: tuple[Path, ...],
@@ -501,8 +621,10 @@ def diff_command(
     seed: int | None,
     scenario: str | None,
     no_forecast: bool,
+    as_json: bool,
 ) -> None:
-    """Compare OLD and NEW plans (or PLAN --rev REV): changes and forecast shift.
+    """Compare OLD and NEW plans (or PLAN --rev REV): changes and forecast shift, and how
+    much of the shift each change makes on its own (attribution).
 
     Exit status as diff(1): 0 nothing changed, 1 something changed, 2 an error.
     """
@@ -523,7 +645,7 @@ def diff_command(
         except GitRevError as exc:
             fail(str(exc))
         except store.PlanError as exc:
-            click.echo("\n".join(str(p) for p in exc.problems), err=True)
+            print_problems(exc)
             fail(f"{old_label}: not a valid plan at that revision")
         except store.PlanFileError as exc:
             fail(str(exc))
@@ -544,16 +666,57 @@ def diff_command(
                 )
         except ValueError as exc:
             fail(f"forecast failed: {exc}")
+    if as_json:
+        import json
+
+        data = plan_diff.to_json_dict(changes, shift, old_label, new_label)
+        write_stdout((json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        sys.exit(1 if changes.changed else EXIT_OK)
     render = plan_diff.render_md if fmt == "md" else plan_diff.render_text
     write_stdout(render(changes, shift, old_label, new_label).encode("utf-8"))
     sys.exit(1 if changes.changed else EXIT_OK)
 
 
+@main.command("history")
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print only JSON (docs/forecast.md).")
+@click.option("--since", metavar="REV", help="Only commits after git revision REV.")
+@click.option(
+    "--runs", type=click.IntRange(min=1), help="Runs per commit (default: 2000, the same for all)."
+)
+@click.option("--no-cache", is_flag=True, help="Simulate every commit again (.roadmap-cache/).")
+def history_command(
+    plan: Path, as_json: bool, since: str | None, runs: int | None, no_cache: bool
+) -> None:
+    """The forecast of PLAN at every commit that changed it: slip chart and accuracy.
+
+    Each committed version is forecast as it was (the commit date as as_of when it has
+    none), all with the same seed and runs; results are cached per blob hash under
+    .roadmap-cache/ at the top of the repository (git-ignore it).
+    """
+    import json
+
+    from roadmap_tui.report.history import HistoryError, plan_history
+    from roadmap_tui.report.progress import progress_bar
+
+    try:
+        with progress_bar("Forecasting past commits", delay=1.0) as update:
+            found = plan_history(plan, runs=runs, since=since, cache=not no_cache, progress=update)
+    except HistoryError as exc:
+        fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(found.to_json_dict(), indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+
+    from roadmap_tui.console.history import render_history
+
+    render_history(found, Console(highlight=False))
+
+
 @main.command()
 @click.argument("plan", type=click.Path(path_type=Path))
-@click.option(
-    "--runs", type=click.IntRange(min=1), help="Runs (default: the plan's, at most 2000)."
-)
+@click.option("--runs", type=_RUNS, help="Runs (default: the plan's, at most 2000).")
 def textconv(plan: Path, runs: int | None) -> None:
     """Print PLAN canonically with a forecast summary, for git's diff.roadmap.textconv."""
     from roadmap_tui import store

@@ -66,12 +66,23 @@ ITEM_FIELDS: tuple[str, ...] = (
 #: Risk fields in canonical order.
 RISK_FIELDS: tuple[str, ...] = ("title", "probability", "delay", "affects")
 PLAN_FIELDS: tuple[str, ...] = ("name", "start", "workdays", "holidays", "as_of")
-FORECAST_FIELDS: tuple[str, ...] = ("runs", "seed")
+FORECAST_FIELDS: tuple[str, ...] = ("runs", "seed", "calibrate")
 PRIORITY_FIELDS: tuple[str, ...] = ("method", *FACTORS, "inherit")
 SCENARIO_FIELDS: tuple[str, ...] = ("title", "items", "risks")
 TOP_LEVEL: tuple[str, ...] = ("plan", "forecast", "priority", "items", "risks", "scenarios")
 
 MAX_RUNS = 1_000_000
+#: Largest duration (estimate, remaining, risk delay) in working days: about 40 years. With
+#: the date range and MAX_ATTEMPTS it keeps every figure finite in the engine's float32.
+MAX_DAYS = 10_000
+#: Most attempts an experiment may have (`max_attempts`).
+MAX_ATTEMPTS = 100
+#: Every date of a plan (start, as_of, holidays, target, started, finished) lies in this range.
+MIN_DATE = date(1970, 1, 1)
+MAX_DATE = date(2200, 12, 31)
+#: Values nested deeper than this are shown as `[...]` in messages (a hostile plan may nest
+#: arrays hundreds of levels deep; no field nests more than two).
+_SHOW_DEPTH = 4
 
 
 @dataclass(frozen=True)
@@ -89,12 +100,20 @@ class FieldError(ValueError):
 # ---------------------------------------------------------------- value display
 
 
-def show(value: Any) -> str:
-    """A raw value as the user wrote it (roughly TOML), short enough for a message."""
+def show(value: Any, _depth: int = 0) -> str:
+    """A raw value as the user wrote it (roughly TOML), short enough for a message.
+
+    Arrays and tables nested deeper than a few levels are shown as `[...]` / `{...}`, so a
+    value nested hundreds of levels deep gives a message, not a RecursionError.
+    """
+    if _depth > _SHOW_DEPTH and isinstance(value, list | tuple | Mapping):
+        return "[...]" if isinstance(value, list | tuple) else "{...}"
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, str):
-        text = '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+        text = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        # control characters as TOML escapes: a message never carries a raw ESC or U+202E
+        text = '"' + "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text) + '"'
     elif isinstance(value, date | time):
         text = value.isoformat()
     elif isinstance(value, float):
@@ -102,9 +121,10 @@ def show(value: Any) -> str:
     elif isinstance(value, int):
         text = str(value)
     elif isinstance(value, list | tuple):
-        text = "[" + ", ".join(show(v) for v in value) + "]"
+        text = "[" + ", ".join(show(v, _depth + 1) for v in value[:30]) + "]"
     elif isinstance(value, Mapping):
-        text = "{" + ", ".join(f"{k} = {show(v)}" for k, v in value.items()) + "}"
+        pairs = list(value.items())[:30]
+        text = "{" + ", ".join(f"{k} = {show(v, _depth + 1)}" for k, v in pairs) + "}"
     else:
         text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -226,9 +246,15 @@ def _enum(choices: tuple[str, ...]) -> Callable[[Any], str]:
 
 
 def parse_date(value: Any) -> date:
-    """A TOML local date (2027-01-04); a date-time or a string is refused."""
+    """A TOML local date (2027-01-04) from MIN_DATE to MAX_DATE; a date-time or a string is
+    refused. The range keeps every forecast date a Python date (year <= 9999)."""
     if isinstance(value, datetime) or not isinstance(value, date):
         raise FieldError(f"expected a date like 2027-01-04, {_found(value)}")
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise FieldError(
+            f"expected a date from {MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}, "
+            f"found {value.isoformat()}"
+        )
     return value
 
 
@@ -272,6 +298,8 @@ def parse_points(value: Any) -> tuple[float, float, float]:
         x = _number(value, expected)
         if x < 0:
             raise FieldError(f"expected a number >= 0, found {show(value)}")
+        if x > MAX_DAYS:
+            raise FieldError(f"expected at most {MAX_DAYS:,} working days, found {show(value)}")
         return (x, x, x)
     if not isinstance(value, list | tuple):
         raise FieldError(f"expected {expected}, {_found(value)}")
@@ -281,6 +309,12 @@ def parse_points(value: Any) -> tuple[float, float, float]:
     for name, x in (("low", lo), ("likely", ml), ("high", hi)):
         if x < 0:
             raise FieldError(f"{name} {_fmt(x)} is negative; expected numbers >= 0")
+        if x > MAX_DAYS:
+            raise FieldError(
+                f"{name} {_fmt(x) if x < 1e15 else show(x)} is more than {MAX_DAYS:,} "
+                f"working days; "
+                f"expected numbers from 0 to {MAX_DAYS:,}"
+            )
     if lo > ml:
         raise FieldError(
             f"low {_fmt(lo)} is greater than likely {_fmt(ml)}; expected low <= likely <= high"
@@ -330,7 +364,12 @@ _ITEM_SPECS: dict[str, FieldSpec] = {
         FieldSpec(
             "p_success", _ranged(0, 1, "a probability"), 1.0, help="chance one attempt works"
         ),
-        FieldSpec("max_attempts", _int_ranged(1, None, "an integer"), 1, help="attempts, >= 1"),
+        FieldSpec(
+            "max_attempts",
+            _int_ranged(1, MAX_ATTEMPTS, "an integer"),
+            1,
+            help=f"attempts, 1-{MAX_ATTEMPTS}",
+        ),
         FieldSpec("metric", _metric, help="{ name, current, target }"),
         FieldSpec("depends_on", _ids, (), help="ids that must finish first"),
         FieldSpec("impact", _ranged(0, 5, "a number"), 3.0, help="business impact 0-5"),
@@ -739,6 +778,7 @@ def _setting_specs() -> dict[tuple[str, str], Callable[[Any], Any]]:
         ("plan", "as_of"): parse_date,
         ("forecast", "runs"): _int_ranged(1, MAX_RUNS, "an integer"),
         ("forecast", "seed"): _int_ranged(0, 2**63 - 1, "an integer"),
+        ("forecast", "calibrate"): _bool,
         ("priority", "method"): _enum(METHODS),
         ("priority", "inherit"): _bool,
     }
@@ -878,6 +918,7 @@ def update_setting(plan: Plan, section: str, key: str, raw: Any) -> Plan:
         ("plan", "as_of"): plan.as_of,
         ("forecast", "runs"): plan.runs,
         ("forecast", "seed"): plan.seed,
+        ("forecast", "calibrate"): plan.calibrate,
         ("priority", "method"): plan.priority.method,
         ("priority", "inherit"): plan.priority.inherit,
         **{("priority", k): v for k, v in plan.priority.weights.items()},
@@ -897,7 +938,13 @@ def update_setting(plan: Plan, section: str, key: str, raw: Any) -> Plan:
         kwargs = _settings_kwargs(found)
     except FieldError as err:
         raise FieldError(f"[priority]: {err}") from None
-    defaults = {"workdays": DEFAULT_WORKDAYS, "holidays": (), "runs": 10_000, "seed": 0}
+    defaults = {
+        "workdays": DEFAULT_WORKDAYS,
+        "holidays": (),
+        "runs": 10_000,
+        "seed": 0,
+        "calibrate": False,
+    }
     for name, default in defaults.items():
         kwargs.setdefault(name, default)
     return replace(plan, **kwargs)

@@ -209,6 +209,7 @@ class Plan:
     as_of: date | None = None
     runs: int = 10_000
     seed: int = 0
+    calibrate: bool = False  # forecasts also draw on the done items' actuals (calibration)
     priority: PriorityConfig = field(default_factory=PriorityConfig)
     items: tuple[Item, ...] = ()
     risks: tuple[Risk, ...] = ()

@@ -20,6 +20,7 @@ from roadmap_tui.store.errors import (
     SaveError,
 )
 from roadmap_tui.store.keys import locate_keys, split_lines
+from roadmap_tui.store.lock import locked
 from roadmap_tui.store.read import (
     MAX_BYTES,
     LoadedPlan,
@@ -55,6 +56,7 @@ __all__ = [
     "load_plan",
     "load_plan_text",
     "locate_keys",
+    "locked",
     "parse_toml",
     "problems_at",
     "read_text",

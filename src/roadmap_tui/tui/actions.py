@@ -92,6 +92,15 @@ ACTIONS: tuple[UserAction, ...] = (
         "forecast",
     ),
     UserAction(
+        "history",
+        "h",
+        "app.show_history",
+        "History",
+        "The forecast at every commit of the plan: slip chart and accuracy",
+        "forecast",
+        show=False,
+    ),
+    UserAction(
         "scenario",
         "c",
         "app.next_scenario",

@@ -26,6 +26,7 @@ from roadmap_tui import store
 from roadmap_tui.forecast.engine import compare, simulate
 from roadmap_tui.forecast.result import ForecastResult
 from roadmap_tui.model.parse import validate_plan
+from roadmap_tui.model.text import display_plan
 from roadmap_tui.model.types import Item, Plan, PriorityConfig, Risk
 from roadmap_tui.priority import PriorityError, Ranking, prioritize
 from roadmap_tui.tui.actions import VIEWS, bindings_for
@@ -98,6 +99,8 @@ class RoadmapApp(App[None]):
         self.forecast_plan: Plan | None = None
         self._forecast_for: tuple[Plan, str | None, int] | None = None
         self.comparison: dict[str | None, ForecastResult] | None = None
+        self.calibrated: ForecastResult | None = None
+        self.calibration_note: str | None = None
         self.ranking: Ranking | None = None
         self.forecast_error: str | None = None
         self._generation = 0
@@ -124,8 +127,10 @@ class RoadmapApp(App[None]):
         return self._forecast_running or self._debounce_timer is not None
 
     def shown(self) -> Shown:
+        """What the views draw: the plan's text made safe to show (model.text.display_plan);
+        edits always start from `self.plan`, never from this copy."""
         return Shown(
-            plan=self.plan,
+            plan=display_plan(self.plan),
             forecast=self.forecast,
             ranking=self.ranking,
             comparison=self.comparison,
@@ -135,6 +140,8 @@ class RoadmapApp(App[None]):
             scenario=self.scenario,
             focus_item=self.focus_item,
             stale=self.stale,
+            calibrated=self.calibrated,
+            calibration=self.calibration_note,
         )
 
     # -- layout ------------------------------------------------------------------------------
@@ -203,6 +210,16 @@ class RoadmapApp(App[None]):
         try:
             result = simulate(plan, runs=self.runs, seed=seed, scenario=scenario, progress=progress)
             self.call_from_thread(self._forecast_done, generation, plan, scenario, seed, result)
+            if plan.calibrate and not worker.is_cancelled and generation == self._generation:
+                from roadmap_tui.forecast import calibration as cal
+
+                found = cal.calibrate(plan)
+                calibrated = cal.calibrated_forecast(
+                    plan, found, runs=self.runs, seed=seed, scenario=scenario, progress=progress
+                )
+                self.call_from_thread(
+                    self._calibration_done, generation, calibrated, found.describe()
+                )
             if plan.scenarios and not worker.is_cancelled and generation == self._generation:
                 comparison = compare(
                     plan, runs=self.runs, seed=seed, progress=progress, known={scenario: result}
@@ -230,6 +247,8 @@ class RoadmapApp(App[None]):
         self.forecast_plan = plan.apply_scenario(scenario) if scenario else plan
         self._forecast_for = (_forecast_key(plan), scenario, seed)
         self.forecast_error = None
+        self.calibrated = None
+        self.calibration_note = "calibrating..." if plan.calibrate else None
         if not plan.scenarios:
             self.comparison = None
         self._rerank()
@@ -240,6 +259,14 @@ class RoadmapApp(App[None]):
             # figures are up lives as long as the app, so it is left out of them from now on.
             self.freeze_startup = False
             self.call_after_refresh(gc.freeze)
+
+    def _calibration_done(
+        self, generation: int, calibrated: ForecastResult | None, note: str
+    ) -> None:
+        if generation != self._generation:
+            return
+        self.calibrated, self.calibration_note = calibrated, note
+        self.refresh_views()
 
     def _comparison_done(self, generation: int, comparison: dict[str | None, Any]) -> None:
         if generation != self._generation:
@@ -448,6 +475,30 @@ class RoadmapApp(App[None]):
             self.notify("This plan has no scenarios")
             return
         self.set_scenario(order[(order.index(self.scenario) + 1) % len(order)])
+
+    def action_show_history(self) -> None:
+        """The forecast at every commit of the plan file, in a dialog (git runs off-thread)."""
+        self.notify("Forecasting the plan's past commits...", timeout=2)
+        self._load_history(self.loaded.path)
+
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
+    def _load_history(self, path: Path) -> None:
+        from roadmap_tui.report.history import HistoryError, plan_history
+
+        try:
+            found = plan_history(path)
+        except HistoryError as error:
+            message = str(error)
+        else:
+            from roadmap_tui.console.history import slip_chart
+
+            lines = [slip_chart(found).plain, found.accuracy.sentence()]
+            lines += [f"note: {n}" for n in found.notes]
+            message = "\n".join(lines)
+        self.call_from_thread(
+            self.push_screen,
+            ChoiceDialog(escape(message), [Choice("close", "Close")], title="Forecast history"),
+        )
 
     def action_toggle_focus(self) -> None:
         self.focus_item = not self.focus_item

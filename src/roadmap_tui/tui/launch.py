@@ -86,7 +86,7 @@ def create_from_template(path: Path) -> None:
 
 def edit(path: str | Path, *, runs: int | None = None) -> int:
     """Open the editor on `path`; a missing file can be created from the template first."""
-    from roadmap_tui.cli import EXIT_USAGE, open_plan
+    from roadmap_tui.exits import EXIT_USAGE, open_plan
 
     path = Path(path)
     if not path.exists():

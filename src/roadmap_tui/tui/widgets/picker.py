@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from roadmap_tui.model import graph
+from roadmap_tui.model.text import clean
 from roadmap_tui.model.types import Plan
 
 
@@ -62,7 +63,8 @@ class DependencyPicker(ModalScreen[str | None]):
         options.clear_options()
         for candidate in self.candidates(text):
             title = self.plan.item(candidate).title
-            options.add_option(Option(f"{candidate}  [dim]{escape(title)}[/dim]", id=candidate))
+            label = f"{candidate}  [dim]{escape(clean(title))}[/dim]"
+            options.add_option(Option(label, id=candidate))
         if options.option_count:
             options.highlighted = 0
 
