@@ -166,3 +166,10 @@ def test_under_a_scenario_its_own_change_is_a_switch() -> None:
     [change, interaction] = shift.attribution
     assert change.change == "scenario fast" and change.p80_days < 0
     assert interaction.p80_days == 0
+
+
+def test_the_calibrate_setting_is_a_listed_change_but_no_switch() -> None:
+    old, _ = two_changes()
+    new = replace(old, calibrate=True)
+    assert [c.field for c in diff_plans(old, new).settings] == ["forecast.calibrate"]
+    assert change_switches(old, new) == []  # diff forecasts both sides uncalibrated

@@ -191,6 +191,9 @@ def test_calibrate_and_compare_do_not_mix() -> None:
 def test_reports_show_calibrated_figures_only_when_the_plan_asks(tmp_path: Path) -> None:
     md = invoke("export", str(EXAMPLE), "-f", "md", "--runs", "300").output
     assert "## Calibrated forecast" in md and "| Calibrated P50 | Calibrated P80 |" in md
+    doc = json.loads(invoke("export", str(EXAMPLE), "-f", "json", "--runs", "300").output)
+    assert doc["calibration"]["forecast"]["runs"] == 300
+    assert doc["calibration"]["summary"].startswith("calibrated from 10 done items")
     html = invoke("export", str(EXAMPLE), "-f", "html", "--runs", "300").output
     assert "Calibrated forecast" in html and "Calibrated P80" in html
     off = tmp_path / "off.toml"

@@ -29,6 +29,7 @@ from roadmap_tui.exits import (
 
 if TYPE_CHECKING:
     from roadmap_tui.store import LoadedPlan
+    from roadmap_tui.tracker import Export
 
 #: Most runs a command accepts: `[forecast] runs`' cap, model.parse.MAX_RUNS (a test checks;
 #: parse is not imported here to keep `roadmap --help` fast).
@@ -544,7 +545,7 @@ def export(
     if paths == [None] and spec.binary and sys.stdout.isatty():
         fail(f"{spec.name} is binary: give -o FILE.{spec.name} or redirect stdout to a file")
     if chart == "history":
-        _export_history(plan, spec.name, paths[0], runs)
+        _export_history(plan, spec.name, paths[0], runs, seed)
         return
     loaded = open_plan(plan)
     _check_scenario(plan, loaded, scenario)
@@ -565,7 +566,9 @@ def export(
         fail(f"{plan}: {exc}")
 
 
-def _export_history(plan: Path, fmt: str, path: Path | None, runs: int | None) -> None:
+def _export_history(
+    plan: Path, fmt: str, path: Path | None, runs: int | None, seed: int | None
+) -> None:
     """`export --chart history`: the milestone trend of every commit, as svg or png."""
     from roadmap_tui import report
     from roadmap_tui.report.charts import render_history_chart
@@ -574,7 +577,7 @@ def _export_history(plan: Path, fmt: str, path: Path | None, runs: int | None) -
 
     try:
         with progress_bar("Forecasting past commits", delay=1.0) as update:
-            found = plan_history(plan, runs=runs, progress=update)
+            found = plan_history(plan, runs=runs, seed=seed, progress=update)
     except HistoryError as exc:
         fail(str(exc))
     for note in found.notes:
@@ -734,3 +737,161 @@ def textconv(plan: Path, runs: int | None) -> None:
 
 
 # ---------------------------------------------------------------- end of exports and plan review
+
+
+# ---------------------------------------------------------------- trackers and editors (issue 14)
+
+_SOURCE = click.Choice(["github", "jira", "csv"])
+
+
+def _read_export(export_file: Path, source: str, base_url: str | None) -> Export:
+    """The parsed export, its columns reported on stderr; exits 2 (file) or 1 (content)."""
+    from roadmap_tui import store, tracker
+
+    try:
+        text = store.read_export(export_file)
+    except store.PlanFileError as err:
+        fail(str(err), EXIT_USAGE)
+    try:
+        export = tracker.parse_export(text, source, str(export_file), base_url=base_url)
+    except tracker.ExportError as err:
+        fail(str(err), EXIT_INVALID)
+    if export.columns:
+        used = ", ".join(f"{k}={v!r}" for k, v in export.columns.items())
+        click.echo(f"{export_file}: columns used: {used}", err=True)
+    return export
+
+
+def _warn(label: object, warnings: tuple[str, ...] | list[str]) -> None:
+    for warning in warnings:
+        click.echo(f"{label}: warning: {warning}", err=True)
+
+
+@main.command("import", short_help="Make a plan from a GitHub, Jira or CSV export.")
+@click.argument("export_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--from", "source", type=_SOURCE, required=True, help="What made FILE.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Plan file to create."
+)
+@click.option("--name", help="The plan's name (default: the output or export file name).")
+@click.option("--base-url", metavar="URL", help="Jira: link items to URL/browse/KEY.")
+@click.option(
+    "--default-size", default="M", show_default=True, help="Size of items without an estimate."
+)
+def import_command(
+    export_file: Path,
+    source: str,
+    output: Path | None,
+    name: str | None,
+    base_url: str | None,
+    default_size: str,
+) -> None:
+    """Make a new plan with one item per issue of FILE (docs/import.md); never overwrites.
+
+    \b
+    FILE is what the tracker itself exports, no network call:
+      github  gh issue list --state all --limit 1000 \\
+                --json number,title,state,createdAt,closedAt,labels,milestone,assignees,url
+      jira    Jira's CSV export (all fields)
+      csv     id,title,kind,low,likely,high,depends_on,owner,team,status,started,finished,link
+    Without -o the plan is printed on stdout.
+    """
+    from roadmap_tui import store, tracker
+    from roadmap_tui.model.types import DEFAULT_SIZES
+
+    if default_size not in DEFAULT_SIZES:
+        fail(f"--default-size: expected one of {', '.join(DEFAULT_SIZES)}, found {default_size!r}")
+    export = _read_export(export_file, source, base_url)
+    if not export.issues:
+        fail(f"{export_file}: the export has no issues; nothing to import", EXIT_INVALID)
+    plan_name = name or (output or export_file).stem.replace("-", " ").replace("_", " ")
+    try:
+        result = tracker.import_export(
+            export,
+            name=plan_name,
+            default_size=default_size,
+        )
+    except ValueError as err:
+        fail(str(err), EXIT_INVALID)
+    _warn(export_file, result.warnings)
+    text = store.plan_text(
+        result.plan,
+        sizes=result.sizes,
+        header=f"Imported by `roadmap import --from {source}` from {export_file.name}.\n"
+        f"Keep it current with `roadmap sync PLAN FILE --from {source}` (docs/import.md).",
+    )
+    counts = {s: sum(i.status == s for i in result.plan.items) for s in ("todo", "doing", "done")}
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    if output is None:
+        click.echo(text, nl=False)
+        click.echo(f"{len(result.plan.items)} items ({summary})", err=True)
+        return
+    try:
+        store.write_new_plan(output, text)
+    except store.PlanFileError as err:
+        fail(str(err), EXIT_USAGE)
+    except store.PlanError as err:  # a bug: the import made a plan that does not validate
+        print_problems(err)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"{output}: imported {len(result.plan.items)} items ({summary}) from {export_file}")
+
+
+@main.command("sync", short_help="Update a plan from a newer tracker export.")
+@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("export_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--from", "source", type=_SOURCE, required=True, help="What made FILE.")
+@click.option("--dry-run", is_flag=True, help="Print the changes; write nothing.")
+@click.option("--base-url", metavar="URL", help="Jira: link items to URL/browse/KEY.")
+@click.option(
+    "--default-size", default="M", show_default=True, help="Size of new items without an estimate."
+)
+def sync_command(
+    plan: Path,
+    export_file: Path,
+    source: str,
+    dry_run: bool,
+    base_url: str | None,
+    default_size: str,
+) -> None:
+    """Bring PLAN up to date with FILE: status, started, finished and titles of the items
+    it has, and new open issues as new items. Estimates, impact, data, readiness, notes,
+    dependencies and scenarios are never touched. Each change prints as `id: field old -> new`.
+    """
+    from roadmap_tui import store, tracker
+
+    loaded = open_plan(plan)
+    export = _read_export(export_file, source, base_url)
+    try:
+        result = tracker.sync_export(
+            loaded.plan,
+            export,
+            default_size=default_size,
+        )
+    except ValueError as err:
+        fail(str(err), EXIT_INVALID)
+    _warn(export_file, result.warnings)
+    for line in result.lines:
+        click.echo(line)
+    if not result.lines:
+        click.echo(f"{plan}: up to date with {export_file}")
+        return
+    if dry_run:
+        click.echo(f"{plan}: {len(result.lines)} change(s); --dry-run: nothing written", err=True)
+        return
+    try:
+        store.save_plan(loaded, result.plan)
+    except store.PlanError as err:
+        print_problems(err)
+        sys.exit(EXIT_INVALID)
+    except (store.PlanFileError, store.ExternalChangeError) as err:
+        fail(str(err), EXIT_USAGE)
+    click.echo(f"{plan}: {len(result.lines)} change(s) saved", err=True)
+
+
+@main.command("schema", short_help="Print the JSON Schema of plan files (for editors).")
+def schema_command() -> None:
+    """Print the JSON Schema (draft 2020-12) of plan format v1, made from the loader's own
+    field registry. Even Better TOML and taplo use it through a `#:schema` first line."""
+    from roadmap_tui.model.schema import schema_text
+
+    click.echo(schema_text(), nl=False)

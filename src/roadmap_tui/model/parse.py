@@ -9,6 +9,7 @@ overrides, ``roadmap set`` and the TUI editor) goes through it, so the rules liv
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -18,6 +19,7 @@ from typing import Any, TypeVar
 
 from roadmap_tui.model import graph as graph_mod
 from roadmap_tui.model.types import (
+    DEFAULT_SIZES,
     DEFAULT_WEIGHTS,
     DEFAULT_WORKDAYS,
     DISTRIBUTIONS,
@@ -62,6 +64,7 @@ ITEM_FIELDS: tuple[str, ...] = (
     "owner",
     "tags",
     "notes",
+    "link",
 )
 #: Risk fields in canonical order.
 RISK_FIELDS: tuple[str, ...] = ("title", "probability", "delay", "affects")
@@ -69,7 +72,16 @@ PLAN_FIELDS: tuple[str, ...] = ("name", "start", "workdays", "holidays", "as_of"
 FORECAST_FIELDS: tuple[str, ...] = ("runs", "seed", "calibrate")
 PRIORITY_FIELDS: tuple[str, ...] = ("method", *FACTORS, "inherit")
 SCENARIO_FIELDS: tuple[str, ...] = ("title", "items", "risks")
-TOP_LEVEL: tuple[str, ...] = ("plan", "forecast", "priority", "items", "risks", "scenarios")
+TOP_LEVEL: tuple[str, ...] = (
+    "plan",
+    "forecast",
+    "priority",
+    "sizes",
+    "items",
+    "risks",
+    "scenarios",
+)
+Sizes = Mapping[str, tuple[float, float, float]]
 
 MAX_RUNS = 1_000_000
 #: Largest duration (estimate, remaining, risk delay) in working days: about 40 years. With
@@ -91,6 +103,10 @@ class ParseProblem:
 
     keys: Keys
     message: str
+
+
+#: JSON Schema fragments of the parsers the factories below make (`model.schema` reads them).
+PARSER_SCHEMAS: dict[Callable[[Any], Any], dict[str, Any]] = {}
 
 
 class FieldError(ValueError):
@@ -197,6 +213,9 @@ def _ranged(lo: float, hi: float | None, what: str) -> Callable[[Any], float]:
             raise FieldError(f"expected {expected}, found {show(value)}")
         return x
 
+    PARSER_SCHEMAS[parse] = {"type": "number", "minimum": lo}
+    if hi is not None:
+        PARSER_SCHEMAS[parse]["maximum"] = hi
     return parse
 
 
@@ -216,6 +235,9 @@ def _int_ranged(lo: int, hi: int | None, what: str) -> Callable[[Any], int]:
             raise FieldError(f"expected {expected}, found {value}")
         return value
 
+    PARSER_SCHEMAS[parse] = {"type": "integer", "minimum": lo}
+    if hi is not None:
+        PARSER_SCHEMAS[parse]["maximum"] = hi
     return parse
 
 
@@ -242,6 +264,7 @@ def _enum(choices: tuple[str, ...]) -> Callable[[Any], str]:
             raise FieldError(f"expected one of {', '.join(choices)}, found {show(value)}{mean}")
         return value
 
+    PARSER_SCHEMAS[parse] = {"type": "string", "enum": list(choices)}
     return parse
 
 
@@ -326,6 +349,45 @@ def parse_points(value: Any) -> tuple[float, float, float]:
     return (lo, ml, hi)
 
 
+def _estimate_value(value: Any) -> tuple[float, float, float] | str:
+    """What `estimate` accepts: points (`parse_points`) or a size name, resolved against the
+    plan's `[sizes]` by `parse_item`."""
+    if isinstance(value, str):
+        if not value.strip():
+            raise FieldError('expected a size name like "M", found ""')
+        return value
+    return parse_points(value)
+
+
+def resolve_size(name: str, sizes: Sizes) -> tuple[float, float, float]:
+    """The points of a size name; FieldError with did-you-mean for an unknown one."""
+    if name in sizes:
+        return sizes[name]
+    same = [s for s in sizes if s.lower() == name.lower()]
+    hint = f"; did you mean '{same[0]}'?" if same else did_you_mean(name, list(sizes))
+    if hint.startswith("; did you mean"):
+        raise FieldError(f"unknown size {show(name)}{hint} (sizes come from [sizes])")
+    raise FieldError(
+        "expected [low, likely, high] working days, one number or a size from [sizes] "
+        f"({', '.join(sizes)}), found {show(name)}"
+    )
+
+
+def size_for_points(points: float, sizes: Sizes) -> str | None:
+    """The `[sizes]` key of a story-point value (3 -> "3", 0.5 -> "0.5"), if the table has it."""
+    key = _fmt(points)
+    return key if key in sizes else None
+
+
+def _link(value: Any) -> str:
+    text = _text(value)
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$", text):
+        raise FieldError(
+            f"expected a URL like https://github.com/org/repo/issues/12, {_found(value)}"
+        )
+    return text
+
+
 def _metric(value: Any) -> Metric:
     expected = 'a table like { name = "F1", current = 0.78, target = 0.85 }'
     if not isinstance(value, Mapping):
@@ -359,7 +421,11 @@ _ITEM_SPECS: dict[str, FieldSpec] = {
     for s in (
         FieldSpec("title", _title, required=True, help="what the item delivers"),
         FieldSpec("kind", _enum(KINDS), "task", help="task | data | experiment | milestone"),
-        FieldSpec("estimate", parse_points, help="[low, likely, high] working days, or one number"),
+        FieldSpec(
+            "estimate",
+            _estimate_value,
+            help='[low, likely, high] working days, one number, or a size from [sizes] like "M"',
+        ),
         FieldSpec("distribution", _enum(DISTRIBUTIONS), help=" | ".join(DISTRIBUTIONS)),
         FieldSpec(
             "p_success", _ranged(0, 1, "a probability"), 1.0, help="chance one attempt works"
@@ -383,6 +449,7 @@ _ITEM_SPECS: dict[str, FieldSpec] = {
         FieldSpec("owner", _text, help="free text"),
         FieldSpec("tags", _strings, (), help="array of strings"),
         FieldSpec("notes", _text, help="free text"),
+        FieldSpec("link", _link, help="URL of the issue in the tracker"),
     )
 }
 _RISK_SPECS: dict[str, FieldSpec] = {
@@ -414,12 +481,14 @@ def parse_risk_field(field: str, raw: Any) -> Any:
     return _RISK_SPECS[field].parse(raw)
 
 
-def _estimate(points: tuple[float, float, float], distribution: str | None) -> Estimate:
+def _estimate(
+    points: tuple[float, float, float], distribution: str | None, size: str | None = None
+) -> Estimate:
     """One number (or three equal ones) is a fixed duration whatever `distribution` says;
     three points follow `distribution`, PERT by default."""
     if points[0] == points[1] == points[2]:
-        return Estimate(points[0], points[1], points[2], "fixed")
-    return Estimate(points[0], points[1], points[2], distribution or "pert")  # type: ignore[arg-type]
+        return Estimate(points[0], points[1], points[2], "fixed", size)
+    return Estimate(points[0], points[1], points[2], distribution or "pert", size)  # type: ignore[arg-type]
 
 
 def three_point_distribution(item: Item) -> str | None:
@@ -458,12 +527,24 @@ def _read_fields(
     return values, problems
 
 
-def parse_item(item_id: str, raw: Any) -> tuple[Item | None, list[ParseProblem]]:
-    """One item table -> Item. Problem keys are relative to the item table."""
+def parse_item(
+    item_id: str, raw: Any, sizes: Sizes | None = None
+) -> tuple[Item | None, list[ParseProblem]]:
+    """One item table -> Item. Problem keys are relative to the item table.
+
+    `sizes` are the plan's (`Plan.sizes`) for an estimate written as a size name.
+    """
     who = f"item '{item_id}'"
     if not isinstance(raw, Mapping):
         return None, [ParseProblem((), f"{who}: expected a table [items.{item_id}], {_found(raw)}")]
     values, problems = _read_fields(who, item_id, raw, _ITEM_SPECS, ITEM_FIELDS)
+    size = values.get("estimate") if isinstance(values.get("estimate"), str) else None
+    if size is not None:
+        try:
+            values["estimate"] = resolve_size(size, DEFAULT_SIZES if sizes is None else sizes)
+        except FieldError as err:
+            del values["estimate"]
+            problems.append(ParseProblem(("estimate",), f"{who}: estimate: {err}"))
     if "title" not in raw:
         problems.append(ParseProblem((), f'{who}: title: missing; expected title = "..."'))
     if problems:
@@ -474,7 +555,7 @@ def parse_item(item_id: str, raw: Any) -> tuple[Item | None, list[ParseProblem]]
     explicit = values.get("distribution")
     estimate = remaining = None
     if "estimate" in values:
-        estimate = _estimate(values["estimate"], explicit)
+        estimate = _estimate(values["estimate"], explicit, size)
     if "remaining" in values:
         remaining = _estimate(values["remaining"], explicit)
 
@@ -552,6 +633,7 @@ def parse_item(item_id: str, raw: Any) -> tuple[Item | None, list[ParseProblem]]
         p_success=values.get("p_success", 1.0),
         max_attempts=values.get("max_attempts", 1),
         metric=values.get("metric"),
+        link=values.get("link"),
     )
     return item, []
 
@@ -652,13 +734,15 @@ def _num(x: float) -> float:
     return int(x) if float(x).is_integer() else x
 
 
-def update_item(item: Item, field: str, raw: Any) -> Item:
+def update_item(item: Item, field: str, raw: Any, sizes: Sizes | None = None) -> Item:
     """The item with one field set from a raw TOML value (None removes the field).
 
     Every item rule applies (e.g. low <= likely <= high, done needs finished); raises
     FieldError with the messages. References to other items are checked by `validate_plan`.
+    `sizes` are the plan's, for an estimate written as a size name.
     """
-    return _update(item.id, item_to_toml(item), field, raw, ITEM_FIELDS, parse_item)
+    parse = functools.partial(parse_item, sizes=sizes)
+    return _update(item.id, item_to_toml(item), field, raw, ITEM_FIELDS, parse)
 
 
 def update_risk(risk: Risk, field: str, raw: Any) -> Risk:
@@ -895,7 +979,7 @@ def set_value(plan: Plan, keys: Keys, raw: Any) -> Plan:
         return update_setting(plan, keys[0], keys[1], raw)
     section, target_id, field = keys
     if section == "items":
-        return plan.with_item(update_item(plan.item(target_id), field, raw))
+        return plan.with_item(update_item(plan.item(target_id), field, raw, plan.sizes))
     return plan.with_risk(update_risk(plan.risk_by_id[target_id], field, raw))
 
 
@@ -1005,6 +1089,7 @@ def _parse_scenario(
     risks: Mapping[str, Any],
     good_items: Mapping[str, Item],
     good_risks: Mapping[str, Risk],
+    sizes: Sizes | None = None,
 ) -> tuple[Scenario | None, list[ParseProblem]]:
     """Scenario overrides are parsed by merging them into the base table and parsing that."""
     who = f"scenario '{scenario_id}'"
@@ -1062,7 +1147,9 @@ def _parse_scenario(
             if target_id not in good or not changes:
                 continue  # the base table has its own problems, already reported
             merged = {**base[target_id], **changes}
-            parse_one = parse_item if section == "items" else parse_risk
+            parse_one = (
+                functools.partial(parse_item, sizes=sizes) if section == "items" else parse_risk
+            )
             parsed, found = parse_one(target_id, merged)
             for p in found:
                 if p.keys and p.keys[0] in changes:
@@ -1086,7 +1173,9 @@ def parse_plan(data: Mapping[str, Any]) -> tuple[Plan | None, list[ParseProblem]
     problems: list[ParseProblem] = []
     problems.extend(_unknown_keys(data, TOP_LEVEL, (), "top level"))
     settings = _parse_settings(data, problems)
-    parsed_items, items_ok = _parse_section(data, "items", parse_item, problems)
+    sizes = _parse_sizes(data, problems)
+    parse_one = functools.partial(parse_item, sizes=sizes)
+    parsed_items, items_ok = _parse_section(data, "items", parse_one, problems)
     parsed_risks, risks_ok = _parse_section(data, "risks", parse_risk, problems)
     raw_items = data.get("items") if isinstance(data.get("items"), Mapping) else {}
     raw_risks = data.get("risks") if isinstance(data.get("risks"), Mapping) else {}
@@ -1095,7 +1184,7 @@ def parse_plan(data: Mapping[str, Any]) -> tuple[Plan | None, list[ParseProblem]
     scen_ok = True
     for scenario_id, raw in _table(data, "scenarios", problems).items():
         scenario, found = _parse_scenario(
-            scenario_id, raw, raw_items, raw_risks, parsed_items, parsed_risks
+            scenario_id, raw, raw_items, raw_risks, parsed_items, parsed_risks, sizes
         )
         problems.extend(found)
         if scenario is None:
@@ -1119,6 +1208,7 @@ def parse_plan(data: Mapping[str, Any]) -> tuple[Plan | None, list[ParseProblem]
         items=tuple(parsed_items.values()),
         risks=tuple(parsed_risks.values()),
         scenarios=tuple(scenarios),
+        sizes=sizes,
         **settings,
     )
     problems.extend(validate_plan(plan))
@@ -1126,6 +1216,17 @@ def parse_plan(data: Mapping[str, Any]) -> tuple[Plan | None, list[ParseProblem]
     if problems:
         return None, _dedupe(problems)
     return plan, []
+
+
+def _parse_sizes(data: Mapping[str, Any], problems: list[ParseProblem]) -> dict[str, Any]:
+    """`[sizes]`: the defaults, each key of the table replacing or adding one size."""
+    sizes: dict[str, Any] = dict(DEFAULT_SIZES)
+    for name, raw in _table(data, "sizes", problems).items():
+        try:
+            sizes[name] = parse_points(raw)
+        except FieldError as err:
+            problems.append(ParseProblem(("sizes", name), f"[sizes]: {name}: {err}"))
+    return sizes
 
 
 def _safe_ids(raw: Any, key: str) -> tuple[str, ...]:

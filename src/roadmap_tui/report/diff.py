@@ -120,11 +120,15 @@ def settings_fields(plan: Plan) -> dict[str, Any]:
         "plan.as_of": plan.as_of,
         "forecast.runs": plan.runs,
         "forecast.seed": plan.seed,
+        "forecast.calibrate": plan.calibrate,
         "priority.method": plan.priority.method,
         "priority.inherit": plan.priority.inherit,
     }
     for name in FACTORS:
         out[f"priority.{name}"] = plan.priority.weights.get(name)
+    # An estimate written as a size ("M") reads the same when [sizes] changes its numbers.
+    for name, points in plan.sizes.items():
+        out[f"sizes.{name}"] = list(points)
     return out
 
 

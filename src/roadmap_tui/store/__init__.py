@@ -2,7 +2,8 @@
 
 One module per concern: `read` (bytes to a validated plan), `keys` (the line of every key),
 `edit` (tomlkit edits rendered into text), `save` (saving over a file), `atomic` (never half a
-file), `canonical` (`roadmap fmt`) and `templates` (`roadmap new`).
+file), `canonical` (`roadmap fmt`), `templates` (`roadmap new`) and `exports` (tracker exports
+in and imported plans out, for `roadmap import` and `sync`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from roadmap_tui.store.errors import (
     Problem,
     SaveError,
 )
+from roadmap_tui.store.exports import plan_text, read_export
 from roadmap_tui.store.keys import locate_keys, split_lines
 from roadmap_tui.store.lock import locked
 from roadmap_tui.store.read import (
@@ -58,7 +60,9 @@ __all__ = [
     "locate_keys",
     "locked",
     "parse_toml",
+    "plan_text",
     "problems_at",
+    "read_export",
     "read_text",
     "render_plan_changes",
     "render_table",

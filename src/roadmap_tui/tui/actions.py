@@ -70,6 +70,15 @@ ACTIONS: tuple[UserAction, ...] = (
         "link", "l", "app.link_dependency", "Link", "Add a dependency to the selected item", "items"
     ),
     UserAction(
+        "open-link",
+        "o",
+        "app.open_link",
+        "Open link",
+        "Open the selected item's link (its tracker issue) in the browser",
+        "items",
+        show=False,
+    ),
+    UserAction(
         "sort",
         "s",
         "app.sort_items",

@@ -395,6 +395,17 @@ class RoadmapApp(App[None]):
 
         self.push_screen(DependencyPicker(self.plan, item_id), done)
 
+    def action_open_link(self) -> None:
+        """`o`: the selected item's issue in the browser (the link `roadmap import` set)."""
+        item = self.plan.item_by_id.get(self.selected_id or "")
+        if item is None or not item.link:
+            self.notify("The selected item has no link", severity="warning")
+            return
+        import webbrowser
+
+        opened = webbrowser.open(item.link)
+        self.notify(f"Opened {item.link}" if opened else f"No browser to open {item.link}")
+
     def action_add_risk(self) -> None:
         def add(risk: Risk) -> None:
             self.apply(self.plan.with_risk(risk), f"add risk {risk.id}")

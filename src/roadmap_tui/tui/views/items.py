@@ -138,6 +138,7 @@ class ItemsView(View):
             f"remaining {fmt_estimate(item.remaining)}"
             if doing
             else f"estimate {fmt_estimate(item.estimate)}"
+            + (f" ({item.estimate.size})" if item.estimate and item.estimate.size else "")
         ]
         if f is not None:
             figures.append(f"critical {fmt_pct(f.criticality)}")
@@ -164,6 +165,8 @@ class ItemsView(View):
             parts.append(f"target {item.target}{on_time}")
         if item.owner:
             parts.append(f"owner {item.owner}")
+        if item.link:
+            parts.append(f"link {item.link} (o opens it)")
         text.append(" · ".join(parts), style="dim")
         detail.update(text)
 

@@ -52,7 +52,7 @@ ITEM_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("title", "title", placeholder="required"),
     FieldSpec("kind", "kind", options=tuple((k, k) for k in KINDS)),
     FieldSpec("status", "status", options=tuple((s, s) for s in STATUSES)),
-    FieldSpec("estimate", "estimate", placeholder="low, likely, high  or one number (days)"),
+    FieldSpec("estimate", "estimate", placeholder="low, likely, high  or days  or a size"),
     FieldSpec("distribution", "distribution", options=tuple((d, d) for d in DISTRIBUTIONS)),
     FieldSpec("depends_on", "depends on", placeholder="ids, comma separated (or press l)"),
     FieldSpec("impact", "impact", placeholder="0-5"),
@@ -72,6 +72,7 @@ ITEM_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("owner", "owner"),
     FieldSpec("tags", "tags", placeholder="comma separated"),
     FieldSpec("notes", "notes"),
+    FieldSpec("link", "link", placeholder="https://... the issue (o in the items view opens it)"),
 )
 
 RISK_FIELDS: tuple[FieldSpec, ...] = (
@@ -83,7 +84,7 @@ RISK_FIELDS: tuple[FieldSpec, ...] = (
 )
 
 _LIST_FIELDS = {"depends_on", "tags", "affects"}
-_TEXT_FIELDS = {"id", "title", "owner", "notes"}
+_TEXT_FIELDS = {"id", "title", "owner", "notes", "link"}
 
 
 def format_value(name: str, value: Any) -> str:
@@ -202,7 +203,7 @@ class _Editor(ModalScreen[T | None], Generic[T]):
                         else:
                             yield Input(
                                 format_value(spec.name, value),
-                                placeholder=spec.placeholder,
+                                placeholder=self.placeholder(spec),
                                 id=f"field-{spec.name}",
                                 compact=True,
                             )
@@ -212,6 +213,9 @@ class _Editor(ModalScreen[T | None], Generic[T]):
                 yield Button("Apply", id="apply", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
         yield Footer(compact=True)
+
+    def placeholder(self, spec: FieldSpec) -> str:
+        return spec.placeholder
 
     def on_mount(self) -> None:
         self.query(Input).first().focus()
@@ -354,11 +358,22 @@ class ItemEditor(_Editor[Item]):
         return model_parse.parse_item_field(name, raw)
 
     def parse_whole(self, obj_id: str, table: dict[str, Any]) -> tuple[Item | None, list[Any]]:
-        return model_parse.parse_item(obj_id, table)
+        return model_parse.parse_item(obj_id, table, self.plan.sizes)
+
+    def placeholder(self, spec: FieldSpec) -> str:
+        """The estimate field offers the plan's sizes: `... or a size: XS S M L XL`."""
+        if spec.name == "estimate":
+            return f"{spec.placeholder}: {' '.join(self.plan.sizes)}"
+        return spec.placeholder
 
     def check(self, name: str, value: Any) -> str | None:
         if name == "id":
             return self.check_new_id(value, self.plan.item_by_id, "an item")
+        if name == "estimate" and isinstance(value, str):
+            try:
+                model_parse.resolve_size(value, self.plan.sizes)
+            except model_parse.FieldError as err:
+                return str(err)
         if name == "depends_on" and value:
             item_id = self.current_id()
             g = graph.build_graph(self.plan)
