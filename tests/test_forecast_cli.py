@@ -105,6 +105,49 @@ def test_human_output_shows_table_finish_interval_single_number_drivers_and_hist
     assert "█" in out and "(5 = P50, 8 = P80)" in out
 
 
+def test_item_curves_are_opt_in_but_the_plans_and_milestones_stay() -> None:
+    data = json.loads(run(str(PLAN), "--json", "--runs", "500")[1])
+    assert set(data["plan"]["curve"]) == {"days", "dates", "prob"}
+    kinds = {i["id"]: i["kind"] for i in data["items"]}
+    assert "milestone" in kinds.values() and set(kinds.values()) != {"milestone"}
+    for item in data["items"]:
+        assert ("curve" in item) == (item["kind"] == "milestone"), item["id"]
+    full = json.loads(run(str(PLAN), "--json", "--curves", "--runs", "500")[1])
+    grid = full["plan"]["curve"]["days"]
+    for item, short in zip(full["items"], data["items"], strict=True):
+        assert item["curve"]["days"] == grid and len(item["curve"]["prob"]) == len(grid)
+        assert {k: v for k, v in item.items() if k != "curve"} == {
+            k: v for k, v in short.items() if k != "curve"
+        }
+    compare = json.loads(run(str(PLAN), "--compare", "--json", "--curves", "--runs", "500")[1])
+    # the same figures; risk effects are simulate's alone, not --compare's (docs/forecast.md)
+    assert compare["results"][0] == {k: v for k, v in full.items() if k != "risks"}
+
+
+def test_curves_needs_json() -> None:
+    code, _, err = run(str(PLAN), "--curves", "--runs", "100")
+    assert code == 2 and "give --json too" in err
+
+
+@pytest.mark.parametrize(
+    "argv", [["validate"], ["simulate", "--json", "--runs", "100"]], ids=lambda a: a[0]
+)
+def test_headless_commands_import_neither_networkx_nor_rich(argv: list[str]) -> None:
+    """A valid plan is checked and forecast without networkx, rich or tomlkit (issue 9:
+    startup is most of a small plan's time); stderr is not a terminal, so no bar shows."""
+    args = [argv[0], str(PLAN), *argv[1:]]
+    code = (
+        "import sys; from roadmap_tui.cli import main\n"
+        f"try:\n    main({args!r})\n"
+        "except SystemExit as e:\n    assert not e.code, e.code\n"
+        "bad = [m for m in ('networkx', 'rich', 'tomlkit') if m in sys.modules]\n"
+        "print(bad, file=sys.stderr); sys.exit(1 if bad else 0)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+
+
 def test_compare_shows_baseline_and_every_scenario() -> None:
     code, out, _ = run(str(PLAN), "--compare", "--runs", "1000")
     assert code == 0

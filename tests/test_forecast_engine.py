@@ -422,7 +422,7 @@ def _mixed_plan() -> Plan:
 
 
 def _json(result: object) -> str:
-    return json.dumps(result.to_json_dict(), indent=2)  # type: ignore[attr-defined]
+    return json.dumps(result.to_json_dict(curves=True), indent=2)  # type: ignore[attr-defined]
 
 
 def test_same_seed_gives_byte_identical_json_and_another_seed_does_not() -> None:

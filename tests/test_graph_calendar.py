@@ -6,6 +6,8 @@ from datetime import date
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from roadmap_tui import store
 from roadmap_tui.model import graph
@@ -148,6 +150,35 @@ def test_descendants_and_ancestors() -> None:
 def test_unknown_dependencies_are_left_out_of_the_graph() -> None:
     g = graph.build_graph(make_plan({"a": ("ghost",)}))
     assert list(g.nodes) == ["a"] and list(g.edges) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.integers(0, 7), max_size=3),  # each item's dependencies, by position
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_plan_order_and_plan_cycle_agree_with_networkx(deps: list[list[int]]) -> None:
+    """The pure-Python order and cycle check give networkx's answers (unknown ids, self
+    loops and cycles included)."""
+    plan = make_plan({f"x{k}": tuple(f"x{d}" for d in ds) for k, ds in enumerate(deps)})
+    g = graph.build_graph(plan)
+    order = graph.plan_order(plan)
+    if graph.find_cycle(g) is None:
+        assert order == graph.topological_order(g)
+    else:
+        assert order is None
+    assert graph.plan_cycle(plan) == graph.find_cycle(g)
+    g.remove_edges_from([(v, v) for v in g.nodes if g.has_edge(v, v)])
+    assert graph.plan_cycle(plan, self_loops=False) == graph.find_cycle(g)
+
+
+def test_plan_order_breaks_ties_by_file_order() -> None:
+    assert graph.plan_order(make_plan(DIAMOND)) == ["a", "b", "c", "d", "e"]
+    assert graph.plan_order(make_plan({"a": ("a",)})) is None
+    assert graph.plan_order(make_plan({"a": ("a",)}), self_loops=False) == ["a"]
 
 
 def test_find_and_format_cycle() -> None:

@@ -290,6 +290,11 @@ def _check_scenario(path: Path, loaded: LoadedPlan, scenario: str | None) -> Non
     help="Forecast from this day, YYYY-MM-DD (default: the plan's as_of).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print only JSON (docs/forecast.md).")
+@click.option(
+    "--curves",
+    is_flag=True,
+    help="With --json: every item's readiness curve too (the plan's and milestones' always).",
+)
 @click.option("--compare", is_flag=True, help="Baseline and every scenario side by side.")
 @click.option(
     "--calibrate/--no-calibrate",
@@ -304,6 +309,7 @@ def simulate_command(
     scenario: str | None,
     as_of: object,
     as_json: bool,
+    curves: bool,
     compare: bool,
     calibrate: bool | None,
 ) -> None:
@@ -315,6 +321,8 @@ def simulate_command(
 
     if compare and scenario is not None:
         fail("--compare shows every scenario; leave out --scenario")
+    if curves and not as_json:
+        fail("--curves adds the items' curves to --json; give --json too")
     if compare and calibrate:
         fail("--calibrate sets one forecast beside its calibrated twin; leave out --compare")
     loaded = open_plan(plan)
@@ -357,15 +365,15 @@ def simulate_command(
         fail(f"{plan}: not enough memory for this many runs; try fewer with --runs")
     if as_json:
         if compare:
-            data = forecast.compare_to_json_dict(results)
+            data = forecast.compare_to_json_dict(results, curves=curves)
         else:
-            data = results[scenario].to_json_dict()
+            data = results[scenario].to_json_dict(curves=curves)
             data["risks"] = effects.to_json_list() if effects is not None else []
         if calibration is not None:
             data["calibration"] = {
                 "summary": calibration.describe(),
                 "notice": calibration.notice,
-                "forecast": None if calibrated is None else calibrated.to_json_dict(),
+                "forecast": None if calibrated is None else calibrated.to_json_dict(curves=curves),
             }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return

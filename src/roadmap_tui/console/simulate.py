@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from roadmap_tui.forecast import ForecastResult, RiskEffects
-from roadmap_tui.model.text import clean
+from roadmap_tui.model.text import clean, display_plan
 from roadmap_tui.model.types import Plan
 from roadmap_tui.report.answers import effect_cells, fmt_points, headline, shift
 from roadmap_tui.report.common import fmt_date, fmt_finish
@@ -186,7 +186,7 @@ def risks_table(effects: RiskEffects) -> Table:
 def render_forecast(
     result: ForecastResult, plan: Plan, console: Console, effects: RiskEffects | None = None
 ) -> None:
-    seen = plan.apply_scenario(result.scenario) if result.scenario else plan
+    seen = display_plan(plan.apply_scenario(result.scenario) if result.scenario else plan)
     console.print(Text(_header(result, plan), style="bold"))
     console.print(Text(headline(seen, result), style="bold"))
     console.print(items_table(result, console.width))

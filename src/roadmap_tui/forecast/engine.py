@@ -23,7 +23,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-import networkx as nx
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 
@@ -39,7 +38,7 @@ from roadmap_tui.forecast.result import (
     ReadinessCurve,
 )
 from roadmap_tui.model.calendar import Calendar
-from roadmap_tui.model.graph import build_graph, find_cycle, format_cycle, topological_order
+from roadmap_tui.model.graph import format_cycle, plan_cycle, plan_order
 from roadmap_tui.model.parse import MAX_DAYS
 from roadmap_tui.model.types import Estimate, Item, Plan
 
@@ -289,10 +288,10 @@ class _Model:
         seed: int,
         calibration: Mapping[str, np.ndarray] | None = None,
     ) -> None:
-        graph = build_graph(plan)
-        if not nx.is_directed_acyclic_graph(graph):  # find_cycle is slow: only for the message
-            raise ForecastError(f"dependency cycle: {format_cycle(find_cycle(graph) or [])}")
-        order = [i for i in topological_order(graph) if plan.item(i).status != "dropped"]
+        ordered = plan_order(plan)  # networkx only to name a cycle
+        if ordered is None:
+            raise ForecastError(f"dependency cycle: {format_cycle(plan_cycle(plan) or [])}")
+        order = [i for i in ordered if plan.item(i).status != "dropped"]
         _check_durations(plan, order)
         index = {item_id: k for k, item_id in enumerate(order)}
         self.as_of_offset = float(max(calendar.start_offset(as_of), 0)) if as_of else 0.0

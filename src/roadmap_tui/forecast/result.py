@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
-#: Version tag of the JSON schema; bump it on any incompatible change.
-SCHEMA = "roadmap-tui/forecast/1"
+#: Version tag of the JSON schema; bump it on any incompatible change. Version 2: an item's
+#: `curve` is there only for milestones, or for every item when asked (`--curves`).
+SCHEMA = "roadmap-tui/forecast/2"
 #: Schema tag of `roadmap simulate --compare --json`: {"schema", "results": [baseline, ...]}.
 COMPARE_SCHEMA = "roadmap-tui/forecast-compare/1"
 
@@ -81,9 +82,9 @@ class ReadinessCurve:
 
     def to_json_dict(self) -> dict[str, list[Any]]:
         return {
-            "days": [float(d) for d in self.days],
+            "days": np.asarray(self.days, dtype=np.float64).tolist(),
             "dates": [d.isoformat() for d in self.dates],
-            "prob": [float(p) for p in self.prob],
+            "prob": np.asarray(self.prob, dtype=np.float64).tolist(),
         }
 
 
@@ -126,8 +127,9 @@ class ItemForecast:
     deterministic_date: date
     curve: ReadinessCurve
 
-    def to_json_dict(self) -> dict[str, Any]:
-        return {
+    def to_json_dict(self, *, curve: bool = True) -> dict[str, Any]:
+        """`curve=False` leaves the readiness curve out (most of the bytes of an item)."""
+        data = {
             "id": self.id,
             "title": self.title,
             "kind": self.kind,
@@ -142,8 +144,10 @@ class ItemForecast:
             "mean_duration": self.mean_duration,
             "deterministic_days": self.deterministic_days,
             "deterministic_date": self.deterministic_date.isoformat(),
-            "curve": self.curve.to_json_dict(),
         }
+        if curve:
+            data["curve"] = self.curve.to_json_dict()
+        return data
 
 
 @dataclass(frozen=True)
@@ -212,8 +216,12 @@ class ForecastResult:
     def milestones(self) -> list[ItemForecast]:
         return [f for f in self.items.values() if f.kind == "milestone"]
 
-    def to_json_dict(self) -> dict[str, Any]:
-        """Plain JSON types only; `json.dumps(..., indent=2)` of it is byte-stable for a seed."""
+    def to_json_dict(self, *, curves: bool = False) -> dict[str, Any]:
+        """Plain JSON types only; `json.dumps(..., indent=2)` of it is byte-stable for a seed.
+
+        The plan's curve and every milestone's are always there; the other items' only with
+        `curves` (`--curves`): at 1,000 items they would be 90% of the document.
+        """
         return {
             "schema": SCHEMA,
             "runs": self.runs,
@@ -223,10 +231,17 @@ class ForecastResult:
             "as_of": _iso(self.as_of),
             "sensitivity_runs": self.sensitivity_runs,
             "plan": self.plan.to_json_dict(),
-            "items": [f.to_json_dict() for f in self.items.values()],
+            "items": [
+                f.to_json_dict(curve=curves or f.kind == "milestone") for f in self.items.values()
+            ],
         }
 
 
-def compare_to_json_dict(results: Mapping[str | None, ForecastResult]) -> dict[str, Any]:
+def compare_to_json_dict(
+    results: Mapping[str | None, ForecastResult], *, curves: bool = False
+) -> dict[str, Any]:
     """The `simulate --compare --json` document: the baseline first, then each scenario."""
-    return {"schema": COMPARE_SCHEMA, "results": [r.to_json_dict() for r in results.values()]}
+    return {
+        "schema": COMPARE_SCHEMA,
+        "results": [r.to_json_dict(curves=curves) for r in results.values()],
+    }

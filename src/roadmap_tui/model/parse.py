@@ -815,9 +815,8 @@ def validate_plan(plan: Plan) -> list[ParseProblem]:
                         + did_you_mean(target, item_ids),
                     )
                 )
-    graph = graph_mod.build_graph(plan)
-    graph.remove_edges_from([(n, n) for n in graph.nodes if graph.has_edge(n, n)])
-    cycle = graph_mod.find_cycle(graph)  # a self-dependency is reported on its own above
+    # a self-dependency is reported on its own above
+    cycle = graph_mod.plan_cycle(plan, self_loops=False)
     if cycle is not None:
         problems.append(
             ParseProblem(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -42,38 +43,19 @@ def render_plan_changes(text: str, old: Plan, new: Plan) -> str:
     for section, header, table in added:
         text = _append_table(text, section, header, table)
 
+    alone = _edit_tables_alone(text, old, new)
+    if alone is not None:
+        return alone
     doc = tomlkit.parse(text)
     moves = _edit_settings(doc, old, new)
     for item in new.items:
         before = old.item_by_id.get(item.id)
         if before is not None and before != item:
-            table = doc["items"][item.id]
-            for field in P.ITEM_FIELDS:
-                if field == "distribution":
-                    # Compared with the file: a `distribution` beside a one-number estimate
-                    # means nothing and stays; otherwise the file must say what the item uses.
-                    want = P.three_point_distribution(item)
-                    have = table.get("distribution")
-                    if want is not None and have != want and (have is not None or want != "pert"):
-                        after = _set_key(table, field, want, P.ITEM_FIELDS)
-                        moves.append((("items", item.id), field, after))
-                    continue
-                a, b = P.item_field_toml(before, field), P.item_field_toml(item, field)
-                if a != b:
-                    default = P.ITEM_SPECS[field].default
-                    if b is None and field in table and default not in (None, ()):
-                        b = P._num(default) if isinstance(default, float) else default
-                    after = _set_key(table, field, b, P.ITEM_FIELDS)
-                    moves.append((("items", item.id), field, after))
+            _edit_item(doc["items"][item.id], before, item, moves)
     for risk in new.risks:
         before = old.risk_by_id.get(risk.id)
         if before is not None and before != risk:
-            table = doc["risks"][risk.id]
-            for field in P.RISK_FIELDS:
-                a, b = P.risk_field_toml(before, field), P.risk_field_toml(risk, field)
-                if a != b:
-                    after = _set_key(table, field, b, P.RISK_FIELDS)
-                    moves.append((("risks", risk.id), field, after))
+            _edit_risk(doc["risks"][risk.id], before, risk, moves)
     for scenario in new.scenarios:
         before = old.scenario_by_id.get(scenario.id)
         if before is not None and before != scenario:
@@ -83,6 +65,111 @@ def render_plan_changes(text: str, old: Plan, new: Plan) -> str:
         if after is not None:
             text = _move_after(text, (*table_path, key), (*table_path, after))
     return text
+
+
+Moves = list[tuple[tuple[str, ...], str, str | None]]
+
+
+def _edit_item(table: Any, before: Any, item: Any, moves: Moves) -> None:
+    """Edit the tomlkit table of one item from `before` to `item`, field by field."""
+    from roadmap_tui.model import parse as P
+
+    for field in P.ITEM_FIELDS:
+        if field == "distribution":
+            # Compared with the file: a `distribution` beside a one-number estimate
+            # means nothing and stays; otherwise the file must say what the item uses.
+            want = P.three_point_distribution(item)
+            have = table.get("distribution")
+            if want is not None and have != want and (have is not None or want != "pert"):
+                after = _set_key(table, field, want, P.ITEM_FIELDS)
+                moves.append((("items", item.id), field, after))
+            continue
+        a, b = P.item_field_toml(before, field), P.item_field_toml(item, field)
+        if a != b:
+            default = P.ITEM_SPECS[field].default
+            if b is None and field in table and default not in (None, ()):
+                b = P._num(default) if isinstance(default, float) else default
+            after = _set_key(table, field, b, P.ITEM_FIELDS)
+            moves.append((("items", item.id), field, after))
+
+
+def _edit_risk(table: Any, before: Any, risk: Any, moves: Moves) -> None:
+    from roadmap_tui.model import parse as P
+
+    for field in P.RISK_FIELDS:
+        a, b = P.risk_field_toml(before, field), P.risk_field_toml(risk, field)
+        if a != b:
+            after = _set_key(table, field, b, P.RISK_FIELDS)
+            moves.append((("risks", risk.id), field, after))
+
+
+#: A line that looks like a table header (`[a.b]`, `[[a]]`, a comment after it).
+_HEADER = re.compile(r"""[ \t]*\[\[?[ \t]*[A-Za-z0-9_\-"' \t.]+\]\]?[ \t]*(#.*)?\n?""")
+
+
+def _edit_tables_alone(text: str, old: Plan, new: Plan) -> str | None:
+    """The edit of `render_plan_changes` when only existing item and risk tables change
+    (`roadmap set`, most editor saves): each such table is cut out of the text, edited with
+    tomlkit on its own and put back, instead of parsing the whole document (seconds at
+    5,000 items). None when that does not apply: settings or scenarios change, or a table
+    is not one `[items.ID]` header (with its sub-tables) in one place. A cut in the wrong
+    place cannot go unnoticed: tomlkit refuses the piece, or the saved text does not read
+    back as the new plan (save_plan checks).
+    """
+    import tomlkit
+
+    if old.scenarios != new.scenarios or _edit_settings(None, old, new):
+        return None
+    changed: list[tuple[str, Any, Any]] = []
+    for item in new.items:
+        before = old.item_by_id.get(item.id)
+        if before is not None and before != item:
+            changed.append(("items", before, item))
+    for risk in new.risks:
+        before_risk = old.risk_by_id.get(risk.id)
+        if before_risk is not None and before_risk != risk:
+            changed.append(("risks", before_risk, risk))
+    for section, before, after in changed:
+        lines = split_lines(text)
+        span = _table_span(lines, section, after.id)
+        if span is None:
+            return None
+        start, end = span
+        try:
+            doc = tomlkit.parse("".join(lines[start:end]))
+            table = doc[section][after.id]
+        except Exception:  # any trouble: the whole-document edit decides
+            return None
+        moves: Moves = []
+        if section == "items":
+            _edit_item(table, before, after, moves)
+        else:
+            _edit_risk(table, before, after, moves)
+        piece = doc.as_string()
+        for table_path, key, follows in moves:
+            if follows is not None:
+                piece = _move_after(piece, (*table_path, key), (*table_path, follows))
+        if end < len(lines) and piece and not piece.endswith("\n"):
+            piece += "\n"
+        text = "".join(lines[:start]) + piece + "".join(lines[end:])
+    return text
+
+
+def _table_span(lines: list[str], section: str, table_id: str) -> tuple[int, int] | None:
+    """Lines [start, end) of the one `[section.ID]` table and its sub-tables, else None."""
+    mine = re.compile(
+        rf"""[ \t]*\[[ \t]*{section}[ \t]*\.[ \t]*(["']?){re.escape(table_id)}\1[ \t]*[.\]]"""
+    )
+    heads = [n for n, line in enumerate(lines) if _HEADER.fullmatch(line)]
+    own = [n for n in heads if mine.match(lines[n])]
+    if not own:
+        return None
+    start = own[0]
+    following = [n for n in heads if n > start and not mine.match(lines[n])]
+    end = following[0] if following else len(lines)
+    if own[-1] >= end:  # a sub-table of it elsewhere in the file
+        return None
+    return start, end
 
 
 def _move_after(text: str, key: tuple[str, ...], after: tuple[str, ...]) -> str:
@@ -110,6 +197,8 @@ def _move_after(text: str, key: tuple[str, ...], after: tuple[str, ...]) -> str:
 
 
 def _edit_settings(doc: Any, old: Plan, new: Plan) -> list[tuple[tuple[str, ...], str, str | None]]:
+    """Edit [plan], [forecast] and [priority] in `doc`; with `doc` None, only say whether
+    anything there changed (a non-empty list)."""
     from roadmap_tui.model import parse as P
 
     def val(x: Any) -> Any:
@@ -132,6 +221,8 @@ def _edit_settings(doc: Any, old: Plan, new: Plan) -> list[tuple[tuple[str, ...]
     for name in P.FACTORS:
         if a.weights.get(name) != b.weights.get(name):
             changes.append(("priority", name, val(float(b.weights[name])), P.PRIORITY_FIELDS))
+    if doc is None:
+        return [((section,), name, None) for section, name, _, _ in changes]
     moves = []
     for section, name, value, order in changes:
         if section not in doc:

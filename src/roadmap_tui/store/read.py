@@ -8,7 +8,8 @@ import re
 import stat
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +30,14 @@ class LoadedPlan:
     path: Path
     text: str
     digest: str = ""
-    lines: Mapping[tuple[str, ...], int] = field(default_factory=dict, repr=False, compare=False)
     #: The file began with a UTF-8 byte order mark (kept on save; `text` is without it).
     bom: bool = False
+
+    @cached_property
+    def lines(self) -> Mapping[tuple[str, ...], int]:
+        """The line of every key, found when first asked: a valid plan seldom needs them,
+        and the scan costs as much as parsing (0.3 s at 5,000 items)."""
+        return locate_keys(self.text)
 
     def line_of(self, *keys: str) -> int:
         """The line of a key (or of its nearest enclosing table), 1-based."""
@@ -112,16 +118,14 @@ def load_plan_text(
     if len(text) > MAX_BYTES:
         raise PlanFileError(path, f"is larger than {MAX_BYTES // 2**20} MB")
     data = parse_toml(text, name)
-    lines = locate_keys(text)
     plan, found = parse_plan(data)
     if plan is None:
-        raise PlanError(problems_at(found, lines, name))
+        raise PlanError(problems_at(found, locate_keys(text), name))
     return LoadedPlan(
         plan=plan,
         path=Path(path),
         text=text,
         digest=digest if digest is not None else digest_of(text.encode("utf-8")),
-        lines=lines,
     )
 
 
