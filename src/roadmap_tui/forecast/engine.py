@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -27,6 +27,7 @@ import networkx as nx
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 
+from roadmap_tui.forecast import capacity as cap_mod
 from roadmap_tui.forecast import stats
 from roadmap_tui.forecast.result import (
     PERCENTILE_KEYS,
@@ -201,7 +202,14 @@ class _RiskNode:
 class _Model:
     """A plan compiled into arrays and streams; `chunk` simulates the next runs."""
 
-    def __init__(self, plan: Plan, calendar: Calendar, as_of: date | None, seed: int) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        calendar: Calendar,
+        as_of: date | None,
+        seed: int,
+        queue: Sequence[str] | None = None,
+    ) -> None:
         graph = build_graph(plan)
         if not nx.is_directed_acyclic_graph(graph):  # find_cycle is slow: only for the message
             raise ForecastError(f"dependency cycle: {format_cycle(find_cycle(graph) or [])}")
@@ -303,6 +311,13 @@ class _Model:
                 row = list(node.preds)
                 self._pred_matrix[node.index] = row + row[:1] * (width - len(row))
         self._duration = np.empty((m, 0), dtype=np.float32)
+        # teams: items placed in queue order on their team's lanes (forecast/capacity.py)
+        self.capacity = (
+            cap_mod.Capacity(plan, calendar, self.nodes, queue) if queue is not None else None
+        )
+        self._order = (
+            self.nodes if self.capacity is None else [self.nodes[i] for i in self.capacity.order]
+        )
 
     def chunk(self, finish: np.ndarray, *, deterministic: bool = False) -> np.ndarray:
         """Simulate the next runs into `finish` (items, n); returns the durations (items, n).
@@ -325,7 +340,10 @@ class _Model:
                 delay *= risk.occurs_rng.random(n, dtype=np.float32) < risk.probability
                 risk_delay.append(delay)
         a = self.as_of_offset
-        for node in self.nodes:
+        cap = self.capacity
+        if cap is not None:
+            cap.begin(n, duration.dtype)
+        for node in self._order:
             i = node.index
             row, d = finish[i], duration[i]
             if node.done:
@@ -358,6 +376,8 @@ class _Model:
                     np.maximum(row, finish[p], out=row)
             else:
                 row.fill(a)
+            if cap is not None:
+                cap.place(node, row, d)  # waits for a lane of its team: row becomes the start
             row += d
             if node.floor is not None:
                 np.maximum(row, node.floor, out=row)
@@ -455,13 +475,22 @@ def simulate(
         plan = plan.apply_scenario(scenario)
     as_of = plan.as_of if as_of is None else as_of
     calendar = Calendar.of(plan)
-    model = _Model(plan, calendar, as_of, seed)
+    queue = None
+    if cap_mod.uses_capacity(plan):
+        queue = cap_mod.queue_for(
+            plan,
+            lambda free: cap_mod.pilot_figures(
+                free, calendar, as_of, seed, min(runs, cap_mod.QUEUE_RUNS), chunk_size
+            ),
+        )
+    model = _Model(plan, calendar, as_of, seed, queue)
     nodes = model.nodes
     m = len(nodes)
-    if 4 * m * runs > MAX_STORE_BYTES:
+    per_run = 4 * m + (cap_mod.Tracker.bytes_per_run(model.capacity) if model.capacity else 0)
+    if per_run * runs > MAX_STORE_BYTES:
         raise ForecastError(
-            f"{runs:,} runs of {m:,} items would keep {4 * m * runs / 1024**3:.1f} GB of "
-            f"finishes; use at most {MAX_STORE_BYTES // (4 * m):,} runs"
+            f"{runs:,} runs of {m:,} items would keep {per_run * runs / 1024**3:.1f} GB of "
+            f"finishes; use at most {MAX_STORE_BYTES // per_run:,} runs"
         )
     sens_runs = min(runs, SENSITIVITY_RUNS)
 
@@ -470,6 +499,7 @@ def simulate(
     sens_store = np.empty((m, sens_runs), dtype=np.float32)  # durations of the first runs
     duration_sum = np.zeros(m)
     crit_count = np.zeros(m, dtype=np.int64)
+    tracker = cap_mod.Tracker(model.capacity, runs) if model.capacity is not None else None
     done = 0
     while done < runs:
         n = min(chunk_size, runs - done)
@@ -481,9 +511,19 @@ def simulate(
             sens_store[:, done : done + take] = duration[:, :take]
         duration_sum += duration.sum(axis=1, dtype=np.float64)
         crit_count += crit
+        if tracker is not None:
+            tracker.after_chunk(done, n)
         done += n
         if progress is not None:
             progress(done, runs)
+
+    waits: dict[str, float | None] = {}
+    teams = cap_mod.idle_teams(plan)
+    if tracker is not None:
+        waits, teams = tracker.summarise(
+            plan, calendar, nodes, store, plan_store, model.as_of_offset
+        )
+        del tracker
 
     det = np.empty((m, 1))
     model.chunk(det, deterministic=True)
@@ -581,6 +621,8 @@ def simulate(
             deterministic_days=det_item,
             deterministic_date=own[-1],
             curve=item_curve,
+            wait_days=waits.get(item.id),
+            with_teams=bool(plan.teams),
         )
 
     plan_dates = dates[len(rows) * width :]
@@ -606,6 +648,7 @@ def simulate(
         items=items,
         plan=plan_forecast,
         sensitivity_runs=sens_runs,
+        teams=teams,
     )
 
 
