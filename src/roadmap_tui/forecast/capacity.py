@@ -179,9 +179,14 @@ class Capacity:
             cand = self._fit(team, cand, duration)
         lane = cand.argmin(axis=0)
         start = cand[lane, runs]
+        if not team.constant and start.dtype == np.float64:
+            # the deterministic run (float64) has no 'never': a lane that never has room
+            # is ignored there, so its figure stays a date
+            np.copyto(start, ready, where=np.isinf(start) & np.isfinite(ready))
         row[:] = start
         self.start[r] = start
-        np.subtract(start, ready, out=self.wait[r])
+        with np.errstate(invalid="ignore"):  # inf - inf: never ready, so no wait
+            np.subtract(start, ready, out=self.wait[r])
         end = self.end[r]
         np.add(start, duration, out=end)
         # a run in which the item never starts (never ready, or no lane ever has room)

@@ -19,6 +19,7 @@ def render_plan_changes(text: str, old: Plan, new: Plan) -> str:
     for section, old_ids, new_ids in (
         ("items", old.item_by_id, new.item_by_id),
         ("risks", old.risk_by_id, new.risk_by_id),
+        ("teams", old.team_by_id, new.team_by_id),
         ("scenarios", old.scenario_by_id, new.scenario_by_id),
     ):
         for table_id in old_ids:
@@ -33,6 +34,11 @@ def render_plan_changes(text: str, old: Plan, new: Plan) -> str:
         ("risks", f"[risks.{r.id}]", P.risk_to_toml(r))
         for r in new.risks
         if r.id not in old.risk_by_id
+    ]
+    added += [
+        ("teams", f"[teams.{t.id}]", P.team_to_toml(t))
+        for t in new.teams
+        if t.id not in old.team_by_id
     ]
     added += [
         ("scenarios", f"[scenarios.{s.id}]", _scenario_toml(s))
@@ -74,6 +80,15 @@ def render_plan_changes(text: str, old: Plan, new: Plan) -> str:
                 if a != b:
                     after = _set_key(table, field, b, P.RISK_FIELDS)
                     moves.append((("risks", risk.id), field, after))
+    for team in new.teams:
+        before_team = old.team_by_id.get(team.id)
+        if before_team is not None and before_team != team:
+            table = doc["teams"][team.id]
+            for field in P.TEAM_FIELDS:
+                a, b = P.team_field_toml(before_team, field), P.team_field_toml(team, field)
+                if a != b:
+                    after = _set_key(table, field, b, P.TEAM_FIELDS)
+                    moves.append((("teams", team.id), field, after))
     for scenario in new.scenarios:
         before = old.scenario_by_id.get(scenario.id)
         if before is not None and before != scenario:
@@ -292,7 +307,12 @@ def _append_table(text: str, section: str, header: str, table: Mapping[str, Any]
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
     mine = [b for k, _, b in regions if k[:1] == (section,)]
-    later = {"items": ("risks", "scenarios"), "risks": ("scenarios",), "scenarios": ()}[section]
+    later = {
+        "teams": ("items", "risks", "scenarios"),
+        "items": ("risks", "scenarios"),
+        "risks": ("scenarios",),
+        "scenarios": (),
+    }[section]
     if mine:
         last = max(a for k, a, _ in regions if k[:1] == (section,))
         at = _content_end(lines, last, max(mine))
