@@ -56,11 +56,19 @@ def queue_order(plan: Plan, forecast: ForecastLike) -> list[str]:
     """The ids of the open items in the order of `roadmap prioritize` on `forecast`.
 
     The one place that decides who waits under `queue = "priority"`; swap its body for
-    another ranking (e.g. a value-per-day sequence) and the schedule follows.
+    another ranking (e.g. a value-per-day sequence) and the schedule follows. It computes
+    the ranks alone, without the rank ranges `prioritize` adds (14 more rankings), because
+    the queue is on every forecast's path; a test checks it equals `prioritize`'s order.
     """
-    from roadmap_tui.priority import prioritize
+    from roadmap_tui import priority as P
+    from roadmap_tui.model.types import FACTORS
 
-    return [r.id for r in prioritize(plan, forecast).items]
+    cfg = plan.priority
+    w = np.array([P.resolve_weights(cfg.weights, None)[name] for name in FACTORS])
+    inp = P._inputs(plan, P._figures_map(forecast))
+    own = P._own_scores(inp.values, w, cfg.method)
+    ranks = P._ranks(P._final_scores(own, inp.waits_on, cfg.inherit), own, inp)
+    return [inp.ids[i] for i in np.argsort(ranks, kind="stable")]
 
 
 def uses_capacity(plan: Plan) -> bool:
@@ -139,60 +147,155 @@ class Capacity:
         self.order = _queue_topological(nodes, queue)
         n_rows = len(self.row_of)
         self.start = np.empty((n_rows, 0), dtype=np.float32)
+        self.end = np.empty((n_rows, 0), dtype=np.float32)
         self.wait = np.empty((n_rows, 0), dtype=np.float32)
+        self._bound: tuple[np.ndarray, np.ndarray] | None = None
+        #: items that are never ready in some runs (an experiment upstream may fail)
+        self.may_never: set[int] = set()
+        for node in nodes:  # topological order
+            if any(p in self.may_never or self._may_fail(nodes[p]) for p in node.preds):
+                self.may_never.add(node.index)
+
+    def _may_fail(self, node: _NodeLike) -> bool:
+        """Whether the item may never finish in some run: a failing experiment, or work of a
+        team whose lanes end (it may never find room)."""
+        t = self.team_of.get(node.index)
+        return node.item.p_success < 1 or (t is not None and not self.teams[t].constant)
 
     def begin(self, n: int, dtype: Any = np.float32) -> None:
-        """Reset every lane for a chunk of n runs: each free from the day it first exists."""
+        """Reset every lane for a chunk of n runs: each free from the day it first exists.
+
+        Starts and lane releases go to the views `bind` set (the tracker's stores), else to
+        arrays of the chunk's own; waits to an array of the chunk's.
+        """
         for team in self.teams:
             team.free = np.empty((team.units, n), dtype=dtype)
             team.free[:] = team.first_free[:, None]
         rows = len(self.row_of)
-        self.start = np.empty((rows, n), dtype=dtype)
-        self.end = np.empty((rows, n), dtype=dtype)
-        self.wait = np.empty((rows, n), dtype=dtype)
+        bound = self._bound
+        if bound is not None and bound[0].shape == (rows, n) and bound[0].dtype == dtype:
+            self.start, self.end = bound
+        else:
+            self.start = np.empty((rows, n), dtype=dtype)
+            self.end = np.empty((rows, n), dtype=dtype)
+        self._bound = None
+        if self.wait.shape != (rows, n) or self.wait.dtype != dtype:
+            self.wait = np.empty((rows, n), dtype=dtype)
+        self._lane = np.empty(n, dtype=np.int16)
+
+    def wait_totals(self) -> tuple[np.ndarray, np.ndarray]:
+        """(sum, count) per row of the chunk's finite waits (a never-ready run has none)."""
+        finite = np.isfinite(self.wait)
+        total = np.where(finite, self.wait, 0).sum(axis=1, dtype=np.float64)
+        return total, finite.sum(axis=1)
+
+    def bind(self, start: np.ndarray, end: np.ndarray) -> None:
+        """Write the next chunk's starts and lane releases into these (rows, n) views."""
+        self._bound = (start, end)
 
     def place(self, node: _NodeLike, row: np.ndarray, duration: np.ndarray) -> None:
         """`row` holds when the item is ready in each run; make it the start, hold the lane.
 
-        A `doing` item is not delayed (it is under way): it holds the lane that frees first.
+        It takes the lane on which it can start earliest; among lanes on which it can start
+        equally early, the one free longest (then the lowest-numbered). A `doing` item is
+        not delayed (it is under way): it holds the lane that frees first.
         """
         t = self.team_of.get(node.index)
         if t is None:
             return
         team = self.teams[t]
+        if team.constant:
+            self._place_sorted(node, team.free, row, duration)
+            return
         free = team.free
-        runs = np.arange(row.size)
         r = self.row_of[node.index]
+        start, end, lane = self.start[r], self.end[r], self._lane
         if node.start_at is not None:  # work in progress holds a lane from its start
-            lane = free.argmin(axis=0)
-            self.start[r] = row
-            self.wait[r] = 0
-            end = self.end[r]
+            first = self._earliest(free, lane)
+            start[:] = row
             np.add(row, duration, out=end)
             if node.floor is not None:
                 np.maximum(end, node.floor, out=end)
-            free[lane, runs] = np.maximum(free[lane, runs], end)
+            np.maximum(end, first, out=end)
+            self._hold(free, lane, end)
+            self.wait[r] = 0
             return
-        ready = row.copy()
-        cand = np.maximum(free, row)  # (units, n): earliest start on each lane
-        if not team.constant:
-            cand = self._fit(team, cand, duration)
-        lane = cand.argmin(axis=0)
-        start = cand[lane, runs]
-        if not team.constant and start.dtype == np.float64:
+        cand = self._fit(team, np.maximum(free, row), duration)
+        start[:] = self._earliest(cand, lane, free)
+        first = np.choose(lane, free)
+        if start.dtype == np.float64:
             # the deterministic run (float64) has no 'never': a lane that never has room
             # is ignored there, so its figure stays a date
-            np.copyto(start, ready, where=np.isinf(start) & np.isfinite(ready))
-        row[:] = start
-        self.start[r] = start
+            np.copyto(start, row, where=np.isinf(start) & np.isfinite(row))
         with np.errstate(invalid="ignore"):  # inf - inf: never ready, so no wait
-            np.subtract(start, ready, out=self.wait[r])
-        end = self.end[r]
+            np.subtract(start, row, out=self.wait[r])
+        row[:] = start
         np.add(start, duration, out=end)
         # a run in which the item never starts (never ready, or no lane ever has room)
         # leaves the lane as it was
-        np.copyto(end, free[lane, runs], where=~np.isfinite(start))
-        free[lane, runs] = end
+        np.copyto(end, first, where=~np.isfinite(start))
+        self._hold(free, lane, end)
+
+    def _place_sorted(
+        self, node: _NodeLike, free: np.ndarray, row: np.ndarray, duration: np.ndarray
+    ) -> None:
+        """`place` for a team whose lanes all exist for ever: lanes are alike, so each run
+        keeps its lanes' free times sorted, the earliest-free lane is row 0, and one
+        compare-exchange pass puts its new free time in place. No lane index, no masks."""
+        r = self.row_of[node.index]
+        start, end, wait = self.start[r], self.end[r], self.wait[r]
+        first = free[0]
+        if node.start_at is not None:  # work in progress: not delayed, holds a lane
+            start[:] = row
+            wait.fill(0)
+            np.add(row, duration, out=end)
+            if node.floor is not None:
+                np.maximum(end, node.floor, out=end)
+            np.maximum(end, first, out=first)
+        else:
+            np.subtract(first, row, out=wait)  # ready inf: -inf, counted as no wait below
+            np.maximum(wait, 0, out=wait)
+            np.maximum(first, row, out=row)
+            start[:] = row
+            np.add(row, duration, out=end)
+            if node.index in self.may_never:
+                # never ready in some runs: there the lane stays as it was, and no wait
+                finite = np.isfinite(end)
+                np.copyto(first, end, where=finite)
+                np.copyto(wait, np.nan, where=~finite)
+            else:
+                first[:] = end
+        for k in range(free.shape[0] - 1):
+            a, b = free[k], free[k + 1]
+            lo = np.minimum(a, b)
+            np.maximum(a, b, out=b)
+            a[:] = lo
+
+    @staticmethod
+    def _earliest(key: np.ndarray, lane: np.ndarray, tie: np.ndarray | None = None) -> np.ndarray:
+        """The smallest of each column of `key` (units, n), its lane into `lane`; a tie goes
+        to the smaller `tie`, then to the lower lane. A loop over the few lanes is faster
+        than argmin across rows."""
+        best = key[0].copy()
+        lane.fill(0)
+        best_tie = None if tie is None else tie[0].copy()
+        for k in range(1, key.shape[0]):
+            better = key[k] < best
+            if best_tie is not None and tie is not None:
+                better |= (key[k] == best) & (tie[k] < best_tie)
+                np.copyto(best_tie, tie[k], where=better)
+            np.copyto(lane, k, where=better)
+            np.copyto(best, key[k], where=better)
+        return best
+
+    @staticmethod
+    def _hold(free: np.ndarray, lane: np.ndarray, end: np.ndarray) -> None:
+        """Each run's chosen lane is free again at `end`."""
+        if free.shape[0] == 1:
+            free[0] = end
+            return
+        for k in range(free.shape[0]):
+            np.copyto(free[k], end, where=lane == k)
 
     @staticmethod
     def _fit(team: _Team, cand: np.ndarray, duration: np.ndarray) -> np.ndarray:
@@ -243,18 +346,12 @@ def _queue_topological(nodes: Sequence[_NodeLike], queue: Sequence[str]) -> list
     return order
 
 
-def queue_for(
-    plan: Plan,
-    figures: Callable[[Plan], Mapping[str, Any]],
-) -> list[str]:
-    """The queue of `plan` by its `[forecast] queue`: file order, or `queue_order` on the
-    figures of a forecast of the same plan without capacity (`figures(plan_without_teams)`)."""
+def queue_for(plan: Plan, figures: Callable[[], Mapping[str, Any]]) -> list[str]:
+    """The queue of `plan` by its `[forecast] queue`: file order, or `queue_order` on
+    `figures()`, those of a forecast of the same plan without capacity."""
     if plan.queue == "file":
         return [i.id for i in plan.items]
-    from dataclasses import replace
-
-    free = replace(plan, items=tuple(replace(i, team=None) for i in plan.items))
-    return queue_order(plan, figures(free))
+    return queue_order(plan, figures())
 
 
 @dataclass(frozen=True)
@@ -268,13 +365,14 @@ class _Figures:
 
 
 def pilot_figures(
-    plan: Plan, calendar: Calendar, as_of: Any, seed: int, runs: int, chunk_size: int
+    model: Any, calendar: Calendar, runs: int, chunk_size: int
 ) -> dict[str, _Figures]:
-    """The ranking's figures from the first `runs` runs of `plan` (without capacity): the
-    same draws as the full forecast, and none of its percentiles, curves or sensitivities."""
-    from roadmap_tui.forecast.engine import _Model
-
-    model = _Model(plan, calendar, as_of, seed)
+    """The ranking's figures from the first `runs` runs of `model` (compiled without
+    capacity): the same draws as the full forecast, none of its percentiles, curves or
+    sensitivities. Every stream is rewound afterwards, so the forecast itself draws from
+    the first run on, as it would without this pilot."""
+    streams = _streams(model)
+    saved = [g.bit_generator.state for g in streams]
     m = len(model.nodes)
     completed = np.zeros(m, dtype=np.int64)
     on_time = np.zeros(m, dtype=np.int64)
@@ -288,15 +386,18 @@ def pilot_figures(
         dtype=np.float32,
     )
     done = 0
+    finish = np.empty((m, min(chunk_size, runs)), dtype=np.float32)
     while done < runs:
         n = min(chunk_size, runs - done)
-        finish = np.empty((m, n), dtype=np.float32)
-        duration = model.chunk(finish)
-        crit += model.critical(finish)[1]
-        completed += np.isfinite(finish).sum(axis=1)
-        on_time += (finish <= targets[:, None]).sum(axis=1)
+        f = finish[:, :n]
+        duration = model.chunk(f)
+        crit += model.critical(f)[1]
+        completed += np.isfinite(f).sum(axis=1)
+        on_time += (f <= targets[:, None]).sum(axis=1)
         duration_sum += duration.sum(axis=1, dtype=np.float64)
         done += n
+    for g, state in zip(streams, saved, strict=True):
+        g.bit_generator.state = state
     return {
         node.item.id: _Figures(
             p_success=int(completed[k]) / runs,
@@ -306,6 +407,18 @@ def pilot_figures(
         )
         for k, node in enumerate(model.nodes)
     }
+
+
+def _streams(model: Any) -> list[np.random.Generator]:
+    """Every random stream of a compiled plan."""
+    out: list[np.random.Generator] = []
+    samplers = [s for node in model.nodes for s in node.samplers]
+    samplers += [risk.delay for risk in model.risks]
+    for sampler in samplers:
+        out += [g for g in (sampler.rng, sampler.rng_b) if g is not None]
+    out += [g for node in model.nodes for g in node.success_rngs]
+    out += [risk.occurs_rng for risk in model.risks]
+    return out
 
 
 class Tracker:
@@ -324,14 +437,13 @@ class Tracker:
     def bytes_per_run(capacity: Capacity) -> int:
         return 8 * len(capacity.row_of)
 
+    def before_chunk(self, done: int, n: int) -> None:
+        self.capacity.bind(self.start[:, done : done + n], self.end[:, done : done + n])
+
     def after_chunk(self, done: int, n: int) -> None:
-        cap = self.capacity
-        self.start[:, done : done + n] = cap.start
-        self.end[:, done : done + n] = cap.end
-        wait = cap.wait
-        finite = np.isfinite(wait)
-        self.wait_sum += np.where(finite, wait, 0).sum(axis=1, dtype=np.float64)
-        self.wait_count += finite.sum(axis=1)
+        total, count = self.capacity.wait_totals()
+        self.wait_sum += total
+        self.wait_count += count
 
     def summarise(
         self,

@@ -202,14 +202,7 @@ class _RiskNode:
 class _Model:
     """A plan compiled into arrays and streams; `chunk` simulates the next runs."""
 
-    def __init__(
-        self,
-        plan: Plan,
-        calendar: Calendar,
-        as_of: date | None,
-        seed: int,
-        queue: Sequence[str] | None = None,
-    ) -> None:
+    def __init__(self, plan: Plan, calendar: Calendar, as_of: date | None, seed: int) -> None:
         graph = build_graph(plan)
         if not nx.is_directed_acyclic_graph(graph):  # find_cycle is slow: only for the message
             raise ForecastError(f"dependency cycle: {format_cycle(find_cycle(graph) or [])}")
@@ -311,13 +304,13 @@ class _Model:
                 row = list(node.preds)
                 self._pred_matrix[node.index] = row + row[:1] * (width - len(row))
         self._duration = np.empty((m, 0), dtype=np.float32)
-        # teams: items placed in queue order on their team's lanes (forecast/capacity.py)
-        self.capacity = (
-            cap_mod.Capacity(plan, calendar, self.nodes, queue) if queue is not None else None
-        )
-        self._order = (
-            self.nodes if self.capacity is None else [self.nodes[i] for i in self.capacity.order]
-        )
+        self.capacity: cap_mod.Capacity | None = None
+        self._order = self.nodes
+
+    def use_queue(self, plan: Plan, calendar: Calendar, queue: Sequence[str]) -> None:
+        """From now on place items in `queue` order on their team's lanes (capacity.py)."""
+        self.capacity = cap_mod.Capacity(plan, calendar, self.nodes, queue)
+        self._order = [self.nodes[i] for i in self.capacity.order]
 
     def chunk(self, finish: np.ndarray, *, deterministic: bool = False) -> np.ndarray:
         """Simulate the next runs into `finish` (items, n); returns the durations (items, n).
@@ -475,15 +468,13 @@ def simulate(
         plan = plan.apply_scenario(scenario)
     as_of = plan.as_of if as_of is None else as_of
     calendar = Calendar.of(plan)
-    queue = None
+    model = _Model(plan, calendar, as_of, seed)
     if cap_mod.uses_capacity(plan):
+        pilot = min(runs, cap_mod.QUEUE_RUNS)
         queue = cap_mod.queue_for(
-            plan,
-            lambda free: cap_mod.pilot_figures(
-                free, calendar, as_of, seed, min(runs, cap_mod.QUEUE_RUNS), chunk_size
-            ),
+            plan, lambda: cap_mod.pilot_figures(model, calendar, pilot, chunk_size)
         )
-    model = _Model(plan, calendar, as_of, seed, queue)
+        model.use_queue(plan, calendar, queue)
     nodes = model.nodes
     m = len(nodes)
     per_run = 4 * m + (cap_mod.Tracker.bytes_per_run(model.capacity) if model.capacity else 0)
@@ -504,6 +495,8 @@ def simulate(
     while done < runs:
         n = min(chunk_size, runs - done)
         finish = store[:, done : done + n]  # the chunk simulates straight into the store
+        if tracker is not None:
+            tracker.before_chunk(done, n)
         duration = model.chunk(finish)
         plan_store[done : done + n], crit = model.critical(finish)
         if done < sens_runs:
