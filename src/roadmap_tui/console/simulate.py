@@ -5,6 +5,8 @@ A face: it only formats a ForecastResult; every figure comes from the engine.
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 from rich import box
 from rich.console import Console, Group
@@ -52,19 +54,40 @@ def items_table(result: ForecastResult) -> Table:
     table.add_column("P(done)", justify="right", no_wrap=True)
     table.add_column("On time", justify="right", no_wrap=True)
     table.add_column("Critical", justify="right", no_wrap=True)
+    teams = bool(result.teams)
+    if teams:  # mean working days waited for a unit of the item's team
+        table.add_column("Wait d", justify="right", no_wrap=True)
     for f in result.items.values():
         # a no-break space keeps the mark with the id when a narrow terminal folds it
         mark = {"done": "✓\u00a0", "doing": "▸\u00a0"}.get(
             f.status, "◆\u00a0" if f.kind == "milestone" else ""
         )
         label = mark + f.id
-        table.add_row(
-            label,
-            *fmt_finish(f),
-            _pct(f.p_success),
-            _pct(f.p_on_time),
-            _pct(f.criticality),
-        )
+        cells = [label, *fmt_finish(f), _pct(f.p_success), _pct(f.p_on_time)]
+        cells.append(_pct(f.criticality))
+        if teams:
+            cells.append("-" if f.wait_days is None else f"{f.wait_days:.1f}")
+        table.add_row(*cells)
+    return table
+
+
+def capacity_text(capacity: int | tuple[tuple[date, int], ...]) -> str:
+    """'2', or '2, 3 on 2027-03-01, 0 on 2027-07-05' for dated steps."""
+    if isinstance(capacity, int):
+        return str(capacity)
+    first, *rest = capacity
+    return ", ".join([str(first[1]), *(f"{n} on {day.isoformat()}" for day, n in rest)])
+
+
+def teams_table(result: ForecastResult) -> Table:
+    """Each team's capacity, utilisation up to the plan's P50 finish and peak queue."""
+    table = _table("Teams: capacity used up to the P50 finish; the longest queue (median run)")
+    table.add_column("Team", overflow="fold", min_width=8)
+    table.add_column("Capacity", no_wrap=True)
+    table.add_column("Utilisation", justify="right", no_wrap=True)
+    table.add_column("Peak queue", justify="right", no_wrap=True)
+    for t in result.teams.values():
+        table.add_row(t.id, capacity_text(t.capacity), _pct(t.utilisation), str(t.peak_queue))
     return table
 
 
@@ -148,6 +171,8 @@ def histogram_text(result: ForecastResult, height: int = 6, width: int = 60) -> 
 def render_forecast(result: ForecastResult, plan: Plan, console: Console) -> None:
     console.print(Text(_header(result, plan), style="bold"))
     console.print(items_table(result))
+    if result.teams:
+        console.print(teams_table(result))
     console.print(Group(plan_summary(result), sensitivity_text(result), histogram_text(result)))
 
 
@@ -165,6 +190,9 @@ def render_compare(results: dict[str | None, ForecastResult], plan: Plan, consol
     table.add_column("", overflow="fold", min_width=10)
     table.add_column("P50", justify="right", no_wrap=True)
     table.add_column("P80", justify="right", no_wrap=True)
+    teams = any(r.teams for r in results.values())
+    if teams:  # hiring moves both: show the P50's shift too (plans without teams: as before)
+        table.add_column("P50 shift", justify="right", no_wrap=True)
     table.add_column("P80 shift", justify="right", no_wrap=True)
     table.add_column("P(done)", justify="right", no_wrap=True)
     table.add_column("On time", justify="right", no_wrap=True)
@@ -175,29 +203,31 @@ def render_compare(results: dict[str | None, ForecastResult], plan: Plan, consol
         else:
             label = f"◆\u00a0{what}" if base.items[what].kind == "milestone" else what
         table.add_row(Text(label, style="bold"))
-        base_p80 = base.plan.finish_days.p80 if what is None else base.items[what].finish_days.p80
         for k, (key, result) in enumerate(results.items()):
             f = result.plan if what is None else result.items.get(what)
             name = "  " + ("baseline" if key is None else key)
             last = k == len(results) - 1
             if f is None:
-                table.add_row(name, "dropped", "", "", "", "", end_section=last)
+                table.add_row(name, "dropped", "", *([""] * teams), "", "", "", end_section=last)
                 continue
-            p80 = f.finish_days.p80
-            shift = (
-                ""
-                if key is None
-                else "n/a"
-                if p80 is None or base_p80 is None
-                else f"{p80 - base_p80:+.1f} d"
-            )
+            base_f = base.plan if what is None else base.items[what]
+            shifts = [
+                _shift(key, f.finish_days.get(k), base_f.finish_days.get(k))
+                for k in (("p50", "p80") if teams else ("p80",))
+            ]
             table.add_row(
                 name,
                 fmt_date(f.finish.p50),
                 fmt_date(f.finish.p80),
-                shift,
+                *shifts,
                 _pct(f.p_success),
                 _pct(getattr(f, "p_on_time", None)),
                 end_section=last,
             )
     console.print(table)
+
+
+def _shift(key: str | None, value: float | None, base: float | None) -> str:
+    if key is None:
+        return ""
+    return "n/a" if value is None or base is None else f"{value - base:+.1f} d"
