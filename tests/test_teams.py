@@ -361,22 +361,43 @@ def test_queue_order_is_the_ranking_of_the_forecast_without_capacity() -> None:
     assert [result.items[k].finish_days.p50 for k in order] == [5.0, 10.0, 15.0]
 
 
-def test_a_waiting_item_lets_a_later_one_use_a_free_lane_but_never_jumps_ahead() -> None:
+def test_a_waiting_item_lets_a_later_one_use_the_idle_unit_only_if_it_fits() -> None:
     # cap 1: `first` (queued first) waits for `pre` (no team, 10 days); `second` comes later
-    # in the queue. The lane is idle until day 10, but `second` may not use that gap: the
-    # lane is first `first`'s (10..15), then `second`'s (15..20). No backfilling.
+    # in the queue and is ready at once. The unit idles until day 10: `second` may use that
+    # gap when it is done by day 10 (it delays nobody), else it waits until `first` is done.
     body = TEAMS_ML.format(cap=1)
     body += '\n[items.pre]\ntitle = "Pre"\nestimate = 10\n'
     body += '\n[items.first]\ntitle = "First"\nestimate = 5\nteam = "ml"\ndepends_on = ["pre"]\n'
-    body += '\n[items.second]\ntitle = "Second"\nestimate = 5\nteam = "ml"\n'
-    plan = replace(plan_text(body), queue="file")
-    result = simulate(plan, runs=20)
+    body += '\n[items.second]\ntitle = "Second"\nestimate = {d}\nteam = "ml"\n'
+    fits = simulate(replace(plan_text(body.format(d=6)), queue="file"), runs=20)
+    assert fits.items["first"].finish_days.p50 == 15.0
+    assert fits.items["second"].finish_days.p50 == 6.0
+    assert fits.items["second"].wait_days == 0.0
+    exact = simulate(replace(plan_text(body.format(d=10)), queue="file"), runs=20)
+    assert exact.items["second"].finish_days.p50 == 10.0  # ends as `first` starts
+    long = simulate(replace(plan_text(body.format(d=11)), queue="file"), runs=20)
+    assert long.items["first"].finish_days.p50 == 15.0  # never delayed by a later item
+    assert long.items["second"].finish_days.p50 == 26.0
+    assert long.items["second"].wait_days == 15.0
+    # with two units the later item takes the other unit at once
+    two = replace(plan_text(body.format(d=11)), queue="file", teams=(Team("ml", "ML", 2),))
+    result = simulate(two, runs=20)
+    assert result.items["second"].finish_days.p50 == 11.0
     assert result.items["first"].finish_days.p50 == 15.0
-    assert result.items["second"].finish_days.p50 == 20.0
-    # with two lanes, the later item takes the other lane at once
-    two = simulate(replace(plan, teams=(Team("ml", "ML", 2),)), runs=20)
-    assert two.items["second"].finish_days.p50 == 5.0
-    assert two.items["first"].finish_days.p50 == 15.0
+
+
+def test_a_gap_is_used_from_the_items_ready_day_and_what_is_left_stays_usable() -> None:
+    # unit idle until day 20 (`first` waits for a 20-day `pre`); `a` (ready 0, 5 days) takes
+    # 0..5, `b` (ready after the 3-day `pb`, 6 days) takes 5..11 from the rest of the gap
+    body = TEAMS_ML.format(cap=1)
+    body += '\n[items.pre]\ntitle = "Pre"\nestimate = 20\n'
+    body += '\n[items.pb]\ntitle = "PB"\nestimate = 3\n'
+    body += '\n[items.first]\ntitle = "First"\nestimate = 5\nteam = "ml"\ndepends_on = ["pre"]\n'
+    body += '\n[items.a]\ntitle = "A"\nestimate = 5\nteam = "ml"\n'
+    body += '\n[items.b]\ntitle = "B"\nestimate = 6\nteam = "ml"\ndepends_on = ["pb"]\n'
+    result = simulate(replace(plan_text(body), queue="file"), runs=20)
+    finish = {k: result.items[k].finish_days.p50 for k in ("first", "a", "b")}
+    assert finish == {"first": 25.0, "a": 5.0, "b": 11.0}
 
 
 def test_a_lane_that_ends_takes_no_work_it_cannot_finish() -> None:

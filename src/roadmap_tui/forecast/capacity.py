@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -36,9 +36,9 @@ if TYPE_CHECKING:
 
 #: Runs of the forecast without capacity from which the "priority" queue is ranked: the
 #: ranking's figures (success, criticality, on-time chance, mean duration) are means, whose
-#: standard error at this many runs (<= 0.011) rarely swaps two items, and it keeps the
-#: queue's cost to a fifth of a 10,000-run forecast.
-QUEUE_RUNS = 2_000
+#: standard error at this many runs (<= 0.016) rarely swaps two items, and it keeps the
+#: queue's cost to a tenth of a 10,000-run forecast.
+QUEUE_RUNS = 1_000
 
 
 class _NodeLike(Protocol):
@@ -86,6 +86,9 @@ class _Team:
     constant: bool  # every lane exists from day 0 (or earlier) for ever
     free: np.ndarray  # (units, n) next free time of each lane in the current chunk
     first_free: np.ndarray  # (units,) when each lane first exists
+    #: per run, the idle stretch [gap_start, gap_end) a unit left before a later booking
+    gap_start: np.ndarray = field(default_factory=lambda: np.empty(0, np.float32))
+    gap_end: np.ndarray = field(default_factory=lambda: np.empty(0, np.float32))
 
 
 def _windows(steps: list[tuple[float, int]], units: int) -> list[list[tuple[float, float]]]:
@@ -150,17 +153,6 @@ class Capacity:
         self.end = np.empty((n_rows, 0), dtype=np.float32)
         self.wait = np.empty((n_rows, 0), dtype=np.float32)
         self._bound: tuple[np.ndarray, np.ndarray] | None = None
-        #: items that are never ready in some runs (an experiment upstream may fail)
-        self.may_never: set[int] = set()
-        for node in nodes:  # topological order
-            if any(p in self.may_never or self._may_fail(nodes[p]) for p in node.preds):
-                self.may_never.add(node.index)
-
-    def _may_fail(self, node: _NodeLike) -> bool:
-        """Whether the item may never finish in some run: a failing experiment, or work of a
-        team whose lanes end (it may never find room)."""
-        t = self.team_of.get(node.index)
-        return node.item.p_success < 1 or (t is not None and not self.teams[t].constant)
 
     def begin(self, n: int, dtype: Any = np.float32) -> None:
         """Reset every lane for a chunk of n runs: each free from the day it first exists.
@@ -171,6 +163,8 @@ class Capacity:
         for team in self.teams:
             team.free = np.empty((team.units, n), dtype=dtype)
             team.free[:] = team.first_free[:, None]
+            team.gap_start = np.full(n, np.inf, dtype=dtype)  # no gap: nothing fits
+            team.gap_end = np.full(n, -np.inf, dtype=dtype)
         rows = len(self.row_of)
         bound = self._bound
         if bound is not None and bound[0].shape == (rows, n) and bound[0].dtype == dtype:
@@ -182,6 +176,8 @@ class Capacity:
         if self.wait.shape != (rows, n) or self.wait.dtype != dtype:
             self.wait = np.empty((rows, n), dtype=dtype)
         self._lane = np.empty(n, dtype=np.int16)
+        self._buf = np.empty((2, n), dtype=dtype)
+        self._masks = np.empty((2, n), dtype=bool)
 
     def wait_totals(self) -> tuple[np.ndarray, np.ndarray]:
         """(sum, count) per row of the chunk's finite waits (a never-ready run has none)."""
@@ -205,7 +201,7 @@ class Capacity:
             return
         team = self.teams[t]
         if team.constant:
-            self._place_sorted(node, team.free, row, duration)
+            self._place_sorted(node, team, row, duration)
             return
         free = team.free
         r = self.row_of[node.index]
@@ -237,11 +233,13 @@ class Capacity:
         self._hold(free, lane, end)
 
     def _place_sorted(
-        self, node: _NodeLike, free: np.ndarray, row: np.ndarray, duration: np.ndarray
+        self, node: _NodeLike, team: _Team, row: np.ndarray, duration: np.ndarray
     ) -> None:
-        """`place` for a team whose lanes all exist for ever: lanes are alike, so each run
-        keeps its lanes' free times sorted, the earliest-free lane is row 0, and one
-        compare-exchange pass puts its new free time in place. No lane index, no masks."""
+        """`place` for a team whose lanes all exist for ever. Lanes are alike, so each run
+        keeps its lanes' free times sorted: the earliest-free lane is row 0, and one
+        compare-exchange pass puts its new free time in place (no argmin, no lane index).
+        An item may also take a remembered idle stretch (a gap) it fits into whole."""
+        free, gs, ge = team.free, team.gap_start, team.gap_end
         r = self.row_of[node.index]
         start, end, wait = self.start[r], self.end[r], self.wait[r]
         first = free[0]
@@ -253,18 +251,26 @@ class Capacity:
                 np.maximum(end, node.floor, out=end)
             np.maximum(end, first, out=first)
         else:
-            np.subtract(first, row, out=wait)  # ready inf: -inf, counted as no wait below
-            np.maximum(wait, 0, out=wait)
-            np.maximum(first, row, out=row)
-            start[:] = row
-            np.add(row, duration, out=end)
-            if node.index in self.may_never:
-                # never ready in some runs: there the lane stays as it was, and no wait
-                finite = np.isfinite(end)
-                np.copyto(first, end, where=finite)
-                np.copyto(wait, np.nan, where=~finite)
-            else:
-                first[:] = end
+            (s, e), (in_gap, tail) = self._buf, self._masks
+            np.maximum(first, row, out=start)  # after the lane that frees first
+            np.maximum(gs, row, out=s)  # or earlier, in the idle stretch, if it fits whole
+            np.add(s, duration, out=e)
+            np.less_equal(e, ge, out=in_gap)
+            in_gap &= np.less_equal(s, start, out=tail)
+            np.copyto(start, s, where=in_gap)
+            with np.errstate(invalid="ignore"):  # never ready (inf - inf): no wait
+                np.subtract(start, row, out=wait)
+            np.add(start, duration, out=end)
+            row[:] = start
+            np.copyto(gs, end, where=in_gap)  # what is left of the gap is after the item
+            np.isfinite(end, out=tail)
+            tail &= ~in_gap
+            # a lane idle from `first` until this start leaves a gap: it replaces the one
+            # remembered when it ends later (a later gap is more use to items ready later)
+            idle = tail & (start > first) & (start > ge)
+            np.copyto(gs, first, where=idle)
+            np.copyto(ge, start, where=idle)
+            np.copyto(first, end, where=tail)
         for k in range(free.shape[0] - 1):
             a, b = free[k], free[k + 1]
             lo = np.minimum(a, b)
