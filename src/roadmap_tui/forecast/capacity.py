@@ -39,6 +39,11 @@ if TYPE_CHECKING:
 #: standard error at this many runs (<= 0.016) rarely swaps two items, and it keeps the
 #: queue's cost to a tenth of a 10,000-run forecast.
 QUEUE_RUNS = 1_000
+#: Runs whose starts and ends are kept for utilisation, the weekly load and the peak queue
+#: (utilisation is a mean over them: its standard error is well under a percentage point).
+LOAD_RUNS = 1_000
+#: Turns "how far past the gap's end" into "never": any overrun times this is beyond any day.
+_BIG = np.float32(1e30)
 
 
 class _NodeLike(Protocol):
@@ -89,6 +94,10 @@ class _Team:
     #: per run, the idle stretch [gap_start, gap_end) a unit left before a later booking
     gap_start: np.ndarray = field(default_factory=lambda: np.empty(0, np.float32))
     gap_end: np.ndarray = field(default_factory=lambda: np.empty(0, np.float32))
+    #: a team of constant capacity: its lanes as separate arrays, sorted per run, and a spare
+    lanes: list[np.ndarray] = field(default_factory=list)
+    spare: np.ndarray = field(default_factory=lambda: np.empty(0, np.float32))
+    spare2: np.ndarray = field(default_factory=lambda: np.empty(0, np.float32))
 
 
 def _windows(steps: list[tuple[float, int]], units: int) -> list[list[tuple[float, float]]]:
@@ -152,42 +161,38 @@ class Capacity:
         self.start = np.empty((n_rows, 0), dtype=np.float32)
         self.end = np.empty((n_rows, 0), dtype=np.float32)
         self.wait = np.empty((n_rows, 0), dtype=np.float32)
-        self._bound: tuple[np.ndarray, np.ndarray] | None = None
 
     def begin(self, n: int, dtype: Any = np.float32) -> None:
         """Reset every lane for a chunk of n runs: each free from the day it first exists.
 
-        Starts and lane releases go to the views `bind` set (the tracker's stores), else to
-        arrays of the chunk's own; waits to an array of the chunk's.
+        Starts, lane releases and waits go to arrays of the chunk (the tracker keeps what it
+        needs of them).
         """
         for team in self.teams:
             team.free = np.empty((team.units, n), dtype=dtype)
             team.free[:] = team.first_free[:, None]
+            if team.constant:
+                team.lanes = list(team.free)  # row views; reordered by swapping buffers
+                team.spare = np.empty(n, dtype=dtype)
+                team.spare2 = np.empty(n, dtype=dtype)
             team.gap_start = np.full(n, np.inf, dtype=dtype)  # no gap: nothing fits
             team.gap_end = np.full(n, -np.inf, dtype=dtype)
         rows = len(self.row_of)
-        bound = self._bound
-        if bound is not None and bound[0].shape == (rows, n) and bound[0].dtype == dtype:
-            self.start, self.end = bound
-        else:
+        if self.start.shape != (rows, n) or self.start.dtype != dtype:
+            # reused from chunk to chunk: fresh memory each chunk costs page faults
             self.start = np.empty((rows, n), dtype=dtype)
             self.end = np.empty((rows, n), dtype=dtype)
-        self._bound = None
         if self.wait.shape != (rows, n) or self.wait.dtype != dtype:
             self.wait = np.empty((rows, n), dtype=dtype)
         self._lane = np.empty(n, dtype=np.int16)
         self._buf = np.empty((2, n), dtype=dtype)
-        self._masks = np.empty((2, n), dtype=bool)
+        self._masks = np.empty((3, n), dtype=bool)
 
     def wait_totals(self) -> tuple[np.ndarray, np.ndarray]:
         """(sum, count) per row of the chunk's finite waits (a never-ready run has none)."""
         finite = np.isfinite(self.wait)
         total = np.where(finite, self.wait, 0).sum(axis=1, dtype=np.float64)
         return total, finite.sum(axis=1)
-
-    def bind(self, start: np.ndarray, end: np.ndarray) -> None:
-        """Write the next chunk's starts and lane releases into these (rows, n) views."""
-        self._bound = (start, end)
 
     def place(self, node: _NodeLike, row: np.ndarray, duration: np.ndarray) -> None:
         """`row` holds when the item is ready in each run; make it the start, hold the lane.
@@ -236,13 +241,13 @@ class Capacity:
         self, node: _NodeLike, team: _Team, row: np.ndarray, duration: np.ndarray
     ) -> None:
         """`place` for a team whose lanes all exist for ever. Lanes are alike, so each run
-        keeps its lanes' free times sorted: the earliest-free lane is row 0, and one
+        keeps its lanes' free times sorted: the earliest-free lane is the first, and one
         compare-exchange pass puts its new free time in place (no argmin, no lane index).
-        An item may also take a remembered idle stretch (a gap) it fits into whole."""
-        free, gs, ge = team.free, team.gap_start, team.gap_end
+        An item may also take the remembered idle stretch (the gap) if it fits whole."""
+        lanes, gs, ge = team.lanes, team.gap_start, team.gap_end
         r = self.row_of[node.index]
         start, end, wait = self.start[r], self.end[r], self.wait[r]
-        first = free[0]
+        first = lanes[0]
         if node.start_at is not None:  # work in progress: not delayed, holds a lane
             start[:] = row
             wait.fill(0)
@@ -251,31 +256,42 @@ class Capacity:
                 np.maximum(end, node.floor, out=end)
             np.maximum(end, first, out=first)
         else:
-            (s, e), (in_gap, tail) = self._buf, self._masks
+            (s, e), (in_gap, idle, fin) = self._buf, self._masks
+            old = team.spare2
+            old[:] = first
             np.maximum(first, row, out=start)  # after the lane that frees first
-            np.maximum(gs, row, out=s)  # or earlier, in the idle stretch, if it fits whole
+            # or earlier, in the idle stretch, if it fits whole: s where s + d <= gap end,
+            # else ~inf (plain arithmetic: masked copies of random masks are slow)
+            np.maximum(gs, row, out=s)
             np.add(s, duration, out=e)
-            np.less_equal(e, ge, out=in_gap)
-            in_gap &= np.less_equal(s, start, out=tail)
-            np.copyto(start, s, where=in_gap)
+            np.subtract(e, ge, out=e)
+            e *= _BIG
+            np.maximum(s, e, out=s)
+            np.less_equal(s, start, out=in_gap)  # rare: a masked copy of it is cheap
+            np.minimum(start, s, out=start)
+            in_gap &= np.isfinite(start, out=fin)
             with np.errstate(invalid="ignore"):  # never ready (inf - inf): no wait
                 np.subtract(start, row, out=wait)
             np.add(start, duration, out=end)
             row[:] = start
             np.copyto(gs, end, where=in_gap)  # what is left of the gap is after the item
-            np.isfinite(end, out=tail)
-            tail &= ~in_gap
-            # a lane idle from `first` until this start leaves a gap: it replaces the one
-            # remembered when it ends later (a later gap is more use to items ready later)
-            idle = tail & (start > first) & (start > ge)
-            np.copyto(gs, first, where=idle)
+            # a lane idle from its free time until this start leaves a gap: it replaces the
+            # one remembered when it ends later (a later gap is more use to later items)
+            np.greater(start, np.maximum(old, ge, out=e), out=idle)
+            idle &= fin
+            idle &= ~in_gap
+            np.copyto(gs, old, where=idle)
             np.copyto(ge, start, where=idle)
-            np.copyto(first, end, where=tail)
-        for k in range(free.shape[0] - 1):
-            a, b = free[k], free[k + 1]
-            lo = np.minimum(a, b)
+            first[:] = end  # the lane is free again at the end, unless the item used the
+            np.copyto(first, old, where=in_gap)  # gap or never started (both rare)
+            np.copyto(first, old, where=~fin)
+        spare = team.spare
+        for k in range(len(lanes) - 1):  # two operations per lane, buffers swapped
+            a, b = lanes[k], lanes[k + 1]
+            np.minimum(a, b, out=spare)
             np.maximum(a, b, out=b)
-            a[:] = lo
+            lanes[k], spare = spare, a
+        team.spare = spare
 
     @staticmethod
     def _earliest(key: np.ndarray, lane: np.ndarray, tie: np.ndarray | None = None) -> np.ndarray:
@@ -428,28 +444,28 @@ def _streams(model: Any) -> list[np.random.Generator]:
 
 
 class Tracker:
-    """Keeps, over all runs, when each team item starts and lets its lane go, and the sum
-    of its waits; `summarise` turns them into wait_days and each team's load."""
+    """Sums every team item's wait over all runs, and keeps when it starts and lets its
+    lane go in the first `LOAD_RUNS` runs; `summarise` turns them into wait_days and each
+    team's load (a store over all runs would cost as much as the schedule itself)."""
 
     def __init__(self, capacity: Capacity, runs: int) -> None:
         self.capacity = capacity
         rows = len(capacity.row_of)
-        self.start = np.empty((rows, runs), dtype=np.float32)
-        self.end = np.empty((rows, runs), dtype=np.float32)
+        self.kept = min(runs, LOAD_RUNS)
+        self.start = np.empty((rows, self.kept), dtype=np.float32)
+        self.end = np.empty((rows, self.kept), dtype=np.float32)
         self.wait_sum = np.zeros(rows)
         self.wait_count = np.zeros(rows, dtype=np.int64)
 
-    @staticmethod
-    def bytes_per_run(capacity: Capacity) -> int:
-        return 8 * len(capacity.row_of)
-
-    def before_chunk(self, done: int, n: int) -> None:
-        self.capacity.bind(self.start[:, done : done + n], self.end[:, done : done + n])
-
     def after_chunk(self, done: int, n: int) -> None:
-        total, count = self.capacity.wait_totals()
+        cap = self.capacity
+        total, count = cap.wait_totals()
         self.wait_sum += total
         self.wait_count += count
+        if done < self.kept:
+            take = min(n, self.kept - done)
+            self.start[:, done : done + take] = cap.start[:, :take]
+            self.end[:, done : done + take] = cap.end[:, :take]
 
     def summarise(
         self,
@@ -470,11 +486,12 @@ class Tracker:
             waits[nodes[i].item.id] = round(float(self.wait_sum[r]) / count, 3) if count else None
         runs = plan_finish.size
         median = (runs - 1) // 2
-        run = int(np.argpartition(plan_finish, median)[median])
-        horizon = float(plan_finish[run])
+        horizon = float(np.partition(plan_finish, median)[median])  # the P50 finish
         if not np.isfinite(horizon):
             finite = plan_finish[np.isfinite(plan_finish)]
             horizon = float(finite.max()) if finite.size else as_of_offset
+        # the median run: among the kept runs, the first whose finish is nearest the P50
+        run = int(np.argmin(np.abs(plan_finish[: self.kept].astype(np.float64) - horizon)))
         a = as_of_offset
         week = max(len(plan.workdays), 1)
         first_week = int(a // week)

@@ -477,11 +477,10 @@ def simulate(
         model.use_queue(plan, calendar, queue)
     nodes = model.nodes
     m = len(nodes)
-    per_run = 4 * m + (cap_mod.Tracker.bytes_per_run(model.capacity) if model.capacity else 0)
-    if per_run * runs > MAX_STORE_BYTES:
+    if 4 * m * runs > MAX_STORE_BYTES:
         raise ForecastError(
-            f"{runs:,} runs of {m:,} items would keep {per_run * runs / 1024**3:.1f} GB of "
-            f"finishes; use at most {MAX_STORE_BYTES // per_run:,} runs"
+            f"{runs:,} runs of {m:,} items would keep {4 * m * runs / 1024**3:.1f} GB of "
+            f"finishes; use at most {MAX_STORE_BYTES // (4 * m):,} runs"
         )
     sens_runs = min(runs, SENSITIVITY_RUNS)
 
@@ -495,8 +494,6 @@ def simulate(
     while done < runs:
         n = min(chunk_size, runs - done)
         finish = store[:, done : done + n]  # the chunk simulates straight into the store
-        if tracker is not None:
-            tracker.before_chunk(done, n)
         duration = model.chunk(finish)
         plan_store[done : done + n], crit = model.critical(finish)
         if done < sens_runs:

@@ -84,6 +84,22 @@ ACTIONS: tuple[UserAction, ...] = (
         "delete-risk", "delete", "app.delete_risk", "Delete", "Delete the selected risk", "risks"
     ),
     UserAction(
+        "team-more",
+        "plus,equals_sign",
+        "app.change_capacity(1)",
+        "Capacity +1",
+        "Give the selected team one more unit of capacity",
+        "teams",
+    ),
+    UserAction(
+        "team-less",
+        "minus",
+        "app.change_capacity(-1)",
+        "Capacity -1",
+        "Take one unit of capacity from the selected team",
+        "teams",
+    ),
+    UserAction(
         "focus",
         "f",
         "app.toggle_focus",
