@@ -91,10 +91,9 @@ class PrioritiesView(View):
         from roadmap_tui.forecast.capacity import uses_capacity
 
         note = self.query_one("#weights-note", Static)
-        if shown.plan.queue == "priority" and uses_capacity(shown.plan):
-            note.update("Teams take work in this order: a weight change can move dates.")
-        else:
-            note.update("")
+        moves = shown.plan.queue == "priority" and uses_capacity(shown.plan)
+        note.update("Teams take work in this order: a weight change can move dates.")
+        note.display = moves
         with self.prevent(Input.Changed, Select.Changed):
             method = self.query_one("#weight-method", Select)
             if method.value != config.method:
