@@ -161,6 +161,17 @@ class Capacity:
         self.start = np.empty((n_rows, 0), dtype=np.float32)
         self.end = np.empty((n_rows, 0), dtype=np.float32)
         self.wait = np.empty((n_rows, 0), dtype=np.float32)
+        #: items that are ready in every run (nothing upstream can fail or never start):
+        #: their placement skips the checks for runs in which they never start
+        self.sure: set[int] = set()
+        for node in nodes:  # topological order
+            if all(p in self.sure for p in node.preds) and self._always_finishes(node):
+                self.sure.add(node.index)
+
+    def _always_finishes(self, node: _NodeLike) -> bool:
+        t = self.team_of.get(node.index)
+        stepped = t is not None and not self.teams[t].constant
+        return node.done or (node.item.p_success >= 1 and not stepped)
 
     def begin(self, n: int, dtype: Any = np.float32) -> None:
         """Reset every lane for a chunk of n runs: each free from the day it first exists.
@@ -269,7 +280,9 @@ class Capacity:
             np.maximum(s, e, out=s)
             np.less_equal(s, start, out=in_gap)  # rare: a masked copy of it is cheap
             np.minimum(start, s, out=start)
-            in_gap &= np.isfinite(start, out=fin)
+            sure = node.index in self.sure
+            if not sure:
+                in_gap &= np.isfinite(start, out=fin)
             with np.errstate(invalid="ignore"):  # never ready (inf - inf): no wait
                 np.subtract(start, row, out=wait)
             np.add(start, duration, out=end)
@@ -278,13 +291,15 @@ class Capacity:
             # a lane idle from its free time until this start leaves a gap: it replaces the
             # one remembered when it ends later (a later gap is more use to later items)
             np.greater(start, np.maximum(old, ge, out=e), out=idle)
-            idle &= fin
-            idle &= ~in_gap
+            if not sure:
+                idle &= fin
+            # (an item in the gap ends by the gap's end, so it never leaves a new one)
             np.copyto(gs, old, where=idle)
             np.copyto(ge, start, where=idle)
             first[:] = end  # the lane is free again at the end, unless the item used the
             np.copyto(first, old, where=in_gap)  # gap or never started (both rare)
-            np.copyto(first, old, where=~fin)
+            if not sure:
+                np.copyto(first, old, where=~fin)
         spare = team.spare
         for k in range(len(lanes) - 1):  # two operations per lane, buffers swapped
             a, b = lanes[k], lanes[k + 1]
