@@ -167,6 +167,7 @@ class Capacity:
         for node in nodes:  # topological order
             if all(p in self.sure for p in node.preds) and self._always_finishes(node):
                 self.sure.add(node.index)
+        self._unsure_rows = [r for i, r in self.row_of.items() if i not in self.sure]
 
     def _always_finishes(self, node: _NodeLike) -> bool:
         t = self.team_of.get(node.index)
@@ -200,10 +201,17 @@ class Capacity:
         self._masks = np.empty((3, n), dtype=bool)
 
     def wait_totals(self) -> tuple[np.ndarray, np.ndarray]:
-        """(sum, count) per row of the chunk's finite waits (a never-ready run has none)."""
-        finite = np.isfinite(self.wait)
-        total = np.where(finite, self.wait, 0).sum(axis=1, dtype=np.float64)
-        return total, finite.sum(axis=1)
+        """(sum, count) per row of the chunk's finite waits (a never-ready run has none).
+
+        Only the rows of items that may be never ready need the finite check."""
+        wait = self.wait
+        total = wait.sum(axis=1, dtype=np.float64)
+        count = np.full(wait.shape[0], wait.shape[1], dtype=np.int64)
+        for r in self._unsure_rows:
+            finite = np.isfinite(wait[r])
+            total[r] = np.add.reduce(wait[r], where=finite, dtype=np.float64)
+            count[r] = np.count_nonzero(finite)
+        return total, count
 
     def place(self, node: _NodeLike, row: np.ndarray, duration: np.ndarray) -> None:
         """`row` holds when the item is ready in each run; make it the start, hold the lane.
