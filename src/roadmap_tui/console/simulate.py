@@ -5,8 +5,6 @@ A face: it only formats a ForecastResult; every figure comes from the engine.
 
 from __future__ import annotations
 
-from datetime import date
-
 import numpy as np
 from rich import box
 from rich.console import Console, Group
@@ -15,7 +13,7 @@ from rich.text import Text
 
 from roadmap_tui.forecast import ForecastResult
 from roadmap_tui.model.types import Plan
-from roadmap_tui.report.common import fmt_date, fmt_finish
+from roadmap_tui.report.common import capacity_text, fmt_date, fmt_finish
 
 _BLOCKS = " ▁▂▃▄▅▆▇█"
 
@@ -69,14 +67,6 @@ def items_table(result: ForecastResult) -> Table:
             cells.append("-" if f.wait_days is None else f"{f.wait_days:.1f}")
         table.add_row(*cells)
     return table
-
-
-def capacity_text(capacity: int | tuple[tuple[date, int], ...]) -> str:
-    """'2', or '2, 3 on 2027-03-01, 0 on 2027-07-05' for dated steps."""
-    if isinstance(capacity, int):
-        return str(capacity)
-    first, *rest = capacity
-    return ", ".join([str(first[1]), *(f"{n} on {day.isoformat()}" for day, n in rest)])
 
 
 def teams_table(result: ForecastResult) -> Table:

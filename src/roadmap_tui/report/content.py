@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from roadmap_tui.model.types import readiness_name
-from roadmap_tui.report.common import ReportData, fmt_date, fmt_days, fmt_finish, fmt_pct
+from roadmap_tui.report.common import (
+    ReportData,
+    capacity_text,
+    fmt_date,
+    fmt_days,
+    fmt_finish,
+    fmt_pct,
+)
 
 TOP_RISKS = 5
 TOP_SENSITIVITIES = 8
@@ -222,8 +229,6 @@ def load_sparkline(load: tuple[float, ...], capacity: tuple[int, ...]) -> str:
 
 def teams_section(data: ReportData) -> Section:
     """Each team's capacity, utilisation, peak queue and load per week (median run)."""
-    from roadmap_tui.console.simulate import capacity_text
-
     fc = data.forecast
     rows = [
         (
