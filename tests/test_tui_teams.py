@@ -12,7 +12,7 @@ from roadmap_tui import store
 from roadmap_tui.tui.app import RoadmapApp
 from roadmap_tui.tui.views.risks import TeamTable, load_lines
 from roadmap_tui.tui.views.timeline import TimelineChart
-from tui_helpers import PLAN, cells, press, running, settle
+from tui_helpers import PLAN, cells, fill, open_editor, press, running, settle
 
 TEAMS = """
 [teams.ml]
@@ -80,6 +80,27 @@ async def test_teams_panel_shows_load_and_edits_capacity_in_place(plan_path: Pat
         await press(pilot, "ctrl+s")
         await settle(app, pilot)
         assert store.load_plan(plan_path).plan.team_by_id["ml"].capacity == 1
+
+
+async def test_the_item_editor_sets_a_team_and_refuses_an_unknown_one(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        await press(pilot, "1")
+        editor = await open_editor(app, pilot, "ui")
+        fill(editor, "team", "lab")
+        await pilot.pause()
+        assert "did you mean 'labeling'?" in str(editor.query_one("#error-team").render())
+        fill(editor, "team", "labeling")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.plan.item("ui").team == "labeling"
+
+
+async def test_plans_without_teams_have_no_team_field(tmp_path: Path) -> None:
+    path = tmp_path / "plain.toml"
+    path.write_text(PLAN, encoding="utf-8")
+    async with running(path) as (app, pilot):
+        editor = await open_editor(app, pilot, "ui")
+        assert not editor.query("#field-team")
 
 
 async def test_stepped_capacity_moves_every_step_but_never_all_to_zero(plan_path: Path) -> None:

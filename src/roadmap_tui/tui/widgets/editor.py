@@ -69,6 +69,7 @@ ITEM_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("p_success", "p_success", placeholder="chance one attempt succeeds, 0-1"),
     FieldSpec("max_attempts", "max_attempts", placeholder="attempts before giving up"),
     FieldSpec("metric", "metric", placeholder="name, current, target  e.g. F1, 0.78, 0.85"),
+    FieldSpec("team", "team", placeholder="id of the team whose capacity it uses"),
     FieldSpec("owner", "owner"),
     FieldSpec("tags", "tags", placeholder="comma separated"),
     FieldSpec("notes", "notes"),
@@ -83,7 +84,7 @@ RISK_FIELDS: tuple[FieldSpec, ...] = (
 )
 
 _LIST_FIELDS = {"depends_on", "tags", "affects"}
-_TEXT_FIELDS = {"id", "title", "owner", "notes"}
+_TEXT_FIELDS = {"id", "title", "owner", "notes", "team"}
 
 
 def format_value(name: str, value: Any) -> str:
@@ -185,7 +186,7 @@ class _Editor(ModalScreen[T | None], Generic[T]):
             yield Label(self.heading(), classes="dialog-title")
             with VerticalScroll(classes="editor-fields"):
                 for spec in self.FIELDS:
-                    if spec.new_only and not self.is_new:
+                    if spec not in self.specs():
                         continue
                     with Horizontal(classes="editor-row"):
                         yield Label(spec.label, classes="editor-label")
@@ -219,7 +220,12 @@ class _Editor(ModalScreen[T | None], Generic[T]):
             self.validate_field(spec)
 
     def specs(self) -> list[FieldSpec]:
-        return [s for s in self.FIELDS if self.is_new or not s.new_only]
+        """The fields shown: `team` only in a plan that has teams."""
+        return [
+            s
+            for s in self.FIELDS
+            if (self.is_new or not s.new_only) and (s.name != "team" or self.plan.teams)
+        ]
 
     def current_id(self) -> str:
         if self.original is not None:
@@ -359,6 +365,10 @@ class ItemEditor(_Editor[Item]):
     def check(self, name: str, value: Any) -> str | None:
         if name == "id":
             return self.check_new_id(value, self.plan.item_by_id, "an item")
+        if name == "team" and value and value not in self.plan.team_by_id:
+            return f"no team '{value}' in the plan" + model_parse.did_you_mean(
+                value, list(self.plan.team_by_id)
+            )
         if name == "depends_on" and value:
             item_id = self.current_id()
             g = graph.build_graph(self.plan)
