@@ -103,6 +103,34 @@ async def test_plans_without_teams_have_no_team_field(tmp_path: Path) -> None:
         assert not editor.query("#field-team")
 
 
+async def test_teams_are_added_and_edited_with_a_form(plan_path: Path) -> None:
+    from roadmap_tui.tui.widgets.editor import TeamEditor
+
+    async with running(plan_path) as (app, pilot):
+        await press(pilot, "6")
+        app.query_one(TeamTable).focus()
+        await press(pilot, "a")
+        editor = app.screen
+        assert isinstance(editor, TeamEditor)
+        fill(editor, "id", "platform")
+        fill(editor, "title", "Platform engineer")
+        fill(editor, "capacity", "0")
+        await pilot.pause()
+        assert "integer >= 1" in str(editor.query_one("#error-capacity").render())
+        fill(editor, "capacity", "1")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.plan.team_by_id["platform"].capacity == 1
+        await press(pilot, "enter")  # the new team is selected: edit it
+        editor = app.screen
+        assert isinstance(editor, TeamEditor)
+        fill(editor, "capacity", "[[2027-01-04, 1], [2027-03-01, 2]]")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        steps = app.plan.team_by_id["platform"].capacity
+        assert [n for _, n in steps] == [1, 2]  # type: ignore[union-attr]
+
+
 async def test_stepped_capacity_moves_every_step_but_never_all_to_zero(plan_path: Path) -> None:
     async with running(plan_path) as (app, pilot):
         await press(pilot, "6")

@@ -83,6 +83,8 @@ ACTIONS: tuple[UserAction, ...] = (
     UserAction(
         "delete-risk", "delete", "app.delete_risk", "Delete", "Delete the selected risk", "risks"
     ),
+    UserAction("add-team", "a", "app.add_team", "Add team", "Add a team", scope="teams"),
+    UserAction("edit-team", "enter", "app.edit_team", "Edit", "Edit the selected team", "teams"),
     UserAction(
         "team-more",
         "plus,equals_sign",

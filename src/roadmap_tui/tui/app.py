@@ -46,7 +46,7 @@ from roadmap_tui.tui.views.priorities import PrioritiesView
 from roadmap_tui.tui.views.risks import RisksView
 from roadmap_tui.tui.views.timeline import TimelineView
 from roadmap_tui.tui.widgets.dialogs import Choice, ChoiceDialog
-from roadmap_tui.tui.widgets.editor import ItemEditor, RiskEditor
+from roadmap_tui.tui.widgets.editor import ItemEditor, RiskEditor, TeamEditor
 from roadmap_tui.tui.widgets.picker import DependencyPicker
 from roadmap_tui.tui.widgets.status import StatusLine
 
@@ -311,7 +311,9 @@ class RoadmapApp(App[None]):
         if self.stale:
             self.schedule_forecast()
 
-    def _edit(self, editor: ItemEditor | RiskEditor, then: Callable[[Any], None]) -> None:
+    def _edit(
+        self, editor: ItemEditor | RiskEditor | TeamEditor, then: Callable[[Any], None]
+    ) -> None:
         """Open a form; `then` runs with what it built, unless it was cancelled."""
 
         def done(built: Any) -> None:
@@ -397,6 +399,23 @@ class RoadmapApp(App[None]):
         self._edit(
             RiskEditor(self.plan, self.plan.risk_by_id[self.selected_risk]),
             lambda risk: self.apply(self.plan.with_risk(risk), f"edit risk {risk.id}"),
+        )
+
+    def action_add_team(self) -> None:
+        def add(team: Any) -> None:
+            self.apply(self.plan.with_team(team), f"add team {team.id}")
+            self.selected_team = team.id
+            self.refresh_views()
+
+        self._edit(TeamEditor(self.plan, None), add)
+
+    def action_edit_team(self) -> None:
+        team = self.plan.team_by_id.get(self.selected_team or "")
+        if team is None:
+            return
+        self._edit(
+            TeamEditor(self.plan, team),
+            lambda t: self.apply(self.plan.with_team(t), f"edit team {t.id}"),
         )
 
     def action_delete_risk(self) -> None:

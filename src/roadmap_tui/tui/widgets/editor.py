@@ -30,6 +30,7 @@ from roadmap_tui.model.types import (
     Item,
     Plan,
     Risk,
+    Team,
     readiness_name,
 )
 from roadmap_tui.store import value_from_text
@@ -405,4 +406,38 @@ class RiskEditor(_Editor[Risk]):
             unknown = [a for a in value if a not in self.plan.item_by_id]
             if unknown:
                 return f"no item '{unknown[0]}' in the plan"
+        return None
+
+
+TEAM_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("id", "id", placeholder="ml", new_only=True),
+    FieldSpec("title", "title", placeholder="required"),
+    FieldSpec("capacity", "capacity", placeholder="2  or  [[2027-01-04, 2], [2027-03-01, 3]]"),
+)
+
+
+class TeamEditor(_Editor[Team]):
+    FIELDS = TEAM_FIELDS
+
+    def heading(self) -> str:
+        return "New team" if self.original is None else f"Edit team {self.original.id}"
+
+    def to_table(self, original: Team) -> dict[str, Any]:
+        return model_parse.team_to_toml(original)
+
+    def initial(self, name: str) -> Any:
+        value = super().initial(name)
+        if name == "capacity" and isinstance(value, list):  # steps as TOML: [[date, n], ...]
+            return "[" + ", ".join(f"[{d.isoformat()}, {n}]" for d, n in value) + "]"
+        return value
+
+    def parse_field(self, name: str, raw: Any) -> Any:
+        return model_parse.parse_team_field(name, raw)
+
+    def parse_whole(self, obj_id: str, table: dict[str, Any]) -> tuple[Team | None, list[Any]]:
+        return model_parse.parse_team(obj_id, table)
+
+    def check(self, name: str, value: Any) -> str | None:
+        if name == "id":
+            return self.check_new_id(value, self.plan.team_by_id, "a team")
         return None
