@@ -181,7 +181,7 @@ def test_set_refuses_a_cycle(plan_file: Path) -> None:
         ("launch.stat", "unknown field 'stat'; did you mean 'status'?"),
         ("risks.vendor.probability", "no risk 'vendor'; did you mean 'vendor-slip'?"),
         ("risks.vendor-slip.prob", "unknown field 'prob'; did you mean 'probability'?"),
-        ("launch", "expected ID.FIELD for an item, risks.ID.FIELD for a risk or plan.KEY"),
+        ("launch", "expected ID.FIELD for an item, risks.ID.FIELD for a risk, teams.ID.FIELD"),
     ],
 )
 def test_set_usage_errors(plan_file: Path, target: str, message: str) -> None:

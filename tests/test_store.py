@@ -763,7 +763,14 @@ def test_any_one_field_edit_is_at_most_a_one_line_diff(item_id: str, data: st.Da
 @pytest.mark.parametrize("name", store.TEMPLATES)
 def test_templates_explain_every_field(name: str) -> None:
     text = store.template_text(name)
-    for field in (*parse.PLAN_FIELDS, *parse.ITEM_FIELDS, *parse.RISK_FIELDS):
+    fields = (
+        *parse.PLAN_FIELDS,
+        *parse.FORECAST_FIELDS,
+        *parse.ITEM_FIELDS,
+        *parse.RISK_FIELDS,
+        *parse.TEAM_FIELDS,
+    )
+    for field in fields:
         assert f"{field} =" in text, field
 
 

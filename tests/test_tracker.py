@@ -208,6 +208,15 @@ def test_generic_csv_import_keeps_ids_and_reads_every_column() -> None:
     forecast.simulate(plan, runs=300, seed=1)
 
 
+def test_teams_named_by_the_export_become_team_tables_of_capacity_one() -> None:
+    loaded, warnings = _imported(GENERIC, "csv")
+    plan = loaded.plan
+    used = {i.team for i in plan.items if i.team is not None}
+    assert used == {"data", "ml", "product"}
+    assert {t.id: t.capacity for t in plan.teams} == dict.fromkeys(sorted(used), 1)
+    assert any("made with capacity 1 (data, ml, product)" in w for w in warnings)
+
+
 # ---------------------------------------------------------------- malformed exports
 
 

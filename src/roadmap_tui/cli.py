@@ -120,9 +120,12 @@ def edit_command(plan: Path, runs: int | None) -> None:
 def validate_command(plans: tuple[str, ...]) -> None:
     """Check plan files and report every problem as PATH:LINE: message.
 
-    Prints `PATH: ok (N items, M risks)` for each valid plan. Exits 0 when all are valid,
-    1 when any plan is invalid, 2 when a file cannot be read.
+    Prints `PATH: ok (N items, M risks)` for each valid plan, and below it each warning
+    (`PATH:LINE: warning: ...`, on stderr; e.g. a team no item uses), which does not fail
+    it. Exits 0 when all are valid, 1 when any plan is invalid, 2 when a file cannot be read.
     """
+    from roadmap_tui.model.parse import plan_warnings
+
     worst = EXIT_OK
     for path in plans:
         loaded = load_or_report(path)
@@ -132,6 +135,8 @@ def validate_command(plans: tuple[str, ...]) -> None:
         plan = loaded.plan
         counts = f"{plural(len(plan.items), 'item')}, {plural(len(plan.risks), 'risk')}"
         click.echo(f"{path}: ok ({counts})")
+        for w in plan_warnings(plan):
+            click.echo(f"{path}:{loaded.line_of(*w.keys)}: warning: {w.message}", err=True)
     sys.exit(worst)
 
 
@@ -169,7 +174,8 @@ def new_command(path: Path, template: str) -> None:
 def set_command(plan: Path, target: str, value: str) -> None:
     """Change one field of an item or a risk from the shell, for scripts and CI.
 
-    ID.FIELD names an item's field, risks.ID.FIELD a risk's, and plan.KEY, forecast.KEY
+    ID.FIELD names an item's field, risks.ID.FIELD a risk's, teams.ID.FIELD a team's
+    (teams.ml.capacity), and plan.KEY, forecast.KEY
     and priority.KEY the plan's settings (e.g. plan.as_of). VALUE is read as a TOML value
     (5, [3, 5, 8], 0.4, 2027-02-01, true, "two words"); a bare word is a string. The whole
     plan is validated before anything is written, and the save changes only that line.
@@ -180,6 +186,7 @@ def set_command(plan: Path, target: str, value: str) -> None:
       roadmap set plan.toml train-v2.status done
       roadmap set plan.toml intent-model.estimate "[5, 10, 20]"
       roadmap set plan.toml risks.vendor-slip.probability 0.1
+      roadmap set plan.toml teams.ml.capacity 3
       roadmap set plan.toml plan.as_of 2027-02-01
     """
     from roadmap_tui import store
@@ -187,11 +194,12 @@ def set_command(plan: Path, target: str, value: str) -> None:
 
     parts = target.split(".")
     section = "items"
-    if len(parts) == 3 and parts[0] in ("items", "risks"):
+    if len(parts) == 3 and parts[0] in ("items", "risks", "teams"):
         section = parts.pop(0)
     if len(parts) != 2 or not all(parts):
         fail(
-            f"{target}: expected ID.FIELD for an item, risks.ID.FIELD for a risk or "
+            f"{target}: expected ID.FIELD for an item, risks.ID.FIELD for a risk, "
+            "teams.ID.FIELD for a team or "
             "plan.KEY / forecast.KEY / priority.KEY, e.g. train-v2.status",
             EXIT_USAGE,
         )

@@ -14,8 +14,8 @@ from rich.text import Text
 from roadmap_tui.forecast import ForecastResult, RiskEffects
 from roadmap_tui.model.text import clean, display_plan
 from roadmap_tui.model.types import Plan
-from roadmap_tui.report.answers import effect_cells, fmt_points, headline, shift
-from roadmap_tui.report.common import fmt_date, fmt_finish
+from roadmap_tui.report.answers import effect_cells, fmt_points, fmt_shift, headline, shift
+from roadmap_tui.report.common import capacity_text, fmt_date, fmt_finish
 from roadmap_tui.vocabulary import P_SUCCESS, plural
 
 _BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -55,6 +55,7 @@ def items_table(result: ForecastResult, width: int | None = None) -> Table:
     """Finish figures per item. Ids never wrap: on a terminal narrower than the table,
     P95, then Critical, then On time step aside (`roadmap simulate --json` has them all)."""
     rows = []
+    teams = bool(result.teams)
     for f in result.items.values():
         mark = {"done": "✓ ", "doing": "▸ "}.get(f.status, "◆ " if f.kind == "milestone" else "")
         p50, p80, p95 = fmt_finish(f)
@@ -67,8 +68,12 @@ def items_table(result: ForecastResult, width: int | None = None) -> Table:
             "On time": _pct(f.p_on_time),
             "Critical": _pct(f.criticality),
         }
+        if teams:  # mean working days waited for a unit of the item's team
+            cells["Wait d"] = "-" if f.wait_days is None else f"{f.wait_days:.1f}"
         rows.append(cells)
     keys = ["Item", "P50", "P80", "P95", P_SUCCESS, "On time", "Critical"]
+    if teams:
+        keys.append("Wait d")
 
     def needed(shown: list[str]) -> int:  # one space between columns
         return sum(max([len(k), *(len(r[k]) for r in rows)]) for k in shown) + len(shown) - 1
@@ -83,6 +88,18 @@ def items_table(result: ForecastResult, width: int | None = None) -> Table:
         table.add_column(key, justify="left" if key == "Item" else "right", no_wrap=True)
     for cells in rows:
         table.add_row(*(cells[k] for k in keys))
+    return table
+
+
+def teams_table(result: ForecastResult) -> Table:
+    """Each team's capacity, utilisation up to the plan's P50 finish and peak queue."""
+    table = _table("Teams: capacity used up to the P50 finish; the longest queue (median run)")
+    table.add_column("Team", overflow="fold", min_width=8)
+    table.add_column("Capacity", no_wrap=True)
+    table.add_column("Utilisation", justify="right", no_wrap=True)
+    table.add_column("Peak queue", justify="right", no_wrap=True)
+    for t in result.teams.values():
+        table.add_row(t.id, capacity_text(t.capacity), _pct(t.utilisation), str(t.peak_queue))
     return table
 
 
@@ -190,6 +207,8 @@ def render_forecast(
     console.print(Text(_header(result, plan), style="bold"))
     console.print(Text(headline(seen, result), style="bold"))
     console.print(items_table(result, console.width))
+    if result.teams:
+        console.print(teams_table(result))
     console.print(Group(plan_summary(result), sensitivity_text(result), histogram_text(result)))
     if effects is not None and effects.effects:
         console.print(risks_table(effects))
@@ -210,6 +229,9 @@ def render_compare(results: dict[str | None, ForecastResult], plan: Plan, consol
     table.add_column("", no_wrap=True)  # ids never wrap
     table.add_column("P50", justify="right", no_wrap=True)
     table.add_column("P80", justify="right", no_wrap=True)
+    teams = any(r.teams for r in results.values())
+    if teams:  # hiring moves P50 and P80 alike: the P50's shift gets a column of its own
+        table.add_column("P50 shift", justify="right", no_wrap=True)
     table.add_column("Shift", justify="right", no_wrap=True)
     table.add_column(P_SUCCESS, justify="right", no_wrap=True)
     table.add_column("On time", justify="right", no_wrap=True)
@@ -226,15 +248,17 @@ def render_compare(results: dict[str | None, ForecastResult], plan: Plan, consol
             name = "  " + ("baseline" if key is None else key)
             last = k == len(results) - 1
             if f is None:
-                table.add_row(name, "dropped", "", "", "", "", end_section=last)
+                table.add_row(name, "dropped", "", *([""] * teams), "", "", "", end_section=last)
                 continue
             # P80 where both sides have one, else P50, else P(success): always a number
             s = None if key is None else shift(base_f, f)
             success = _pct(f.p_success) + ("" if s is None else f" ({fmt_points(s.p_success)})")
+            p50_shift = [""] if s is None else [fmt_shift(s.p50_days)]
             table.add_row(
                 name,
                 fmt_date(f.finish.p50),
                 fmt_date(f.finish.p80),
+                *(p50_shift if teams else []),
                 "" if s is None else s.headline,
                 success,
                 _pct(getattr(f, "p_on_time", None)),

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 
+from roadmap_tui.forecast import capacity as cap_mod
 from roadmap_tui.forecast import stats
 from roadmap_tui.forecast.result import (
     PERCENTILE_KEYS,
@@ -397,6 +398,13 @@ class _Model:
                 row = list(node.preds)
                 self._pred_matrix[node.index] = row + row[:1] * (width - len(row))
         self._duration = np.empty((m, 0), dtype=np.float32)
+        self.capacity: cap_mod.Capacity | None = None
+        self._order = self.nodes
+
+    def use_queue(self, plan: Plan, calendar: Calendar, queue: Sequence[str]) -> None:
+        """From now on place items in `queue` order on their team's lanes (capacity.py)."""
+        self.capacity = cap_mod.Capacity(plan, calendar, self.nodes, queue)
+        self._order = [self.nodes[i] for i in self.capacity.order]
 
     def chunk(self, finish: np.ndarray, *, deterministic: bool = False) -> np.ndarray:
         """Simulate the next runs into `finish` (items, n); returns the durations (items, n).
@@ -419,7 +427,10 @@ class _Model:
                 delay *= risk.occurs_rng.random(n, dtype=np.float32) < risk.probability
                 risk_delay.append(delay)
         a = self.as_of_offset
-        for node in self.nodes:
+        cap = self.capacity
+        if cap is not None:
+            cap.begin(n, duration.dtype)
+        for node in self._order:
             i = node.index
             row, d = finish[i], duration[i]
             if node.done:
@@ -459,6 +470,8 @@ class _Model:
                     np.maximum(row, finish[p], out=row)
             else:
                 row.fill(a)
+            if cap is not None:
+                cap.place(node, row, d)  # waits for a lane of its team: row becomes the start
             row += d
             if node.floor is not None:
                 np.maximum(row, node.floor, out=row)
@@ -587,6 +600,12 @@ def simulate(
     as_of = plan.as_of if as_of is None else as_of
     calendar = Calendar.of(plan)
     model = _Model(plan, calendar, as_of, seed, calibration)
+    if cap_mod.uses_capacity(plan):
+        pilot = min(runs, cap_mod.QUEUE_RUNS)
+        queue = cap_mod.queue_for(
+            plan, lambda: cap_mod.pilot_figures(model, calendar, pilot, chunk_size)
+        )
+        model.use_queue(plan, calendar, queue)
     nodes = model.nodes
     m = len(nodes)
     if 4 * m * runs > MAX_STORE_BYTES:
@@ -601,6 +620,7 @@ def simulate(
     sens_store = np.empty((m, sens_runs), dtype=np.float32)  # durations of the first runs
     duration_sum = np.zeros(m)
     crit_count = np.zeros(m, dtype=np.int64)
+    tracker = cap_mod.Tracker(model.capacity, runs) if model.capacity is not None else None
     done = 0
     while done < runs:
         n = min(chunk_size, runs - done)
@@ -612,9 +632,19 @@ def simulate(
             sens_store[:, done : done + take] = duration[:, :take]
         duration_sum += duration.sum(axis=1, dtype=np.float64)
         crit_count += crit
+        if tracker is not None:
+            tracker.after_chunk(done, n)
         done += n
         if progress is not None:
             progress(done, runs)
+
+    waits: dict[str, float | None] = {}
+    teams = cap_mod.idle_teams(plan)
+    if tracker is not None:
+        waits, teams = tracker.summarise(
+            plan, calendar, nodes, store, plan_store, model.as_of_offset
+        )
+        del tracker
 
     det = np.empty((m, 1))
     model.chunk(det, deterministic=True)
@@ -712,6 +742,8 @@ def simulate(
             deterministic_days=det_item,
             deterministic_date=own[-1],
             curve=item_curve,
+            wait_days=waits.get(item.id),
+            with_teams=bool(plan.teams),
         )
 
     plan_dates = dates[len(rows) * width :]
@@ -737,6 +769,7 @@ def simulate(
         items=items,
         plan=plan_forecast,
         sensitivity_runs=sens_runs,
+        teams=teams,
     )
 
 

@@ -9,7 +9,7 @@ that share of futures). Days are working-day offsets from the plan start, rounde
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -126,6 +126,10 @@ class ItemForecast:
     deterministic_days: float
     deterministic_date: date
     curve: ReadinessCurve
+    #: mean working days it waited for a unit of its team; None: no team (or no teams)
+    wait_days: float | None = None
+    #: whether the plan has teams: only then is `wait_days` part of the JSON
+    with_teams: bool = False
 
     def to_json_dict(self, *, curve: bool = True) -> dict[str, Any]:
         """`curve=False` leaves the readiness curve out (most of the bytes of an item)."""
@@ -147,6 +151,8 @@ class ItemForecast:
         }
         if curve:
             data["curve"] = self.curve.to_json_dict()
+        if self.with_teams:
+            data["wait_days"] = self.wait_days
         return data
 
 
@@ -191,6 +197,36 @@ class PlanForecast:
         }
 
 
+@dataclass(frozen=True, eq=False)
+class TeamForecast:
+    """One team's load. `utilisation` is the capacity-days its items used up to the plan's
+    P50 finish over the capacity-days it had then, averaged over the runs; the weekly load
+    and the peak queue are those of the median run (the run whose finish is the P50)."""
+
+    id: str
+    title: str
+    capacity: int | tuple[tuple[date, int], ...]
+    utilisation: float
+    peak_queue: int
+    #: busy units (mean over the week's working days) of each week of the median run
+    load: tuple[float, ...] = ()
+    #: the capacity at the start of each of those weeks
+    load_capacity: tuple[int, ...] = ()
+    #: working days in a week: week w covers offsets [w * week_days, (w + 1) * week_days)
+    week_days: int = 5
+
+    def to_json_dict(self) -> dict[str, Any]:
+        cap: Any = self.capacity
+        if not isinstance(cap, int):
+            cap = [[day.isoformat(), units] for day, units in cap]
+        return {
+            "title": self.title,
+            "capacity": cap,
+            "utilisation": self.utilisation,
+            "peak_queue": self.peak_queue,
+        }
+
+
 @dataclass(frozen=True)
 class ForecastResult:
     """One forecast: a plan (optionally under a scenario) simulated `runs` times from `seed`.
@@ -207,6 +243,8 @@ class ForecastResult:
     items: Mapping[str, ItemForecast]
     plan: PlanForecast
     sensitivity_runs: int
+    #: id -> load of each team, in file order; empty when the plan has no teams
+    teams: Mapping[str, TeamForecast] = field(default_factory=dict)
 
     def top_sensitivities(self, n: int = 5) -> list[ItemForecast]:
         """The items whose drawn duration moves the plan's finish most (tornado order)."""
@@ -234,6 +272,11 @@ class ForecastResult:
             "items": [
                 f.to_json_dict(curve=curves or f.kind == "milestone") for f in self.items.values()
             ],
+            **(
+                {"teams": {k: t.to_json_dict() for k, t in self.teams.items()}}
+                if self.teams
+                else {}
+            ),
         }
 
 

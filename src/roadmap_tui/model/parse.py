@@ -27,6 +27,7 @@ from roadmap_tui.model.types import (
     KINDS,
     METHODS,
     ORDERS,
+    QUEUES,
     STATUSES,
     WEEKDAYS,
     Estimate,
@@ -37,6 +38,7 @@ from roadmap_tui.model.types import (
     PriorityConfig,
     Risk,
     Scenario,
+    Team,
 )
 
 Keys = tuple[str, ...]
@@ -62,6 +64,7 @@ ITEM_FIELDS: tuple[str, ...] = (
     "started",
     "finished",
     "remaining",
+    "team",
     "owner",
     "tags",
     "notes",
@@ -69,8 +72,10 @@ ITEM_FIELDS: tuple[str, ...] = (
 )
 #: Risk fields in canonical order.
 RISK_FIELDS: tuple[str, ...] = ("title", "probability", "delay", "affects")
+#: Team fields in canonical order.
+TEAM_FIELDS: tuple[str, ...] = ("title", "capacity")
 PLAN_FIELDS: tuple[str, ...] = ("name", "start", "workdays", "holidays", "as_of")
-FORECAST_FIELDS: tuple[str, ...] = ("runs", "seed", "calibrate")
+FORECAST_FIELDS: tuple[str, ...] = ("runs", "seed", "calibrate", "queue")
 PRIORITY_FIELDS: tuple[str, ...] = ("method", *FACTORS, "order")
 #: Keys that once existed, with what to write instead.
 REMOVED_KEYS: Mapping[tuple[str, str], str] = {
@@ -80,12 +85,13 @@ REMOVED_KEYS: Mapping[tuple[str, str], str] = {
         'or order = "score" (roadmap fmt rewrites it)'
     ),
 }
-SCENARIO_FIELDS: tuple[str, ...] = ("title", "items", "risks")
+SCENARIO_FIELDS: tuple[str, ...] = ("title", "items", "risks", "teams")
 TOP_LEVEL: tuple[str, ...] = (
     "plan",
     "forecast",
     "priority",
     "sizes",
+    "teams",
     "items",
     "risks",
     "scenarios",
@@ -414,6 +420,47 @@ def _metric(value: Any) -> Metric:
     return Metric(name, current, target)
 
 
+def _team_ref(value: Any) -> str:
+    """A team id; whether the team exists is a plan rule (`validate_plan`)."""
+    if not isinstance(value, str):
+        raise FieldError(f'expected a team id like "ml", {_found(value)}')
+    if not ID_RE.match(value):
+        raise FieldError(f"expected a team id of letters, digits, '-' and '_', found {show(value)}")
+    return value
+
+
+def _capacity(value: Any) -> int | tuple[tuple[date, int], ...]:
+    """A number of units >= 1, or dated steps [[date, units], ...] in date order (units >= 0).
+
+    Whether the first step is on or before the plan's start is a plan rule.
+    """
+    expected = "an integer >= 1 or dated steps like [[2027-01-04, 2], [2027-03-01, 3]]"
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 1:
+            raise FieldError(f"expected an integer >= 1 (a dated step may be 0), found {value}")
+        return value
+    if not isinstance(value, list | tuple) or not value:
+        raise FieldError(f"expected {expected}, {_found(value)}")
+    steps: list[tuple[date, int]] = []
+    for step in value:
+        if not isinstance(step, list | tuple) or len(step) != 2:
+            raise FieldError(f"expected steps [date, units], found {show(step)}")
+        day, units = step
+        if isinstance(day, datetime) or not isinstance(day, date):
+            raise FieldError(f"expected a step [date, units] with a date first, found {show(step)}")
+        if isinstance(units, bool) or not isinstance(units, int) or units < 0:
+            raise FieldError(f"expected a step [date, units] with units >= 0, found {show(step)}")
+        if steps and day <= steps[-1][0]:
+            raise FieldError(
+                f"step {show(step)} is not after the step on {steps[-1][0].isoformat()}; "
+                "expected steps in date order"
+            )
+        steps.append((day, units))
+    if not any(units for _, units in steps):
+        raise FieldError(f"every step has 0 units, found {show(value)}; expected a step >= 1")
+    return tuple(steps)
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """How one field is read: its parser, default and whether it must be present."""
@@ -455,6 +502,7 @@ _ITEM_SPECS: dict[str, FieldSpec] = {
         FieldSpec("started", parse_date, help="actual start date"),
         FieldSpec("finished", parse_date, help="actual finish date"),
         FieldSpec("remaining", parse_points, help="what is left, for doing"),
+        FieldSpec("team", _team_ref, help="id of the team whose capacity it uses"),
         FieldSpec("owner", _text, help="free text"),
         FieldSpec("tags", _strings, (), help="array of strings"),
         FieldSpec("notes", _text, help="free text"),
@@ -470,7 +518,20 @@ _RISK_SPECS: dict[str, FieldSpec] = {
         FieldSpec("affects", _ids, (), help="ids of the items it delays"),
     )
 }
+_TEAM_SPECS: dict[str, FieldSpec] = {
+    s.name: s
+    for s in (
+        FieldSpec("title", _title, required=True, help="who the team is"),
+        FieldSpec(
+            "capacity",
+            _capacity,
+            required=True,
+            help="items worked on at once, or [[date, units], ...]",
+        ),
+    )
+}
 ITEM_SPECS: Mapping[str, FieldSpec] = _ITEM_SPECS
+TEAM_SPECS: Mapping[str, FieldSpec] = _TEAM_SPECS
 RISK_SPECS: Mapping[str, FieldSpec] = _RISK_SPECS
 
 
@@ -643,6 +704,7 @@ def parse_item(
         max_attempts=values.get("max_attempts", 1),
         metric=values.get("metric"),
         link=values.get("link"),
+        team=values.get("team"),
     )
     return item, []
 
@@ -662,6 +724,26 @@ def parse_risk(risk_id: str, raw: Any) -> tuple[Risk | None, list[ParseProblem]]
     return Risk(
         risk_id, values["title"], values["probability"], delay, values.get("affects", ())
     ), []
+
+
+def parse_team(team_id: str, raw: Any) -> tuple[Team | None, list[ParseProblem]]:
+    """One team table -> Team. Problem keys are relative to the team table."""
+    who = f"team '{team_id}'"
+    if not isinstance(raw, Mapping):
+        return None, [ParseProblem((), f"{who}: expected a table [teams.{team_id}], {_found(raw)}")]
+    values, problems = _read_fields(who, team_id, raw, _TEAM_SPECS, TEAM_FIELDS)
+    for name, spec in _TEAM_SPECS.items():
+        if spec.required and name not in raw:
+            problems.append(ParseProblem((), f"{who}: {name}: missing; expected {spec.help}"))
+    if problems:
+        return None, problems
+    return Team(team_id, values["title"], values["capacity"]), []
+
+
+def parse_team_field(field: str, raw: Any) -> Any:
+    if field not in _TEAM_SPECS:
+        raise FieldError(f"unknown field '{field}'" + did_you_mean(field, TEAM_FIELDS))
+    return _TEAM_SPECS[field].parse(raw)
 
 
 # ---------------------------------------------------------------- back to TOML values
@@ -713,6 +795,8 @@ def override_toml(override: Override) -> Any:
     value = override.value
     if isinstance(value, Estimate):
         return value.as_toml()
+    if override.section == "teams" and override.field == "capacity":
+        return capacity_toml(value)
     if isinstance(value, Metric):
         out: dict[str, Any] = {"name": value.name}
         if value.current is not None:
@@ -739,6 +823,21 @@ def risk_field_toml(risk: Risk, field: str) -> Any:
     return risk_to_toml(risk).get(field)
 
 
+def capacity_toml(capacity: Any) -> Any:
+    """A capacity as written: a number, or [[date, units], ...]."""
+    if isinstance(capacity, int):
+        return capacity
+    return [[day, units] for day, units in capacity]
+
+
+def team_to_toml(team: Team) -> dict[str, Any]:
+    return {"title": team.title, "capacity": capacity_toml(team.capacity)}
+
+
+def team_field_toml(team: Team, field: str) -> Any:
+    return team_to_toml(team).get(field)
+
+
 def _num(x: float) -> float:
     return int(x) if float(x).is_integer() else x
 
@@ -757,6 +856,11 @@ def update_item(item: Item, field: str, raw: Any, sizes: Sizes | None = None) ->
 def update_risk(risk: Risk, field: str, raw: Any) -> Risk:
     """The risk with one field set from a raw TOML value; raises FieldError."""
     return _update(risk.id, risk_to_toml(risk), field, raw, RISK_FIELDS, parse_risk)
+
+
+def update_team(team: Team, field: str, raw: Any) -> Team:
+    """The team with one field set from a raw TOML value; raises FieldError."""
+    return _update(team.id, team_to_toml(team), field, raw, TEAM_FIELDS, parse_team)
 
 
 def _update(
@@ -815,6 +919,7 @@ def validate_plan(plan: Plan) -> list[ParseProblem]:
                         + did_you_mean(target, item_ids),
                     )
                 )
+    problems.extend(_team_problems(plan))
     # a self-dependency is reported on its own above
     cycle = graph_mod.plan_cycle(plan, self_loops=False)
     if cycle is not None:
@@ -827,9 +932,13 @@ def validate_plan(plan: Plan) -> list[ParseProblem]:
         )
     for scenario in plan.scenarios:
         for o in scenario.overrides:
-            known = plan.item_by_id if o.section == "items" else plan.risk_by_id
+            known: Mapping[str, Any] = {
+                "items": plan.item_by_id,
+                "risks": plan.risk_by_id,
+                "teams": plan.team_by_id,
+            }[o.section]
             if o.id not in known:
-                noun = "item" if o.section == "items" else "risk"
+                noun = o.section[:-1]
                 problems.append(
                     ParseProblem(
                         ("scenarios", scenario.id, o.section, o.id),
@@ -838,6 +947,49 @@ def validate_plan(plan: Plan) -> list[ParseProblem]:
                     )
                 )
     return problems
+
+
+def _team_problems(plan: Plan) -> list[ParseProblem]:
+    """An item's unknown team (with did-you-mean) and capacity steps that begin after start."""
+    problems: list[ParseProblem] = []
+    team_ids = list(plan.team_by_id)
+    for item in plan.items:
+        if item.team is not None and item.team not in plan.team_by_id:
+            problems.append(
+                ParseProblem(
+                    ("items", item.id, "team"),
+                    f"item '{item.id}': team: unknown team '{item.team}'"
+                    + (did_you_mean(item.team, team_ids) if team_ids else "; no [teams] defined"),
+                )
+            )
+    for team in plan.teams:
+        if not isinstance(team.capacity, int) and team.capacity[0][0] > plan.start:
+            first = team.capacity[0][0]
+            problems.append(
+                ParseProblem(
+                    ("teams", team.id, "capacity"),
+                    f"team '{team.id}': capacity: the first step is on {first.isoformat()}, "
+                    f"after the plan's start {plan.start.isoformat()}; expected the first "
+                    "step on or before start (how many units the team has from day 0)",
+                )
+            )
+    return problems
+
+
+def plan_warnings(plan: Plan) -> list[ParseProblem]:
+    """What is suspicious but not wrong: a team no item (nor any scenario) uses."""
+    used = {i.team for i in plan.items}
+    for scenario in plan.scenarios:
+        used.update(o.value for o in scenario.overrides if o.field == "team")
+    return [
+        ParseProblem(
+            ("teams", team.id),
+            f"team '{team.id}': no item uses it; expected team = \"{team.id}\" on an item, "
+            "or remove the team",
+        )
+        for team in plan.teams
+        if team.id not in used
+    ]
 
 
 def _table(
@@ -877,6 +1029,7 @@ def _setting_specs() -> dict[tuple[str, str], Callable[[Any], Any]]:
         ("forecast", "runs"): _int_ranged(1, MAX_RUNS, "an integer"),
         ("forecast", "seed"): _int_ranged(0, 2**63 - 1, "an integer"),
         ("forecast", "calibrate"): _bool,
+        ("forecast", "queue"): _enum(QUEUES),
         ("priority", "method"): _enum(METHODS),
         ("priority", "order"): _enum(ORDERS),
     }
@@ -977,11 +1130,11 @@ def resolve_target(plan: Plan, section: str, target_id: str, field: str) -> Keys
                 f"[{section}]: unknown key '{field}'" + did_you_mean(field, SETTING_FIELDS[section])
             )
         return (section, field)
-    noun, known, fields = (
-        ("item", plan.item_by_id, ITEM_FIELDS)
-        if section == "items"
-        else ("risk", plan.risk_by_id, RISK_FIELDS)
-    )
+    noun, known, fields = {
+        "items": ("item", plan.item_by_id, ITEM_FIELDS),
+        "risks": ("risk", plan.risk_by_id, RISK_FIELDS),
+        "teams": ("team", plan.team_by_id, TEAM_FIELDS),
+    }[section]
     if target_id not in known:
         raise UnknownTargetError(f"no {noun} '{target_id}'" + did_you_mean(target_id, known))
     if field not in fields:
@@ -996,6 +1149,8 @@ def set_value(plan: Plan, keys: Keys, raw: Any) -> Plan:
     section, target_id, field = keys
     if section == "items":
         return plan.with_item(update_item(plan.item(target_id), field, raw, plan.sizes))
+    if section == "teams":
+        return plan.with_team(update_team(plan.team_by_id[target_id], field, raw))
     return plan.with_risk(update_risk(plan.risk_by_id[target_id], field, raw))
 
 
@@ -1021,6 +1176,7 @@ def update_setting(plan: Plan, section: str, key: str, raw: Any) -> Plan:
         ("forecast", "runs"): plan.runs,
         ("forecast", "seed"): plan.seed,
         ("forecast", "calibrate"): plan.calibrate,
+        ("forecast", "queue"): plan.queue,
         ("priority", "method"): plan.priority.method,
         ("priority", "order"): plan.priority.order,
         **{("priority", k): v for k, v in plan.priority.weights.items()},
@@ -1046,6 +1202,7 @@ def update_setting(plan: Plan, section: str, key: str, raw: Any) -> Plan:
         "runs": 10_000,
         "seed": 0,
         "calibrate": False,
+        "queue": "priority",
     }
     for name, default in defaults.items():
         kwargs.setdefault(name, default)
@@ -1108,6 +1265,8 @@ def _parse_scenario(
     good_items: Mapping[str, Item],
     good_risks: Mapping[str, Risk],
     sizes: Sizes | None = None,
+    teams: Mapping[str, Any] | None = None,
+    good_teams: Mapping[str, Team] | None = None,
 ) -> tuple[Scenario | None, list[ParseProblem]]:
     """Scenario overrides are parsed by merging them into the base table and parsing that."""
     who = f"scenario '{scenario_id}'"
@@ -1124,9 +1283,21 @@ def _parse_scenario(
         except FieldError as err:
             problems.append(ParseProblem((*where, "title"), f"{who}: title: {err}"))
     overrides: list[Override] = []
+    teams = teams or {}
+    good_of: Mapping[str, Mapping[str, Any]] = {
+        "items": good_items,
+        "risks": good_risks,
+        "teams": good_teams or {},
+    }
+    parser_of: Mapping[str, Callable[[str, Any], tuple[Any, list[ParseProblem]]]] = {
+        "items": functools.partial(parse_item, sizes=sizes),
+        "risks": parse_risk,
+        "teams": parse_team,
+    }
     for section, base, fields, noun in (
         ("items", items, ITEM_FIELDS, "item"),
         ("risks", risks, RISK_FIELDS, "risk"),
+        ("teams", teams, TEAM_FIELDS, "team"),
     ):
         table = raw.get(section, {})
         if not isinstance(table, Mapping):
@@ -1161,13 +1332,11 @@ def _parse_scenario(
                 ParseProblem(p.keys, p.message.replace("unknown key", "unknown field")) for p in bad
             )
             changes = {k: v for k, v in changes.items() if k in fields}
-            good = good_items if section == "items" else good_risks
+            good = good_of[section]
             if target_id not in good or not changes:
                 continue  # the base table has its own problems, already reported
             merged = {**base[target_id], **changes}
-            parse_one = (
-                functools.partial(parse_item, sizes=sizes) if section == "items" else parse_risk
-            )
+            parse_one = parser_of[section]
             parsed, found = parse_one(target_id, merged)
             for p in found:
                 if p.keys and p.keys[0] in changes:
@@ -1195,14 +1364,24 @@ def parse_plan(data: Mapping[str, Any]) -> tuple[Plan | None, list[ParseProblem]
     parse_one = functools.partial(parse_item, sizes=sizes)
     parsed_items, items_ok = _parse_section(data, "items", parse_one, problems)
     parsed_risks, risks_ok = _parse_section(data, "risks", parse_risk, problems)
+    parsed_teams, teams_ok = _parse_section(data, "teams", parse_team, problems)
     raw_items = data.get("items") if isinstance(data.get("items"), Mapping) else {}
     raw_risks = data.get("risks") if isinstance(data.get("risks"), Mapping) else {}
+    raw_teams = data.get("teams") if isinstance(data.get("teams"), Mapping) else {}
 
     scenarios: list[Scenario] = []
     scen_ok = True
     for scenario_id, raw in _table(data, "scenarios", problems).items():
         scenario, found = _parse_scenario(
-            scenario_id, raw, raw_items, raw_risks, parsed_items, parsed_risks, sizes
+            scenario_id,
+            raw,
+            raw_items,
+            raw_risks,
+            parsed_items,
+            parsed_risks,
+            sizes,
+            raw_teams,
+            parsed_teams,
         )
         problems.extend(found)
         if scenario is None:
@@ -1210,7 +1389,7 @@ def parse_plan(data: Mapping[str, Any]) -> tuple[Plan | None, list[ParseProblem]
         else:
             scenarios.append(scenario)
 
-    if settings is None or not (items_ok and risks_ok and scen_ok) or problems:
+    if settings is None or not (items_ok and risks_ok and teams_ok and scen_ok) or problems:
         # Cross-item rules still run, with stand-ins for the tables that did not parse, so
         # one pass reports everything.
         partial = Plan(
@@ -1218,6 +1397,7 @@ def parse_plan(data: Mapping[str, Any]) -> tuple[Plan | None, list[ParseProblem]
             start=date(2000, 1, 1),
             items=tuple(parsed_items.get(k) or _stub_item(k, v) for k, v in raw_items.items()),
             risks=tuple(parsed_risks.get(k) or _stub_risk(k, v) for k, v in raw_risks.items()),
+            teams=tuple(Team(k, k) for k in raw_teams),  # start is a stand-in too
         )
         problems.extend(validate_plan(partial))
         return None, _dedupe(problems)
@@ -1225,6 +1405,7 @@ def parse_plan(data: Mapping[str, Any]) -> tuple[Plan | None, list[ParseProblem]
     plan = Plan(
         items=tuple(parsed_items.values()),
         risks=tuple(parsed_risks.values()),
+        teams=tuple(parsed_teams.values()),
         scenarios=tuple(scenarios),
         sizes=sizes,
         **settings,

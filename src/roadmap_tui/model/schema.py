@@ -50,6 +50,22 @@ def _parser_schemas() -> dict[Callable[[Any], Any], dict[str, Any]]:
         },
         P._strings: {"type": "array", "items": {"type": "string"}},
         P.parse_points: _POINTS,
+        P._team_ref: {"type": "string", "pattern": _ID_PATTERN},
+        P._capacity: {
+            "anyOf": [
+                {"type": "integer", "minimum": 1},
+                {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "type": "array",
+                        "prefixItems": [_DATE, {"type": "integer", "minimum": 0}],
+                        "minItems": 2,
+                        "maxItems": 2,
+                    },
+                },
+            ]
+        },
         P._estimate_value: {
             "anyOf": [
                 *_POINTS["anyOf"],
@@ -164,6 +180,7 @@ def plan_schema() -> dict[str, Any]:
     """The whole schema as a JSON-ready dict, in registry order (stable output)."""
     item_fields = _fields(P.ITEM_SPECS, P.ITEM_FIELDS)
     risk_fields = _fields(P.RISK_SPECS, P.RISK_FIELDS)
+    team_fields = _fields(P.TEAM_SPECS, P.TEAM_FIELDS)
     item = {
         "type": "object",
         "properties": item_fields,
@@ -176,6 +193,12 @@ def plan_schema() -> dict[str, Any]:
         "required": [n for n, s in P.RISK_SPECS.items() if s.required],
         "additionalProperties": False,
     }
+    team = {
+        "type": "object",
+        "properties": team_fields,
+        "required": [n for n, s in P.TEAM_SPECS.items() if s.required],
+        "additionalProperties": False,
+    }
     overrides = {
         "items": _id_table(
             {"type": "object", "properties": item_fields, "additionalProperties": False},
@@ -184,6 +207,10 @@ def plan_schema() -> dict[str, Any]:
         "risks": _id_table(
             {"type": "object", "properties": risk_fields, "additionalProperties": False},
             "risk fields to override: risks.<id>.<field> = ...",
+        ),
+        "teams": _id_table(
+            {"type": "object", "properties": team_fields, "additionalProperties": False},
+            "team fields to override: teams.<id>.<field> = ...",
         ),
     }
     scenario = {
@@ -208,6 +235,7 @@ def plan_schema() -> dict[str, Any]:
         },
         "items": _id_table(item, "one table per item: [items.<id>]"),
         "risks": _id_table(risk, "one table per risk: [risks.<id>]"),
+        "teams": _id_table(team, "one table per team: [teams.<id>]"),
         "scenarios": _id_table(scenario, "named what-ifs: [scenarios.<id>]"),
     }
     properties = {}

@@ -139,6 +139,7 @@ class Item:
     max_attempts: int = 1
     metric: Metric | None = None
     link: str | None = None
+    team: str | None = None
 
     @property
     def duration(self) -> Estimate:
@@ -163,11 +164,38 @@ class Risk:
     affects: tuple[str, ...] = ()
 
 
+#: A capacity as written: a number of units, or dated steps `((date, units), ...)`.
+Capacity = int | tuple[tuple[date, int], ...]
+QUEUES: tuple[str, ...] = ("priority", "file")
+
+
+@dataclass(frozen=True)
+class Team:
+    """People who work on a limited number of items at once: each holds one unit."""
+
+    id: str
+    title: str
+    capacity: Capacity = 1
+
+    def steps(self, start: date) -> tuple[tuple[date, int], ...]:
+        """The capacity as dated steps; a plain number is one step on the plan's `start`."""
+        if isinstance(self.capacity, int):
+            return ((start, self.capacity),)
+        return self.capacity
+
+    @property
+    def units(self) -> int:
+        """The most units it ever has at once: how many parallel lanes the engine keeps."""
+        if isinstance(self.capacity, int):
+            return self.capacity
+        return max((n for _, n in self.capacity), default=0)
+
+
 @dataclass(frozen=True)
 class Override:
     """One scenario override: `section.id.field = value` with the value already parsed."""
 
-    section: Literal["items", "risks"]
+    section: Literal["items", "risks", "teams"]
     id: str
     field: str
     value: Any
@@ -229,6 +257,8 @@ class Plan:
     seed: int = 0
     calibrate: bool = False  # forecasts also draw on the done items' actuals (calibration)
     priority: PriorityConfig = field(default_factory=PriorityConfig)
+    queue: Literal["priority", "file"] = "priority"
+    teams: tuple[Team, ...] = ()
     items: tuple[Item, ...] = ()
     risks: tuple[Risk, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
@@ -244,6 +274,10 @@ class Plan:
     @cached_property
     def risk_by_id(self) -> Mapping[str, Risk]:
         return {risk.id: risk for risk in self.risks}
+
+    @cached_property
+    def team_by_id(self) -> Mapping[str, Team]:
+        return {team.id: team for team in self.teams}
 
     @cached_property
     def scenario_by_id(self) -> Mapping[str, Scenario]:
@@ -300,6 +334,13 @@ class Plan:
             risks = (*self.risks, risk)
         return replace(self, risks=risks)
 
+    def with_team(self, team: Team) -> Plan:
+        if team.id in self.team_by_id:
+            teams = tuple(team if t.id == team.id else t for t in self.teams)
+        else:
+            teams = (*self.teams, team)
+        return replace(self, teams=teams)
+
     def without_risk(self, risk_id: str) -> Plan:
         return replace(
             self,
@@ -324,6 +365,8 @@ class Plan:
                 )
             elif o.section == "items":
                 plan = plan.with_item(replace(plan.item(o.id), **{o.field: o.value}))
+            elif o.section == "teams":
+                plan = plan.with_team(replace(plan.team_by_id[o.id], **{o.field: o.value}))
             else:
                 plan = plan.with_risk(replace(plan.risk_by_id[o.id], **{o.field: o.value}))
         return plan

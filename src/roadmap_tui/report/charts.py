@@ -362,6 +362,38 @@ def tornado_figure(
     return fig
 
 
+def team_load_figure(teams: Sequence[object], start: date, title: str) -> Figure:
+    """Each team's busy units per week in the median run (bars) against its capacity (a
+    step line): where the bars touch the line, work waits for people."""
+    n = max(len(teams), 1)
+    fig = _figure(9, 1.2 + 1.5 * n)
+    axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
+    for ax, team in zip(axes, teams, strict=False):
+        load = list(team.load)  # type: ignore[attr-defined]
+        caps = list(team.load_capacity)  # type: ignore[attr-defined]
+        weeks = list(range(len(load)))
+        ax.bar(weeks, load, width=0.85, color=BLUE, label="busy units")
+        if caps:
+            ax.step(
+                [*weeks, len(weeks)],
+                [*caps, caps[-1]],
+                where="post",
+                color=VERMILION,
+                lw=1.2,
+                label="capacity",
+            )
+        ax.set_ylim(0, max([*caps, *load, 1]) * 1.15)
+        ax.set_ylabel(_short(team.id, 14), rotation=0, ha="right", va="center")  # type: ignore[attr-defined]
+        ax.grid(axis="y", color="#eeeeee", lw=0.6)
+        ax.set_axisbelow(True)
+    if not teams:
+        _empty(axes[0], "No teams in this plan.")
+    axes[0].legend(loc="upper right", fontsize=8, frameon=False)
+    axes[-1].set_xlabel(f"weeks from {start.isoformat()} (median run)")
+    axes[0].set_title(title)
+    return fig
+
+
 def render(fig: Figure, fmt: str) -> bytes:
     """SVG or PNG bytes; the same figure always gives the same bytes."""
     import matplotlib
@@ -426,6 +458,7 @@ _TITLES = {
     "timeline": "forecast timeline",
     "scurve": "P(ready by date)",
     "tornado": "what drives the finish date",
+    "teams": "team load per week",
 }
 
 
@@ -446,6 +479,9 @@ def _draw(data: ReportData, chart: str, fig: Figure | SubFigure | None = None):
             subtitle=subtitle,
             fig=fig,
         )
+    if chart == "teams":
+        start = data.plan.as_of or data.plan.start
+        return team_load_figure(list(fc.teams.values()), start, title)
     raise ValueError(f"unknown chart {chart!r}; expected one of {', '.join(CHARTS)}")
 
 

@@ -205,3 +205,11 @@ def p50_schedule(data: ReportData) -> list[ScheduledItem]:
         start = min(cal.start_date(offset), finish)
         out.append(ScheduledItem(item_id, start, finish, False))
     return out
+
+
+def capacity_text(capacity: int | tuple[tuple[date, int], ...]) -> str:
+    """'2', or '2, 3 on 2027-03-01, 0 on 2027-07-05' for dated steps."""
+    if isinstance(capacity, int):
+        return str(capacity)
+    first, *rest = capacity
+    return ", ".join([str(first[1]), *(f"{n} on {day.isoformat()}" for day, n in rest)])

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING
 
 from roadmap_tui.model.types import readiness_name
 from roadmap_tui.report import answers
-from roadmap_tui.report.common import ReportData, fmt_date, fmt_days, fmt_finish, fmt_pct
+from roadmap_tui.report.common import (
+    ReportData,
+    capacity_text,
+    fmt_date,
+    fmt_days,
+    fmt_finish,
+    fmt_pct,
+)
 from roadmap_tui.vocabulary import P_SUCCESS
 
 if TYPE_CHECKING:
@@ -403,11 +410,59 @@ def priority_section(data: ReportData) -> Section:
     )
 
 
+_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def load_sparkline(load: tuple[float, ...], capacity: tuple[int, ...]) -> str:
+    """Busy units per week as one block character each, full height at the team's largest
+    capacity: a text chart of the team's load."""
+    top = max([*capacity, *load, 1])
+    cells = [_BLOCKS[min(max(round(b / top * 8), 1), 8) - 1] if b > 0 else " " for b in load]
+    return "".join(cells).rstrip() or "-"
+
+
+def teams_section(data: ReportData) -> Section:
+    """Each team's capacity, utilisation, peak queue and load per week (median run)."""
+    fc = data.forecast
+    rows = [
+        (
+            t.title,
+            Code(t.id),
+            capacity_text(t.capacity),
+            fmt_pct(t.utilisation),
+            str(t.peak_queue),
+            load_sparkline(t.load, t.load_capacity),
+        )
+        for t in fc.teams.values()
+    ]
+    waits = sorted(
+        ((f.wait_days, i) for i, f in fc.items.items() if f.wait_days),
+        key=lambda w: (-w[0], w[1]),
+    )
+    note = "Longest waits for a free unit (mean working days): " + (
+        ", ".join(f"{i} {w:.1f}" for w, i in waits[:5]) if waits else "none"
+    )
+    return Section(
+        "Teams",
+        "Capacity used up to the plan's P50 finish, the most items waiting at once and the "
+        "busy units per week (a block per week, full at capacity) in the median run.",
+        Table(
+            ("Team", "Id", "Capacity", "Utilisation", "Peak queue", "Load per week"),
+            tuple(rows),
+        ),
+        note + ".",
+    )
+
+
 def items_section(data: ReportData) -> Section:
     fc = data.forecast
+    teams = bool(fc.teams)
     rows = []
     for item_id, f in fc.items.items():
         item = data.plan.item(item_id)
+        wait: tuple[Cell, ...] = ()
+        if teams:
+            wait = ("-" if f.wait_days is None else f"{f.wait_days:.1f}",)
         rows.append(
             (
                 *_item_label(data, item_id),
@@ -417,6 +472,7 @@ def items_section(data: ReportData) -> Section:
                 fmt_pct(f.p_success),
                 fmt_pct(f.p_on_time),
                 f"{f.criticality:.2f}",
+                *wait,
             )
         )
     return Section(
@@ -434,6 +490,7 @@ def items_section(data: ReportData) -> Section:
                 "P(success)",
                 "P(on time)",
                 "Criticality",
+                *(("Wait (days)",) if teams else ()),
             ),
             tuple(rows),
         ),
@@ -447,6 +504,7 @@ def sections(data: ReportData) -> list[Section]:
     return [
         finish_section(data),
         *([calibrated] if calibrated is not None else []),
+        *([teams_section(data)] if data.forecast.teams else []),
         *[s for s in optional[:1] if s is not None],
         risks_section(data),
         sensitivity_section(data),

@@ -68,6 +68,7 @@ _CAPTIONS = {
     "timeline": "P50 bars with P80 and P95 bands; red ticks are targets, diamonds milestones.",
     "scurve": "Probability that the plan and each milestone is ready by a date.",
     "tornado": "Sensitivity: which items' durations move the finish date most.",
+    "teams": "Busy units per week of each team in the median run, against its capacity.",
 }
 
 
@@ -110,6 +111,8 @@ def write_html(data: ReportData, charts: dict[str, bytes] | None = None) -> str:
         from roadmap_tui.report.charts import render_chart
 
         charts = {name: render_chart(data, name, "svg") for name in CHARTS}
+        if data.forecast.teams:  # plans with teams: the load of each team
+            charts["teams"] = render_chart(data, "teams", "svg")
     title = f"Forecast: {data.title}"
     parts = [
         "<!DOCTYPE html>",

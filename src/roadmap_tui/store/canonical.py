@@ -41,7 +41,7 @@ def format_canonical(text: str, path: str | os.PathLike[str] = "<plan>") -> str:
         return text
     doc = tomlkit.parse(text)
     orders = {"plan": P.PLAN_FIELDS, "forecast": P.FORECAST_FIELDS, "priority": P.PRIORITY_FIELDS}
-    children = {"items": P.ITEM_FIELDS, "risks": P.RISK_FIELDS}
+    children = {"items": P.ITEM_FIELDS, "risks": P.RISK_FIELDS, "teams": P.TEAM_FIELDS}
     # Walk the document body rather than doc[name]: a section split over several headers
     # ([items.a], later [items]) comes back from tomlkit as a proxy, not a table.
     for key, section in list(doc.body):

@@ -20,6 +20,7 @@ def render_plan_changes(text: str, old: Plan, new: Plan) -> str:
     for section, old_ids, new_ids in (
         ("items", old.item_by_id, new.item_by_id),
         ("risks", old.risk_by_id, new.risk_by_id),
+        ("teams", old.team_by_id, new.team_by_id),
         ("scenarios", old.scenario_by_id, new.scenario_by_id),
     ):
         for table_id in old_ids:
@@ -34,6 +35,11 @@ def render_plan_changes(text: str, old: Plan, new: Plan) -> str:
         ("risks", f"[risks.{r.id}]", P.risk_to_toml(r))
         for r in new.risks
         if r.id not in old.risk_by_id
+    ]
+    added += [
+        ("teams", f"[teams.{t.id}]", P.team_to_toml(t))
+        for t in new.teams
+        if t.id not in old.team_by_id
     ]
     added += [
         ("scenarios", f"[scenarios.{s.id}]", _scenario_toml(s))
@@ -56,6 +62,10 @@ def render_plan_changes(text: str, old: Plan, new: Plan) -> str:
         before = old.risk_by_id.get(risk.id)
         if before is not None and before != risk:
             _edit_risk(doc["risks"][risk.id], before, risk, moves)
+    for team in new.teams:
+        before_team = old.team_by_id.get(team.id)
+        if before_team is not None and before_team != team:
+            _edit_team(doc["teams"][team.id], before_team, team, moves)
     for scenario in new.scenarios:
         before = old.scenario_by_id.get(scenario.id)
         if before is not None and before != scenario:
@@ -103,12 +113,26 @@ def _edit_risk(table: Any, before: Any, risk: Any, moves: Moves) -> None:
             moves.append((("risks", risk.id), field, after))
 
 
+def _edit_team(table: Any, before: Any, team: Any, moves: Moves) -> None:
+    from roadmap_tui.model import parse as P
+
+    for field in P.TEAM_FIELDS:
+        a, b = P.team_field_toml(before, field), P.team_field_toml(team, field)
+        if a != b:
+            after = _set_key(table, field, b, P.TEAM_FIELDS)
+            moves.append((("teams", team.id), field, after))
+
+
+#: The field-by-field editor of one table of each section.
+_EDITORS = {"items": _edit_item, "risks": _edit_risk, "teams": _edit_team}
+
+
 #: A line that looks like a table header (`[a.b]`, `[[a]]`, a comment after it).
 _HEADER = re.compile(r"""[ \t]*\[\[?[ \t]*[A-Za-z0-9_\-"' \t.]+\]\]?[ \t]*(#.*)?\n?""")
 
 
 def _edit_tables_alone(text: str, old: Plan, new: Plan) -> str | None:
-    """The edit of `render_plan_changes` when only existing item and risk tables change
+    """The edit of `render_plan_changes` when only existing item, risk and team tables change
     (`roadmap set`, most editor saves): each such table is cut out of the text, edited with
     tomlkit on its own and put back, instead of parsing the whole document (seconds at
     5,000 items). None when that does not apply: settings or scenarios change, or a table
@@ -129,6 +153,10 @@ def _edit_tables_alone(text: str, old: Plan, new: Plan) -> str | None:
         before_risk = old.risk_by_id.get(risk.id)
         if before_risk is not None and before_risk != risk:
             changed.append(("risks", before_risk, risk))
+    for team in new.teams:
+        before_team = old.team_by_id.get(team.id)
+        if before_team is not None and before_team != team:
+            changed.append(("teams", before_team, team))
     for section, before, after in changed:
         lines = split_lines(text)
         span = _table_span(lines, section, after.id)
@@ -141,10 +169,7 @@ def _edit_tables_alone(text: str, old: Plan, new: Plan) -> str | None:
         except Exception:  # any trouble: the whole-document edit decides
             return None
         moves: Moves = []
-        if section == "items":
-            _edit_item(table, before, after, moves)
-        else:
-            _edit_risk(table, before, after, moves)
+        _EDITORS[section](table, before, after, moves)
         piece = doc.as_string()
         for table_path, key, follows in moves:
             if follows is not None:
@@ -364,7 +389,12 @@ def _append_table(text: str, section: str, header: str, table: Mapping[str, Any]
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
     mine = [b for k, _, b in regions if k[:1] == (section,)]
-    later = {"items": ("risks", "scenarios"), "risks": ("scenarios",), "scenarios": ()}[section]
+    later = {
+        "teams": ("items", "risks", "scenarios"),
+        "items": ("risks", "scenarios"),
+        "risks": ("scenarios",),
+        "scenarios": (),
+    }[section]
     if mine:
         last = max(a for k, a, _ in regions if k[:1] == (section,))
         at = _content_end(lines, last, max(mine))

@@ -50,7 +50,7 @@ def plan_text(
     header: str = "",
 ) -> str:
     """A whole new plan file in the canonical layout: `header` comment lines, [plan],
-    `sizes` as a [sizes] table (only the entries given), then one table per item."""
+    `sizes` as a [sizes] table (only the entries given), then one table per team and item."""
     from roadmap_tui.model.schema import SCHEMA_URL
 
     blocks = [f"#:schema {SCHEMA_URL}\n"]
@@ -62,6 +62,8 @@ def plan_text(
     blocks.append(render_table("[plan]", settings))
     if sizes:
         blocks.append(render_table("[sizes]", {k: _points(v) for k, v in sizes.items()}))
+    for team in plan.teams:
+        blocks.append(render_table(f"[teams.{team.id}]", P.team_to_toml(team)))
     for item in plan.items:
         blocks.append(render_table(f"[items.{item.id}]", P.item_to_toml(item)))
     return format_canonical("\n".join(blocks))

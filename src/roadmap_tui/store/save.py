@@ -95,6 +95,9 @@ def _check_round_trip(saved: Plan, wanted: Plan, path: str | os.PathLike[str]) -
     def risks(plan: Plan) -> dict[str, Any]:
         return {r.id: replace(r, delay=fixed(r.delay)) for r in plan.risks}
 
+    def teams(plan: Plan) -> dict[str, Any]:
+        return {t.id: t for t in plan.teams}
+
     def overrides(scenario: Any) -> list[tuple[Any, ...]]:
         # As written: an estimate override takes its distribution from the item when read.
         return sorted(
@@ -111,7 +114,9 @@ def _check_round_trip(saved: Plan, wanted: Plan, path: str | os.PathLike[str]) -
             plan.runs,
             plan.seed,
             plan.calibrate,
+            plan.queue,
             plan.priority,
+            teams(plan),
             items(plan),
             risks(plan),
             {s.id: (s.title, overrides(s)) for s in plan.scenarios},

@@ -223,8 +223,8 @@ def map_issues(
             )
         if issue.owner:
             table["owner"] = issue.owner
-        if issue.team and "team" in P.ITEM_SPECS:
-            table["team"] = issue.team
+        if issue.team and slug(issue.team):
+            table["team"] = slug(issue.team)  # an id; import_export adds its [teams] table
         if issue.tags:
             table["tags"] = sorted(set(issue.tags), key=issue.tags.index)
         if issue.link:

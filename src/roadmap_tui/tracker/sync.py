@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from roadmap_tui.model import parse as P
-from roadmap_tui.model.types import DEFAULT_SIZES, Item, Plan
+from roadmap_tui.model.types import DEFAULT_SIZES, Item, Plan, Team
 from roadmap_tui.tracker.mapping import (
     DEFAULT_SIZE,
     STORY_POINT_SIZES,
@@ -48,15 +48,36 @@ def import_export(export: Export, *, name: str, default_size: str = DEFAULT_SIZE
     days = _days(export.issues)
     start = min(days) if days else date(2027, 1, 4)
     as_of = max(days) if days else None
-    plan = Plan(name=name, start=start, as_of=as_of, items=tuple(mapped.items), sizes=sizes)
+    teams = _teams_of(export, mapped.items)
+    plan = Plan(
+        name=name,
+        start=start,
+        as_of=as_of,
+        items=tuple(mapped.items),
+        teams=teams,
+        sizes=sizes,
+    )
     extra = {k: v for k, v in sizes.items() if k not in DEFAULT_SIZES}
     warnings = list(mapped.warnings)
+    if teams:
+        warnings.append(
+            f"{len(teams)} team(s) made with capacity 1 ({', '.join(t.id for t in teams)}): "
+            "set how many items each works on at once, e.g. roadmap set PLAN teams.ID.capacity 2"
+        )
     if extra:
         warnings.append(
             "story points map to working days through [sizes] (one point ~ one likely day); "
             "calibrate the table to your team"
         )
     return ImportResult(plan, extra, tuple(warnings))
+
+
+def _teams_of(export: Export, items: Any) -> tuple[Team, ...]:
+    """A [teams] table for every team an item names, titled as the tracker spells it; the
+    capacity is the PM's to set (1, the cautious guess, until then)."""
+    titles = {slug(i.team): i.team for i in export.issues if i.team and slug(i.team)}
+    used = sorted({item.team for item in items if item.team is not None})
+    return tuple(Team(team_id, titles.get(team_id, team_id)) for team_id in used)
 
 
 def _days(issues: tuple[Issue, ...]) -> list[date]:
@@ -180,6 +201,13 @@ def sync_export(plan: Plan, export: Export, *, default_size: str = DEFAULT_SIZE)
             default_size=default_size,
         )
         warnings.extend(mapped.warnings)
+        for team in _teams_of(sub, mapped.items):
+            if team.id not in new_plan.team_by_id:
+                new_plan = new_plan.with_team(team)
+                warnings.append(
+                    f"team {team.id} added with capacity 1: set how many items it works on "
+                    "at once (teams.ID.capacity)"
+                )
         for item in mapped.items:
             new_plan = new_plan.with_item(item)
             added.append(item)

@@ -92,6 +92,24 @@ ACTIONS: tuple[UserAction, ...] = (
     UserAction(
         "delete-risk", "delete", "app.delete_risk", "Delete", "Delete the selected risk", "risks"
     ),
+    UserAction("add-team", "a", "app.add_team", "Add team", "Add a team", scope="teams"),
+    UserAction("edit-team", "enter", "app.edit_team", "Edit", "Edit the selected team", "teams"),
+    UserAction(
+        "team-more",
+        "plus,equals_sign",
+        "app.change_capacity(1)",
+        "Capacity +1",
+        "Give the selected team one more unit of capacity",
+        "teams",
+    ),
+    UserAction(
+        "team-less",
+        "minus",
+        "app.change_capacity(-1)",
+        "Capacity -1",
+        "Take one unit of capacity from the selected team",
+        "teams",
+    ),
     UserAction(
         "focus",
         "f",

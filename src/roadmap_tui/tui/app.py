@@ -33,7 +33,13 @@ from roadmap_tui.model.types import Item, Plan, PriorityConfig, Risk
 from roadmap_tui.priority import PriorityError, Ranking, prioritize
 from roadmap_tui.tui.actions import VIEWS, bindings_for
 from roadmap_tui.tui.commands import RoadmapCommands
-from roadmap_tui.tui.messages import ItemSelected, RiskSelected, ScenarioChosen, WeightsChanged
+from roadmap_tui.tui.messages import (
+    ItemSelected,
+    RiskSelected,
+    ScenarioChosen,
+    TeamSelected,
+    WeightsChanged,
+)
 from roadmap_tui.tui.state import History
 from roadmap_tui.tui.views import Shown, View
 from roadmap_tui.tui.views.forecast import ForecastView
@@ -43,7 +49,7 @@ from roadmap_tui.tui.views.priorities import PrioritiesView
 from roadmap_tui.tui.views.risks import RisksView
 from roadmap_tui.tui.views.timeline import TimelineView
 from roadmap_tui.tui.widgets.dialogs import Choice, ChoiceDialog
-from roadmap_tui.tui.widgets.editor import ItemEditor, RiskEditor
+from roadmap_tui.tui.widgets.editor import ItemEditor, RiskEditor, TeamEditor
 from roadmap_tui.tui.widgets.picker import DependencyPicker
 from roadmap_tui.tui.widgets.status import StatusLine
 
@@ -66,7 +72,12 @@ RISK_EFFECTS_DELAY = 0.3
 
 
 def _forecast_key(plan: Plan) -> Plan:
-    """What a forecast depends on: the plan without its priority weights."""
+    """What a forecast depends on: the plan without its priority weights, unless its teams
+    queue by priority (then the weights decide who waits, and so the dates)."""
+    from roadmap_tui.forecast.capacity import uses_capacity
+
+    if plan.queue == "priority" and uses_capacity(plan):
+        return plan
     return replace(plan, priority=PriorityConfig())
 
 
@@ -101,6 +112,7 @@ class RoadmapApp(App[None]):
         self.focus_item = False
         self.selected_id: str | None = self.plan.items[0].id if self.plan.items else None
         self.selected_risk: str | None = self.plan.risks[0].id if self.plan.risks else None
+        self.selected_team: str | None = self.plan.teams[0].id if self.plan.teams else None
         self.forecast: ForecastResult | None = None
         self.forecast_plan: Plan | None = None
         self._forecast_for: tuple[Plan, str | None, int] | None = None
@@ -145,6 +157,7 @@ class RoadmapApp(App[None]):
             problems=tuple(validate_plan(self.plan)),
             selected=self.selected_id,
             selected_risk=self.selected_risk,
+            selected_team=self.selected_team,
             scenario=self.scenario,
             focus_item=self.focus_item,
             stale=self.stale,
@@ -346,6 +359,8 @@ class RoadmapApp(App[None]):
             self.selected_id = self.plan.items[0].id if self.plan.items else None
         if self.selected_risk not in self.plan.risk_by_id:
             self.selected_risk = self.plan.risks[0].id if self.plan.risks else None
+        if self.selected_team not in self.plan.team_by_id:
+            self.selected_team = self.plan.teams[0].id if self.plan.teams else None
         if self.scenario is not None and self.scenario not in self.plan.scenario_by_id:
             self.scenario = None
         if self._forecast_for is not None and self._forecast_for[0] == _forecast_key(self.plan):
@@ -354,7 +369,9 @@ class RoadmapApp(App[None]):
         if self.stale:
             self.schedule_forecast()
 
-    def _edit(self, editor: ItemEditor | RiskEditor, then: Callable[[Any], None]) -> None:
+    def _edit(
+        self, editor: ItemEditor | RiskEditor | TeamEditor, then: Callable[[Any], None]
+    ) -> None:
         """Open a form; `then` runs with what it built, unless it was cancelled."""
 
         def done(built: Any) -> None:
@@ -453,6 +470,23 @@ class RoadmapApp(App[None]):
             lambda risk: self.apply(self.plan.with_risk(risk), f"edit risk {risk.id}"),
         )
 
+    def action_add_team(self) -> None:
+        def add(team: Any) -> None:
+            self.apply(self.plan.with_team(team), f"add team {team.id}")
+            self.selected_team = team.id
+            self.refresh_views()
+
+        self._edit(TeamEditor(self.plan, None), add)
+
+    def action_edit_team(self) -> None:
+        team = self.plan.team_by_id.get(self.selected_team or "")
+        if team is None:
+            return
+        self._edit(
+            TeamEditor(self.plan, team),
+            lambda t: self.apply(self.plan.with_team(t), f"edit team {t.id}"),
+        )
+
     def action_delete_risk(self) -> None:
         risk_id = self.selected_risk
         if risk_id is None:
@@ -499,6 +533,33 @@ class RoadmapApp(App[None]):
         if event.risk_id != self.selected_risk:
             self.selected_risk = event.risk_id
             self.view("risks").show(self.shown())
+
+    @on(TeamSelected)
+    def _team_selected(self, event: TeamSelected) -> None:
+        if event.team_id != self.selected_team:
+            self.selected_team = event.team_id
+            self.view("risks").show(self.shown())
+
+    def action_change_capacity(self, delta: int) -> None:
+        """The selected team's capacity, edited in place: +1 or -1 unit (at least 1). For
+        dated steps, every step with units changes by the same amount (none below 0)."""
+        team = self.plan.team_by_id.get(self.selected_team or "")
+        if team is None:
+            self.notify("No team selected", severity="warning")
+            return
+        if isinstance(team.capacity, int):
+            capacity: Any = max(team.capacity + delta, 1)
+        else:
+            capacity = tuple((day, max(n + delta, 0) if n else 0) for day, n in team.capacity)
+            if not any(n for _, n in capacity):
+                capacity = team.capacity
+        if capacity == team.capacity:
+            self.notify(f"{team.id} has the least capacity it can have")
+            return
+        self.apply(
+            self.plan.with_team(replace(team, capacity=capacity)),
+            f"capacity of team {team.id}",
+        )
 
     @on(ScenarioChosen)
     def _scenario_chosen(self, event: ScenarioChosen) -> None:

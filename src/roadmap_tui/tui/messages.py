@@ -19,6 +19,12 @@ class RiskSelected(Message):
         self.risk_id = risk_id
 
 
+class TeamSelected(Message):
+    def __init__(self, team_id: str) -> None:
+        super().__init__()
+        self.team_id = team_id
+
+
 class WeightsChanged(Message):
     """The priority weights or method were edited in place on the priorities view."""
 

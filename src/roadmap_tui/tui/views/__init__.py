@@ -55,6 +55,7 @@ class Shown:
     problems: tuple[Any, ...] = ()
     selected: str | None = None
     selected_risk: str | None = None
+    selected_team: str | None = None
     scenario: str | None = None
     focus_item: bool = False
     stale: bool = False

@@ -69,6 +69,7 @@ class PrioritiesView(View):
                         yield Label(name, classes="weight-label")
                         yield Input("", id=f"weight-{name}", classes="weight-input", compact=True)
                 yield Label("", id="weights-error", classes="editor-error", markup=False)
+                yield Static("", id="weights-note")
 
     def show(self, shown: Shown) -> None:
         self.show_weights(shown)
@@ -110,6 +111,12 @@ class PrioritiesView(View):
             return
         self._syncing = True
         self.query_one("#weights-error", Label).update("")
+        from roadmap_tui.forecast.capacity import uses_capacity
+
+        note = self.query_one("#weights-note", Static)
+        moves = shown.plan.queue == "priority" and uses_capacity(shown.plan)
+        note.update("Teams take work in this order: a weight change can move dates.")
+        note.display = moves
         with self.prevent(Input.Changed, Select.Changed):
             method = self.query_one("#weight-method", Select)
             if method.value != config.method:

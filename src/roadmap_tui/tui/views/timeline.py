@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 
+from roadmap_tui.model.calendar import Calendar
 from roadmap_tui.tui.actions import bindings_for
 from roadmap_tui.tui.messages import ItemSelected
 from roadmap_tui.tui.views import Shown, View
@@ -82,6 +83,7 @@ class TimelineChart(Widget, can_focus=True):
         def col(day: date) -> int:
             return chart_x + round((day - first).days / span * (chart_w - 1))
 
+        calendar = Calendar.of(plan)
         canvas = Canvas(width, len(self.row_ids) + 4)
         as_of_x = col(plan.as_of) if plan.as_of is not None else None
         free_from = 0  # month labels never overwrite each other: a crowded axis shows ticks
@@ -123,6 +125,15 @@ class TimelineChart(Widget, can_focus=True):
             else:
                 x50 = col(p50)
                 canvas.put(x0, row, "█" * max(x50 - x0 + 1, 1), colour)
+                if f.wait_days and item.status == "todo":  # waits for its team, then works
+                    waited = calendar.start_date(
+                        calendar.start_offset(begin) + max(round(f.wait_days), 0)
+                    )
+                    xw = min(col(waited), x50)
+                    if xw > x0:
+                        canvas.put(
+                            x0, row, "▒" * (xw - x0), "yellow" + (" dim" if shown.stale else "")
+                        )
                 x80 = col(p80) if p80 is not None else right
                 canvas.put(x50 + 1, row, "─" * max(x80 - x50, 0), colour)
                 if p95 is None:
@@ -138,11 +149,14 @@ class TimelineChart(Widget, can_focus=True):
         if as_of_x is not None:
             canvas.put(as_of_x, 0, "▼", "bold magenta")
         legend_y = len(self.row_ids) + 2
-        if width > len("".join(LEGEND)):
-            canvas.put(0, legend_y, "".join(LEGEND), "dim")
+        legend = LEGEND
+        if forecast.teams:  # plans with teams: the wait for a free unit is drawn apart
+            legend = (LEGEND[0] + "▒ waits for its team  ", LEGEND[1])
+        if width > len("".join(legend)):
+            canvas.put(0, legend_y, "".join(legend), "dim")
         else:
-            canvas.put(0, legend_y, LEGEND[0], "dim")
-            canvas.put(0, legend_y + 1, LEGEND[1], "dim")
+            canvas.put(0, legend_y, legend[0], "dim")
+            canvas.put(0, legend_y + 1, legend[1], "dim")
         return canvas.to_text()
 
     def action_move(self, step: int) -> None:

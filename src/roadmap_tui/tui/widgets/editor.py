@@ -30,6 +30,7 @@ from roadmap_tui.model.types import (
     Item,
     Plan,
     Risk,
+    Team,
     readiness_name,
 )
 from roadmap_tui.store import value_from_text
@@ -69,6 +70,7 @@ ITEM_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("p_success", "p_success", placeholder="chance one attempt succeeds, 0-1"),
     FieldSpec("max_attempts", "max_attempts", placeholder="attempts before giving up"),
     FieldSpec("metric", "metric", placeholder="name, current, target  e.g. F1, 0.78, 0.85"),
+    FieldSpec("team", "team", placeholder="id of the team whose capacity it uses"),
     FieldSpec("owner", "owner"),
     FieldSpec("tags", "tags", placeholder="comma separated"),
     FieldSpec("notes", "notes"),
@@ -84,7 +86,7 @@ RISK_FIELDS: tuple[FieldSpec, ...] = (
 )
 
 _LIST_FIELDS = {"depends_on", "tags", "affects"}
-_TEXT_FIELDS = {"id", "title", "owner", "notes", "link"}
+_TEXT_FIELDS = {"id", "title", "owner", "notes", "link", "team"}
 
 
 def format_value(name: str, value: Any) -> str:
@@ -186,7 +188,7 @@ class _Editor(ModalScreen[T | None], Generic[T]):
             yield Label(self.heading(), classes="dialog-title")
             with VerticalScroll(classes="editor-fields"):
                 for spec in self.FIELDS:
-                    if spec.new_only and not self.is_new:
+                    if spec not in self.specs():
                         continue
                     with Horizontal(classes="editor-row"):
                         yield Label(spec.label, classes="editor-label")
@@ -223,7 +225,12 @@ class _Editor(ModalScreen[T | None], Generic[T]):
             self.validate_field(spec)
 
     def specs(self) -> list[FieldSpec]:
-        return [s for s in self.FIELDS if self.is_new or not s.new_only]
+        """The fields shown: `team` only in a plan that has teams."""
+        return [
+            s
+            for s in self.FIELDS
+            if (self.is_new or not s.new_only) and (s.name != "team" or self.plan.teams)
+        ]
 
     def current_id(self) -> str:
         if self.original is not None:
@@ -374,6 +381,10 @@ class ItemEditor(_Editor[Item]):
                 model_parse.resolve_size(value, self.plan.sizes)
             except model_parse.FieldError as err:
                 return str(err)
+        if name == "team" and value and value not in self.plan.team_by_id:
+            return f"no team '{value}' in the plan" + model_parse.did_you_mean(
+                value, list(self.plan.team_by_id)
+            )
         if name == "depends_on" and value:
             item_id = self.current_id()
             g = graph.build_graph(self.plan)
@@ -410,4 +421,38 @@ class RiskEditor(_Editor[Risk]):
             unknown = [a for a in value if a not in self.plan.item_by_id]
             if unknown:
                 return f"no item '{unknown[0]}' in the plan"
+        return None
+
+
+TEAM_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("id", "id", placeholder="ml", new_only=True),
+    FieldSpec("title", "title", placeholder="required"),
+    FieldSpec("capacity", "capacity", placeholder="2  or  [[2027-01-04, 2], [2027-03-01, 3]]"),
+)
+
+
+class TeamEditor(_Editor[Team]):
+    FIELDS = TEAM_FIELDS
+
+    def heading(self) -> str:
+        return "New team" if self.original is None else f"Edit team {self.original.id}"
+
+    def to_table(self, original: Team) -> dict[str, Any]:
+        return model_parse.team_to_toml(original)
+
+    def initial(self, name: str) -> Any:
+        value = super().initial(name)
+        if name == "capacity" and isinstance(value, list):  # steps as TOML: [[date, n], ...]
+            return "[" + ", ".join(f"[{d.isoformat()}, {n}]" for d, n in value) + "]"
+        return value
+
+    def parse_field(self, name: str, raw: Any) -> Any:
+        return model_parse.parse_team_field(name, raw)
+
+    def parse_whole(self, obj_id: str, table: dict[str, Any]) -> tuple[Team | None, list[Any]]:
+        return model_parse.parse_team(obj_id, table)
+
+    def check(self, name: str, value: Any) -> str | None:
+        if name == "id":
+            return self.check_new_id(value, self.plan.team_by_id, "a team")
         return None

@@ -1,0 +1,73 @@
+"""Benchmark of teams and capacity (issue 10): run once, by hand, and read the figures.
+
+    python benchmarks/bench_teams.py [--repeat 3]
+
+1,000 items (the layered plan of bench_simulate.py) in 8 teams of capacity 3, 10,000 runs,
+`queue = "priority"` (so the time includes the forecast without capacity that ranks the
+queue), against the same plan without teams. Each is timed as a whole process (a fresh
+interpreter: imports, simulation, statistics), the two alternately so that load on a
+shared machine hits both. Goal: ratio <= 1.3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from bench_simulate import layered_plan  # noqa: E402
+
+from roadmap_tui.model.types import Plan, Team  # noqa: E402
+
+TEAMS = 8
+CAPACITY = 3
+RUNS = 10_000
+
+
+def team_plan(with_teams: bool) -> Plan:
+    plan = layered_plan(1000)
+    if not with_teams:
+        return plan
+    teams = tuple(Team(f"t{k}", f"Team {k}", CAPACITY) for k in range(TEAMS))
+    items = tuple(replace(item, team=f"t{k % TEAMS}") for k, item in enumerate(plan.items))
+    return replace(plan, teams=teams, items=items)
+
+
+def one_process(with_teams: bool) -> float:
+    code = (
+        "import sys; sys.path.insert(0, 'benchmarks');"
+        "from bench_teams import team_plan;"
+        "from roadmap_tui.forecast import simulate;"
+        f"simulate(team_plan({with_teams}), runs={RUNS}, seed=1)"
+    )
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    one_process(True)  # warm the file cache
+    plain, teams = [], []
+    for _ in range(args.repeat):
+        plain.append(one_process(False))
+        teams.append(one_process(True))
+    a, b = statistics.median(plain), statistics.median(teams)
+    print(f"1,000 items x {RUNS:,} runs, whole process (median of {args.repeat}):")
+    print(f"  without teams: {a:.2f} s")
+    print(f"  8 teams of capacity {CAPACITY}, queue = priority: {b:.2f} s")
+    print(f"  ratio of medians: {b / a:.2f} (goal <= 1.3)")
+    pairs = sorted(t / p for p, t in zip(plain, teams, strict=True))
+    print(f"  ratio per pair, sorted: {', '.join(f'{r:.2f}' for r in pairs)}")
+
+
+if __name__ == "__main__":
+    main()

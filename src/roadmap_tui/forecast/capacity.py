@@ -1,0 +1,573 @@
+"""Teams and capacity: a serial list schedule of every run at once (docs/forecast.md).
+
+Each team has `units` lanes (its largest capacity). Per chunk of runs a team keeps a
+(units x runs) array of the time each lane is next free. Items are placed one at a time in a
+fixed queue order that respects dependencies; an item with a team takes, in every run at
+once, the lane on which it can start earliest (`argmin`), starts there, and moves that
+lane's free time to its finish. One vectorised step per item, no loop per run.
+
+Why no item earlier in the queue is delayed by a later one: a lane's free time only moves
+forward, and an item never starts on a lane before the lane's free time. So a later item
+cannot slip into the idle days a lane had before an earlier item started on it (no
+backfilling). An item that waits for its dependencies does not reserve a lane while it
+waits: it takes one lane, the one it can start on earliest, and the other lanes stay free
+for later items in the queue, which may start on them at once.
+
+Dated steps: lane k exists while the capacity is more than k. An item starts on a lane only
+if the lane exists for the item's whole duration (a vendor does not start work its
+contract ends before); when no lane of its team ever has room it never starts, and the
+run counts it, and what waits for it, as not completing.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from roadmap_tui.model.calendar import Calendar
+from roadmap_tui.model.types import Plan
+
+if TYPE_CHECKING:
+    from roadmap_tui.priority import ForecastLike
+
+#: Runs of the forecast without capacity from which the "priority" queue is ranked: the
+#: ranking's figures (success, criticality, on-time chance, mean duration) are means, whose
+#: standard error at this many runs (<= 0.016) rarely swaps two items, and it keeps the
+#: queue's cost to a tenth of a 10,000-run forecast.
+QUEUE_RUNS = 1_000
+#: Runs whose starts and ends are kept for utilisation, the weekly load and the peak queue
+#: (utilisation is a mean over them: its standard error is well under a percentage point).
+LOAD_RUNS = 1_000
+#: Turns "how far past the gap's end" into "never": any overrun times this is beyond any day.
+_BIG = np.float32(1e30)
+
+
+class _NodeLike(Protocol):
+    index: int
+    preds: tuple[int, ...]
+    done: bool
+    start_at: float | None
+    floor: float | None
+
+    @property
+    def item(self) -> Any: ...
+
+
+def queue_order(plan: Plan, forecast: ForecastLike) -> list[str]:
+    """The ids of the open items in the order of `roadmap prioritize` on `forecast`.
+
+    The one place that decides who waits under `queue = "priority"`: the value-per-day
+    sequence of priority.sequence (docs/prioritisation.md), without the rank ranges
+    `prioritize` adds (14 more rankings), because the queue is on every forecast's path.
+    """
+    from roadmap_tui import priority
+
+    return priority.sequence(plan, forecast)
+
+
+def uses_capacity(plan: Plan) -> bool:
+    """Whether any open item has a team: else the engine schedules exactly as without teams."""
+    return any(i.team is not None and i.is_open for i in plan.items) and bool(plan.teams)
+
+
+@dataclass
+class _Team:
+    """One team compiled: its lanes' existence windows in working-day offsets."""
+
+    id: str
+    units: int
+    windows: list[list[tuple[float, float]]]  # per lane: [(from, until), ...]
+    constant: bool  # every lane exists from day 0 (or earlier) for ever
+    free: np.ndarray  # (units, n) next free time of each lane in the current chunk
+    first_free: np.ndarray  # (units,) when each lane first exists
+    #: per run, the idle stretch [gap_start, gap_end) a unit left before a later booking
+    gap_start: np.ndarray = field(default_factory=lambda: np.empty(0, np.float32))
+    gap_end: np.ndarray = field(default_factory=lambda: np.empty(0, np.float32))
+    #: a team of constant capacity: its lanes as separate arrays, sorted per run, and a spare
+    lanes: list[np.ndarray] = field(default_factory=list)
+    spare: np.ndarray = field(default_factory=lambda: np.empty(0, np.float32))
+    spare2: np.ndarray = field(default_factory=lambda: np.empty(0, np.float32))
+
+
+def _windows(steps: list[tuple[float, int]], units: int) -> list[list[tuple[float, float]]]:
+    """Per lane k, the intervals during which the capacity is more than k."""
+    out: list[list[tuple[float, float]]] = []
+    for k in range(units):
+        spans: list[tuple[float, float]] = []
+        begin: float | None = None
+        for j, (at, cap) in enumerate(steps):
+            at = -np.inf if j == 0 else at
+            if cap > k and begin is None:
+                begin = at
+            elif cap <= k and begin is not None:
+                if at > begin:
+                    spans.append((begin, at))
+                begin = None
+        if begin is not None:
+            spans.append((begin, np.inf))
+        out.append(spans)
+    return out
+
+
+class Capacity:
+    """The capacity part of a compiled plan: the queue, the teams and their lanes."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        calendar: Calendar,
+        nodes: Sequence[_NodeLike],
+        queue: Sequence[str],
+    ) -> None:
+        self.teams: list[_Team] = []
+        team_index: dict[str, int] = {}
+        for team in plan.teams:
+            steps: list[tuple[float, int]] = []
+            for day, cap in team.steps(plan.start):
+                at = float(calendar.start_offset(day))
+                if steps and at <= steps[-1][0]:
+                    steps[-1] = (steps[-1][0], cap)  # two steps on one working day: the last
+                else:
+                    steps.append((at, cap))
+            units = team.units
+            windows = _windows(steps, units)
+            constant = all(w == [(-np.inf, np.inf)] for w in windows)
+            first = np.array([w[0][0] if w else np.inf for w in windows], dtype=np.float32)
+            team_index[team.id] = len(self.teams)
+            self.teams.append(
+                _Team(team.id, units, windows, constant, np.empty((units, 0), np.float32), first)
+            )
+        #: node index -> team index, for open items that hold a lane (not milestones)
+        self.team_of: dict[int, int] = {}
+        for node in nodes:
+            item = node.item
+            if item.team in team_index and not node.done and item.kind != "milestone":
+                self.team_of[node.index] = team_index[item.team]
+        #: node index -> row of the per-item start / wait arrays
+        self.row_of = {i: r for r, i in enumerate(sorted(self.team_of))}
+        self.order = _queue_topological(nodes, queue)
+        n_rows = len(self.row_of)
+        self.start = np.empty((n_rows, 0), dtype=np.float32)
+        self.end = np.empty((n_rows, 0), dtype=np.float32)
+        self.wait = np.empty((n_rows, 0), dtype=np.float32)
+        #: items that are ready in every run (nothing upstream can fail or never start):
+        #: their placement skips the checks for runs in which they never start
+        self.sure: set[int] = set()
+        for node in nodes:  # topological order
+            if all(p in self.sure for p in node.preds) and self._always_finishes(node):
+                self.sure.add(node.index)
+        self._unsure_rows = [r for i, r in self.row_of.items() if i not in self.sure]
+
+    def _always_finishes(self, node: _NodeLike) -> bool:
+        t = self.team_of.get(node.index)
+        stepped = t is not None and not self.teams[t].constant
+        return node.done or (node.item.p_success >= 1 and not stepped)
+
+    def begin(self, n: int, dtype: Any = np.float32) -> None:
+        """Reset every lane for a chunk of n runs: each free from the day it first exists.
+
+        Starts, lane releases and waits go to arrays of the chunk (the tracker keeps what it
+        needs of them).
+        """
+        for team in self.teams:
+            team.free = np.empty((team.units, n), dtype=dtype)
+            team.free[:] = team.first_free[:, None]
+            if team.constant:
+                team.lanes = list(team.free)  # row views; reordered by swapping buffers
+                team.spare = np.empty(n, dtype=dtype)
+                team.spare2 = np.empty(n, dtype=dtype)
+            team.gap_start = np.full(n, np.inf, dtype=dtype)  # no gap: nothing fits
+            team.gap_end = np.full(n, -np.inf, dtype=dtype)
+        rows = len(self.row_of)
+        if self.start.shape != (rows, n) or self.start.dtype != dtype:
+            # reused from chunk to chunk: fresh memory each chunk costs page faults
+            self.start = np.empty((rows, n), dtype=dtype)
+            self.end = np.empty((rows, n), dtype=dtype)
+        if self.wait.shape != (rows, n) or self.wait.dtype != dtype:
+            self.wait = np.empty((rows, n), dtype=dtype)
+        self._lane = np.empty(n, dtype=np.int16)
+        self._buf = np.empty((2, n), dtype=dtype)
+        self._masks = np.empty((3, n), dtype=bool)
+
+    def wait_totals(self) -> tuple[np.ndarray, np.ndarray]:
+        """(sum, count) per row of the chunk's finite waits (a never-ready run has none).
+
+        Only the rows of items that may be never ready need the finite check."""
+        wait = self.wait
+        total = wait.sum(axis=1, dtype=np.float64)
+        count = np.full(wait.shape[0], wait.shape[1], dtype=np.int64)
+        for r in self._unsure_rows:
+            finite = np.isfinite(wait[r])
+            total[r] = np.add.reduce(wait[r], where=finite, dtype=np.float64)
+            count[r] = np.count_nonzero(finite)
+        return total, count
+
+    def place(self, node: _NodeLike, row: np.ndarray, duration: np.ndarray) -> None:
+        """`row` holds when the item is ready in each run; make it the start, hold the lane.
+
+        It takes the lane on which it can start earliest; among lanes on which it can start
+        equally early, the one free longest (then the lowest-numbered). A `doing` item is
+        not delayed (it is under way): it holds the lane that frees first.
+        """
+        t = self.team_of.get(node.index)
+        if t is None:
+            return
+        team = self.teams[t]
+        if team.constant:
+            self._place_sorted(node, team, row, duration)
+            return
+        free = team.free
+        r = self.row_of[node.index]
+        start, end, lane = self.start[r], self.end[r], self._lane
+        if node.start_at is not None:  # work in progress holds a lane from its start
+            first = self._earliest(free, lane)
+            start[:] = row
+            np.add(row, duration, out=end)
+            if node.floor is not None:
+                np.maximum(end, node.floor, out=end)
+            np.maximum(end, first, out=end)
+            self._hold(free, lane, end)
+            self.wait[r] = 0
+            return
+        cand = self._fit(team, np.maximum(free, row), duration)
+        start[:] = self._earliest(cand, lane, free)
+        first = np.choose(lane, free)
+        if start.dtype == np.float64:
+            # the deterministic run (float64) has no 'never': a lane that never has room
+            # is ignored there, so its figure stays a date
+            np.copyto(start, row, where=np.isinf(start) & np.isfinite(row))
+        with np.errstate(invalid="ignore"):  # inf - inf: never ready, so no wait
+            np.subtract(start, row, out=self.wait[r])
+        row[:] = start
+        np.add(start, duration, out=end)
+        # a run in which the item never starts (never ready, or no lane ever has room)
+        # leaves the lane as it was
+        np.copyto(end, first, where=~np.isfinite(start))
+        self._hold(free, lane, end)
+
+    def _place_sorted(
+        self, node: _NodeLike, team: _Team, row: np.ndarray, duration: np.ndarray
+    ) -> None:
+        """`place` for a team whose lanes all exist for ever. Lanes are alike, so each run
+        keeps its lanes' free times sorted: the earliest-free lane is the first, and one
+        compare-exchange pass puts its new free time in place (no argmin, no lane index).
+        An item may also take the remembered idle stretch (the gap) if it fits whole."""
+        lanes, gs, ge = team.lanes, team.gap_start, team.gap_end
+        r = self.row_of[node.index]
+        start, end, wait = self.start[r], self.end[r], self.wait[r]
+        first = lanes[0]
+        if node.start_at is not None:  # work in progress: not delayed, holds a lane
+            start[:] = row
+            wait.fill(0)
+            np.add(row, duration, out=end)
+            if node.floor is not None:
+                np.maximum(end, node.floor, out=end)
+            np.maximum(end, first, out=first)
+        else:
+            (s, e), (in_gap, idle, fin) = self._buf, self._masks
+            old = team.spare2
+            old[:] = first
+            np.maximum(first, row, out=start)  # after the lane that frees first
+            # or earlier, in the idle stretch, if it fits whole: s where s + d <= gap end,
+            # else ~inf (plain arithmetic: masked copies of random masks are slow)
+            np.maximum(gs, row, out=s)
+            np.add(s, duration, out=e)
+            np.subtract(e, ge, out=e)
+            e *= _BIG
+            np.maximum(s, e, out=s)
+            np.less_equal(s, start, out=in_gap)  # rare: a masked copy of it is cheap
+            np.minimum(start, s, out=start)
+            sure = node.index in self.sure
+            if not sure:
+                in_gap &= np.isfinite(start, out=fin)
+            with np.errstate(invalid="ignore"):  # never ready (inf - inf): no wait
+                np.subtract(start, row, out=wait)
+            np.add(start, duration, out=end)
+            row[:] = start
+            np.copyto(gs, end, where=in_gap)  # what is left of the gap is after the item
+            # a lane idle from its free time until this start leaves a gap: it replaces the
+            # one remembered when it ends later (a later gap is more use to later items)
+            np.greater(start, np.maximum(old, ge, out=e), out=idle)
+            if not sure:
+                idle &= fin
+            # (an item in the gap ends by the gap's end, so it never leaves a new one)
+            np.copyto(gs, old, where=idle)
+            np.copyto(ge, start, where=idle)
+            first[:] = end  # the lane is free again at the end, unless the item used the
+            np.copyto(first, old, where=in_gap)  # gap or never started (both rare)
+            if not sure:
+                np.copyto(first, old, where=~fin)
+        spare = team.spare
+        for k in range(len(lanes) - 1):  # two operations per lane, buffers swapped
+            a, b = lanes[k], lanes[k + 1]
+            np.minimum(a, b, out=spare)
+            np.maximum(a, b, out=b)
+            lanes[k], spare = spare, a
+        team.spare = spare
+
+    @staticmethod
+    def _earliest(key: np.ndarray, lane: np.ndarray, tie: np.ndarray | None = None) -> np.ndarray:
+        """The smallest of each column of `key` (units, n), its lane into `lane`; a tie goes
+        to the smaller `tie`, then to the lower lane. A loop over the few lanes is faster
+        than argmin across rows."""
+        best = key[0].copy()
+        lane.fill(0)
+        best_tie = None if tie is None else tie[0].copy()
+        for k in range(1, key.shape[0]):
+            better = key[k] < best
+            if best_tie is not None and tie is not None:
+                better |= (key[k] == best) & (tie[k] < best_tie)
+                np.copyto(best_tie, tie[k], where=better)
+            np.copyto(lane, k, where=better)
+            np.copyto(best, key[k], where=better)
+        return best
+
+    @staticmethod
+    def _hold(free: np.ndarray, lane: np.ndarray, end: np.ndarray) -> None:
+        """Each run's chosen lane is free again at `end`."""
+        if free.shape[0] == 1:
+            free[0] = end
+            return
+        for k in range(free.shape[0]):
+            np.copyto(free[k], end, where=lane == k)
+
+    @staticmethod
+    def _fit(team: _Team, cand: np.ndarray, duration: np.ndarray) -> np.ndarray:
+        """The earliest start on each lane at or after `cand` that lies, with the whole
+        duration, inside one of the lane's windows (inf when none does)."""
+        out = np.full_like(cand, np.inf)
+        for k, spans in enumerate(team.windows):
+            x = cand[k]
+            for lo, hi in spans:
+                s = np.maximum(x, lo)
+                ok = s + duration <= hi
+                np.minimum(out[k], np.where(ok, s, np.inf), out=out[k])
+        return out
+
+
+def _queue_topological(nodes: Sequence[_NodeLike], queue: Sequence[str]) -> list[int]:
+    """The order items are placed in: done items, then work in progress (it holds its lane
+    from as_of, ahead of anything queued), then Kahn's topological sort that takes the
+    earliest item in `queue` whenever several are ready (items not in it: file order)."""
+    rank = {item_id: k for k, item_id in enumerate(queue)}
+    m = len(nodes)
+    first = [n.index for n in nodes if n.done]
+    first += [n.index for n in nodes if not n.done and n.start_at is not None]
+    placed = set(first)
+    rest = [n for n in nodes if n.index not in placed]
+
+    def key(n: _NodeLike) -> tuple[int, int]:
+        return (rank.get(n.item.id, m + n.index), n.index)
+
+    succs: dict[int, list[int]] = {}
+    waiting: dict[int, int] = {}
+    for n in rest:
+        preds = [p for p in set(n.preds) if p not in placed]
+        waiting[n.index] = len(preds)
+        for p in preds:
+            succs.setdefault(p, []).append(n.index)
+    by_index = {n.index: n for n in nodes}
+    heap = [(key(n), n.index) for n in rest if waiting[n.index] == 0]
+    heapq.heapify(heap)
+    order = list(first)
+    while heap:
+        _, i = heapq.heappop(heap)
+        order.append(i)
+        for s in succs.get(i, ()):
+            waiting[s] -= 1
+            if waiting[s] == 0:
+                heapq.heappush(heap, (key(by_index[s]), s))
+    return order
+
+
+def queue_for(plan: Plan, figures: Callable[[], Mapping[str, Any]]) -> list[str]:
+    """The queue of `plan` by its `[forecast] queue`: file order, or `queue_order` on
+    `figures()`, those of a forecast of the same plan without capacity."""
+    if plan.queue == "file":
+        return [i.id for i in plan.items]
+    return queue_order(plan, figures())
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """What the priority score reads from a forecast, for one item."""
+
+    p_success: float
+    criticality: float
+    p_on_time: float | None
+    mean_duration: float
+
+
+def pilot_figures(
+    model: Any, calendar: Calendar, runs: int, chunk_size: int
+) -> dict[str, _Figures]:
+    """The ranking's figures from the first `runs` runs of `model` (compiled without
+    capacity): the same draws as the full forecast, none of its percentiles, curves or
+    sensitivities. Every stream is rewound afterwards, so the forecast itself draws from
+    the first run on, as it would without this pilot."""
+    streams = _streams(model)
+    saved = [g.bit_generator.state for g in streams]
+    m = len(model.nodes)
+    completed = np.zeros(m, dtype=np.int64)
+    on_time = np.zeros(m, dtype=np.int64)
+    crit = np.zeros(m, dtype=np.int64)
+    duration_sum = np.zeros(m)
+    targets = np.array(
+        [
+            calendar.end_offset(n.item.target) if n.item.target is not None else np.nan
+            for n in model.nodes
+        ],
+        dtype=np.float32,
+    )
+    done = 0
+    finish = np.empty((m, min(chunk_size, runs)), dtype=np.float32)
+    while done < runs:
+        n = min(chunk_size, runs - done)
+        f = finish[:, :n]
+        duration = model.chunk(f)
+        crit += model.critical(f)[1]
+        completed += np.isfinite(f).sum(axis=1)
+        on_time += (f <= targets[:, None]).sum(axis=1)
+        duration_sum += duration.sum(axis=1, dtype=np.float64)
+        done += n
+    for g, state in zip(streams, saved, strict=True):
+        g.bit_generator.state = state
+    return {
+        node.item.id: _Figures(
+            p_success=int(completed[k]) / runs,
+            criticality=int(crit[k]) / runs,
+            p_on_time=None if node.item.target is None else int(on_time[k]) / runs,
+            mean_duration=round(float(duration_sum[k]) / runs, 3),
+        )
+        for k, node in enumerate(model.nodes)
+    }
+
+
+def _streams(model: Any) -> list[np.random.Generator]:
+    """Every random stream of a compiled plan."""
+    out: list[np.random.Generator] = []
+    samplers = [s for node in model.nodes for s in node.samplers]
+    samplers += [risk.delay for risk in model.risks]
+    for sampler in samplers:
+        out += [g for g in (sampler.rng, sampler.rng_b) if g is not None]
+    out += [g for node in model.nodes for g in node.success_rngs]
+    out += [risk.occurs_rng for risk in model.risks]
+    return out
+
+
+class Tracker:
+    """Sums every team item's wait over all runs, and keeps when it starts and lets its
+    lane go in the first `LOAD_RUNS` runs; `summarise` turns them into wait_days and each
+    team's load (a store over all runs would cost as much as the schedule itself)."""
+
+    def __init__(self, capacity: Capacity, runs: int) -> None:
+        self.capacity = capacity
+        rows = len(capacity.row_of)
+        self.kept = min(runs, LOAD_RUNS)
+        self.start = np.empty((rows, self.kept), dtype=np.float32)
+        self.end = np.empty((rows, self.kept), dtype=np.float32)
+        self.wait_sum = np.zeros(rows)
+        self.wait_count = np.zeros(rows, dtype=np.int64)
+
+    def after_chunk(self, done: int, n: int) -> None:
+        cap = self.capacity
+        total, count = cap.wait_totals()
+        self.wait_sum += total
+        self.wait_count += count
+        if done < self.kept:
+            take = min(n, self.kept - done)
+            self.start[:, done : done + take] = cap.start[:, :take]
+            self.end[:, done : done + take] = cap.end[:, :take]
+
+    def summarise(
+        self,
+        plan: Plan,
+        calendar: Calendar,
+        nodes: Sequence[_NodeLike],
+        finish: np.ndarray,
+        plan_finish: np.ndarray,
+        as_of_offset: float,
+    ) -> tuple[dict[str, float | None], dict[str, Any]]:
+        """(item id -> mean wait, team id -> TeamForecast). Call before `finish` is sorted."""
+        from roadmap_tui.forecast.result import TeamForecast
+
+        cap = self.capacity
+        waits: dict[str, float | None] = {}
+        for i, r in cap.row_of.items():
+            count = int(self.wait_count[r])
+            waits[nodes[i].item.id] = round(float(self.wait_sum[r]) / count, 3) if count else None
+        runs = plan_finish.size
+        median = (runs - 1) // 2
+        horizon = float(np.partition(plan_finish, median)[median])  # the P50 finish
+        if not np.isfinite(horizon):
+            finite = plan_finish[np.isfinite(plan_finish)]
+            horizon = float(finite.max()) if finite.size else as_of_offset
+        # the median run: among the kept runs, the first whose finish is nearest the P50
+        run = int(np.argmin(np.abs(plan_finish[: self.kept].astype(np.float64) - horizon)))
+        a = as_of_offset
+        week = max(len(plan.workdays), 1)
+        first_week = int(a // week)
+        weeks = max(int(np.ceil(horizon / week)) - first_week, 0)
+        edges = (first_week + np.arange(weeks + 1)) * float(week)
+        teams: dict[str, Any] = {}
+        for t, team in enumerate(cap.teams):
+            rows = [r for i, r in cap.row_of.items() if cap.team_of[i] == t]
+            node_ids = [i for i in cap.row_of if cap.team_of[i] == t]
+            available = sum(
+                max(min(hi, horizon) - max(lo, a), 0.0) for w in team.windows for lo, hi in w
+            )
+            used = 0.0
+            if rows and available > 0:
+                s = np.maximum(self.start[rows], a)
+                e = np.minimum(self.end[rows], horizon)
+                busy = np.clip(e - s, 0, None).sum(axis=0, dtype=np.float64)
+                used = float(busy.mean())
+            utilisation = round(used / available, 4) if available > 0 else 0.0
+            # the median run: when each item was ready, started and let its lane go
+            s_run = self.start[rows, run].astype(np.float64)
+            e_run = self.end[rows, run].astype(np.float64)
+            ready = np.array(
+                [max([a, *(float(finish[p, run]) for p in nodes[i].preds)]) for i in node_ids]
+            )
+            ready = np.where(np.isfinite(s_run), ready, np.inf)
+            waiting = (ready[None, :] <= ready[:, None]) & (ready[:, None] < s_run[None, :])
+            peak = int(waiting.sum(axis=1).max()) if len(rows) else 0
+            lo_e, hi_e = edges[:-1], edges[1:]
+            overlap = np.clip(
+                np.minimum(e_run[:, None], hi_e[None, :])
+                - np.maximum(s_run[:, None], lo_e[None, :]),
+                0,
+                None,
+            )
+            load = tuple(round(float(x) / week, 3) for x in overlap.sum(axis=0)) if rows else ()
+            load_cap = tuple(
+                sum(1 for w in team.windows if any(lo <= x < hi for lo, hi in w)) for x in lo_e
+            )
+            src = plan.team_by_id[team.id]
+            teams[team.id] = TeamForecast(
+                id=team.id,
+                title=src.title,
+                capacity=src.capacity,
+                utilisation=utilisation,
+                peak_queue=peak,
+                load=load if rows else tuple(0.0 for _ in lo_e),
+                load_capacity=load_cap,
+                week_days=week,
+            )
+        return waits, teams
+
+
+def idle_teams(plan: Plan) -> dict[str, Any]:
+    """The teams of a plan whose items hold no lane (no open item uses them): all idle."""
+    from roadmap_tui.forecast.result import TeamForecast
+
+    return {
+        t.id: TeamForecast(
+            id=t.id, title=t.title, capacity=t.capacity, utilisation=0.0, peak_queue=0
+        )
+        for t in plan.teams
+    }
