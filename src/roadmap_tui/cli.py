@@ -114,6 +114,10 @@ def validate_command(plans: tuple[str, ...]) -> None:
             worst = max(worst, loaded)
             continue
         plan = loaded.plan
+        from roadmap_tui.model.parse import plan_warnings
+
+        for warning in plan_warnings(plan):
+            click.echo(f"{path}:{loaded.line_of(*warning.keys)}: warning: {warning.message}")
         click.echo(f"{path}: ok ({len(plan.items)} items, {len(plan.risks)} risks)")
     sys.exit(worst)
 

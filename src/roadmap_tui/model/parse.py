@@ -709,6 +709,22 @@ def validate_plan(plan: Plan) -> list[ParseProblem]:
     return problems
 
 
+def plan_warnings(plan: Plan) -> list[ParseProblem]:
+    """Things a valid plan probably did not mean; `validate` prints them, still exiting 0."""
+    warnings: list[ParseProblem] = []
+    for item in plan.items:
+        if item.status == "todo" and item.started is not None:
+            warnings.append(
+                ParseProblem(
+                    ("items", item.id, "started"),
+                    f"item '{item.id}': started {item.started.isoformat()} but status is "
+                    '"todo"; expected status = "doing" (or no started date): a todo item is '
+                    "forecast from the start of its dependencies, its started date is ignored",
+                )
+            )
+    return warnings
+
+
 def _table(
     data: Mapping[str, Any], key: str, problems: list[ParseProblem], where: Keys = ()
 ) -> Mapping[str, Any]:

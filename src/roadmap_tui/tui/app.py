@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from rich.markup import escape
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.timer import Timer
-from textual.widgets import Footer, HelpPanel, TabbedContent, TabPane
+from textual.widgets import Footer, HelpPanel, Input, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from roadmap_tui import store
@@ -32,7 +32,7 @@ from roadmap_tui.tui.actions import VIEWS, bindings_for
 from roadmap_tui.tui.commands import RoadmapCommands
 from roadmap_tui.tui.messages import ItemSelected, RiskSelected, ScenarioChosen, WeightsChanged
 from roadmap_tui.tui.state import History
-from roadmap_tui.tui.views import Shown, View
+from roadmap_tui.tui.views import Shown, View, overridden_fields
 from roadmap_tui.tui.views.forecast import ForecastView
 from roadmap_tui.tui.views.graph import GraphView
 from roadmap_tui.tui.views.items import ItemsView
@@ -104,8 +104,12 @@ class RoadmapApp(App[None]):
         self._debounce_timer: Timer | None = None
         self._forecast_running = False
         self._disk_prompt_open = False
+        self._disk_check_running = False
         self._disk_signature: tuple[int, int] | None = self._signature()
         self._dismissed_digest: str | None = None
+        self._typed_ahead: list[events.Key] | None = None
+        #: under each scenario, whether edits go to it (True) or to the baseline (False)
+        self.edit_scenario: dict[str, bool] = {}
         self.sub_title = str(self.loaded.path)
 
     # -- state -------------------------------------------------------------------------------
@@ -123,9 +127,15 @@ class RoadmapApp(App[None]):
     def forecasting(self) -> bool:
         return self._forecast_running or self._debounce_timer is not None
 
+    def plan_in_force(self) -> Plan:
+        """The plan as the selected scenario sees it (the plan itself for the baseline)."""
+        if self.scenario is None or self.scenario not in self.plan.scenario_by_id:
+            return self.plan
+        return self.plan.apply_scenario(self.scenario)
+
     def shown(self) -> Shown:
         return Shown(
-            plan=self.plan,
+            plan=self.plan_in_force(),
             forecast=self.forecast,
             ranking=self.ranking,
             comparison=self.comparison,
@@ -135,6 +145,7 @@ class RoadmapApp(App[None]):
             scenario=self.scenario,
             focus_item=self.focus_item,
             stale=self.stale,
+            overridden=overridden_fields(self.plan, self.scenario),
         )
 
     # -- layout ------------------------------------------------------------------------------
@@ -174,7 +185,57 @@ class RoadmapApp(App[None]):
             runs=self.forecast.runs if self.forecast is not None else None,
             seed=self.seed,
             scenario=self.scenario,
+            editing=self.editing,
         )
+
+    # -- keys typed ahead --------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """Note the screen each key was typed on; while keys typed ahead of a screen that is
+        opening wait for it, later keys wait behind them, so none overtakes another."""
+        if isinstance(event, events.Key) and not event.is_forwarded and self.screen_stack:
+            if self._typed_ahead is not None:
+                self._typed_ahead.append(event)
+                return
+            event.typed_on = self.screen  # type: ignore[attr-defined]
+        await super().on_event(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        """A key typed right after one that opened a form (`a`, then `abc` in one burst) was
+        already on its way to the table under it: it comes back here unhandled. It is kept
+        and typed into the form once the form is up, instead of being lost or misplaced."""
+        typed_on = getattr(event, "typed_on", None)
+        if typed_on is None or not self.screen_stack or typed_on is self.screen:
+            return
+        event.prevent_default()
+        event.stop()
+        if self._typed_ahead is None:
+            self._typed_ahead = []
+            self.set_timer(0.01, self._replay_typed_ahead)
+        self._typed_ahead.append(event)
+
+    async def _replay_typed_ahead(self, tries: int = 100) -> None:
+        if not self.screen_stack:
+            return
+        if self.screen.focused is None and tries:  # the new screen is not up yet
+            self.set_timer(0.01, lambda: self._replay_typed_ahead(tries - 1))
+            return
+        keys, self._typed_ahead = self._typed_ahead or [], None
+        for key in keys:  # in order, each handled before the next, as if typed now
+            if await self._check_bindings(key.key, priority=True):
+                continue
+            focused = self.screen.focused
+            if isinstance(focused, Input) and key.is_printable and key.character:
+                focused.insert_text_at_cursor(key.character)
+            else:
+                await self._check_bindings(key.key)
+
+    @property
+    def editing(self) -> str | None:
+        """What edits change under the selected scenario, once asked: its id or `baseline`."""
+        if self.scenario is None or self.scenario not in self.edit_scenario:
+            return None
+        return self.scenario if self.edit_scenario[self.scenario] else "baseline"
 
     # -- live forecast -----------------------------------------------------------------------
 
@@ -326,14 +387,64 @@ class RoadmapApp(App[None]):
 
         self._edit(ItemEditor(self.plan, None), add)
 
+    def edit_where(self, then: Callable[[bool], None]) -> None:
+        """Under a scenario, ask once whether edits go to it or to the baseline; remember the
+        answer for that scenario. `then(True)` edits the scenario, `then(False)` the plan."""
+        scenario = self.scenario
+        if scenario is None:
+            then(False)
+            return
+        if scenario in self.edit_scenario:
+            then(self.edit_scenario[scenario])
+            return
+
+        def done(choice: str | None) -> None:
+            if choice not in ("scenario", "baseline"):
+                return
+            self.edit_scenario[scenario] = choice == "scenario"
+            self.refresh_status()
+            then(choice == "scenario")
+
+        self.push_screen(
+            ChoiceDialog(
+                f"You are looking at the scenario [b]{escape(scenario)}[/b]. Should your edits "
+                "change this scenario (its overrides) or the baseline plan? The answer is "
+                "remembered for this scenario; the status line shows it.",
+                [
+                    Choice("scenario", "This scenario", "primary"),
+                    Choice("baseline", "The baseline"),
+                    Choice("cancel", "Cancel"),
+                ],
+                title="Edit which plan?",
+            ),
+            done,
+        )
+
+    def apply_change(self, obj: Item | Risk, to_scenario: bool, label: str) -> None:
+        """An edited item or risk, into the plan or, as overrides, into the scenario shown."""
+        if to_scenario and self.scenario is not None:
+            plan = self.plan.with_scenario_seeing(self.scenario, obj)
+            label = f"{label} in {self.scenario}"
+        elif isinstance(obj, Item):
+            plan = self.plan.with_item(obj)
+        else:
+            plan = self.plan.with_risk(obj)
+        self.apply(plan, label)
+
     def action_edit_item(self) -> None:
-        if self.selected_id is None:
+        item_id = self.selected_id
+        if item_id is None:
             self.notify("No item selected", severity="warning")
             return
-        self._edit(
-            ItemEditor(self.plan, self.plan.item(self.selected_id)),
-            lambda item: self.apply(self.plan.with_item(item), f"edit {item.id}"),
-        )
+
+        def edit(to_scenario: bool) -> None:
+            plan = self.plan_in_force() if to_scenario else self.plan
+            self._edit(
+                ItemEditor(plan, plan.item(item_id)),
+                lambda item: self.apply_change(item, to_scenario, f"edit {item.id}"),
+            )
+
+        self.edit_where(edit)
 
     def action_delete_item(self) -> None:
         item_id = self.selected_id
@@ -377,12 +488,18 @@ class RoadmapApp(App[None]):
         self._edit(RiskEditor(self.plan, None), add)
 
     def action_edit_risk(self) -> None:
-        if self.selected_risk is None:
+        risk_id = self.selected_risk
+        if risk_id is None:
             return
-        self._edit(
-            RiskEditor(self.plan, self.plan.risk_by_id[self.selected_risk]),
-            lambda risk: self.apply(self.plan.with_risk(risk), f"edit risk {risk.id}"),
-        )
+
+        def edit(to_scenario: bool) -> None:
+            plan = self.plan_in_force() if to_scenario else self.plan
+            self._edit(
+                RiskEditor(plan, plan.risk_by_id[risk_id]),
+                lambda risk: self.apply_change(risk, to_scenario, f"edit risk {risk.id}"),
+            )
+
+        self.edit_where(edit)
 
     def action_delete_risk(self) -> None:
         risk_id = self.selected_risk
@@ -514,19 +631,40 @@ class RoadmapApp(App[None]):
     def check_disk(self) -> None:
         """Polled: a `git pull` or another editor changed the file under us.
 
-        A cheap stat first; only when it moved is the file read and its digest compared.
+        The stat and, when it moved, the read and digest run in a thread: a slow disk (a
+        network drive, a file being written) must never hold up the keys.
         """
-        if self._disk_prompt_open:
+        if self._disk_prompt_open or self._disk_check_running:
             return
-        signature = self._signature()
+        self._disk_check_running = True
+        self._check_disk_in_thread(self.loaded, self._disk_signature)
+
+    @work(thread=True, group="disk", exit_on_error=False)
+    def _check_disk_in_thread(
+        self, loaded: store.LoadedPlan, known: tuple[int, int] | None
+    ) -> None:
+        signature = digest = None
+        try:
+            st = os.stat(loaded.path)
+            signature = (st.st_mtime_ns, st.st_size)
+            if signature != known:
+                _, digest = store.read_text(loaded.path)
+        except (OSError, store.PlanFileError):
+            pass
+        finally:
+            self.call_from_thread(self._disk_checked, loaded, signature, digest)
+
+    def _disk_checked(
+        self, loaded: store.LoadedPlan, signature: tuple[int, int] | None, digest: str | None
+    ) -> None:
+        """On the app's thread. A save or reload meanwhile makes the answer moot."""
+        self._disk_check_running = False
+        if loaded is not self.loaded or self._disk_prompt_open:
+            return
         if signature is None or signature == self._disk_signature:
             return
         self._disk_signature = signature
-        try:
-            _, digest = store.read_text(self.loaded.path)
-        except store.PlanFileError:
-            return
-        if digest not in (self.loaded.digest, self._dismissed_digest):
+        if digest is not None and digest not in (self.loaded.digest, self._dismissed_digest):
             self._dismissed_digest = None
             self.offer_reload_or_overwrite(disk_digest=digest)
 

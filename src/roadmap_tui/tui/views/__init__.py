@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual.containers import Vertical
 
 from roadmap_tui.model.types import Estimate, Plan
@@ -32,9 +33,30 @@ def fmt_estimate(estimate: Estimate | None) -> str:
     return f"{estimate.low:g}/{estimate.likely:g}/{estimate.high:g}d"
 
 
+#: How a value set by the selected scenario is marked (and the style of the mark).
+OVERRIDE_MARK = "*"
+OVERRIDE_STYLE = "magenta"
+
+
+def overridden_fields(plan: Plan, scenario: str | None) -> frozenset[tuple[str, str, str]]:
+    """(section, id, field) of every value the scenario sets; `distribution` marks `estimate`."""
+    if scenario is None or scenario not in plan.scenario_by_id:
+        return frozenset()
+    found = set()
+    for o in plan.scenario_by_id[scenario].overrides:
+        found.add((o.section, o.id, o.field))
+        if o.field == "distribution":
+            found |= {(o.section, o.id, "estimate"), (o.section, o.id, "remaining")}
+    return frozenset(found)
+
+
 @dataclass(frozen=True)
 class Shown:
-    """Everything a view draws: the plan, its latest forecast and ranking, the selection."""
+    """Everything a view draws: the plan, its latest forecast and ranking, the selection.
+
+    `plan` is the plan in force: under a scenario, with the scenario's overrides applied
+    (`overridden` lists them, so views can mark them); edits go to the app's own plan.
+    """
 
     plan: Plan
     forecast: ForecastResult | None = None
@@ -46,6 +68,17 @@ class Shown:
     scenario: str | None = None
     focus_item: bool = False
     stale: bool = False
+    overridden: frozenset[tuple[str, str, str]] = frozenset()
+
+    def is_overridden(self, section: str, obj_id: str, field: str) -> bool:
+        return (section, obj_id, field) in self.overridden
+
+    def marked(self, text: str, section: str, obj_id: str, field: str, style: str = "") -> Text:
+        """`text` in `style`, with the scenario's mark when the scenario sets that value."""
+        out = Text(text, style=style)
+        if self.is_overridden(section, obj_id, field):
+            out.append(OVERRIDE_MARK, style=OVERRIDE_STYLE)
+        return out
 
 
 class View(Vertical):

@@ -48,10 +48,16 @@ class RisksView(View):
                         risk.id,
                         {
                             "id": risk.id,
-                            "title": risk.title,
-                            "probability": f"{risk.probability:.0%}",
-                            "delay": fmt_estimate(risk.delay),
-                            "affects": ", ".join(risk.affects) or "-",
+                            "title": shown.marked(risk.title, "risks", risk.id, "title"),
+                            "probability": shown.marked(
+                                f"{risk.probability:.0%}", "risks", risk.id, "probability"
+                            ),
+                            "delay": shown.marked(
+                                fmt_estimate(risk.delay), "risks", risk.id, "delay"
+                            ),
+                            "affects": shown.marked(
+                                ", ".join(risk.affects) or "-", "risks", risk.id, "affects"
+                            ),
                         },
                     )
                     for risk in shown.plan.risks
@@ -77,6 +83,8 @@ class RisksView(View):
             f"happens in {risk.probability:.0%} of futures and then delays every item below by "
             f"the same draw of {fmt_estimate(risk.delay)} working days",
         ]
+        if any(key[:2] == ("risks", risk.id) for key in shown.overridden):
+            lines.append(f"[magenta]*[/] set by the scenario {escape(shown.scenario or '')}")
         for item_id in risk.affects:
             item = shown.plan.item_by_id.get(item_id)
             lines.append(f"  • {item_id}: {escape(item.title) if item else '(unknown item)'}")

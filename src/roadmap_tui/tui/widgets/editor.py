@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar, Generic, TypeVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -127,6 +127,20 @@ def to_raw(name: str, text: str) -> Any:
     return value_from_text(text)
 
 
+class FieldInput(Input):
+    """An input of a form: a paste with tabs in it fills this field and the ones after it,
+    as it would have had it been typed."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if "\t" not in event.text or not isinstance(self.screen, _Editor):
+            return  # Input's own handler pastes it
+        event.prevent_default()
+        event.stop()
+        first, *rest = event.text.splitlines()[0].split("\t")
+        self.insert_text_at_cursor(first)
+        self.screen.fill_after(self, rest)
+
+
 class _Editor(ModalScreen[T | None], Generic[T]):
     """The shared form: one row per field, an inline message under any field that is wrong."""
 
@@ -200,7 +214,7 @@ class _Editor(ModalScreen[T | None], Generic[T]):
                                 compact=True,
                             )
                         else:
-                            yield Input(
+                            yield FieldInput(
                                 format_value(spec.name, value),
                                 placeholder=spec.placeholder,
                                 id=f"field-{spec.name}",
@@ -214,9 +228,17 @@ class _Editor(ModalScreen[T | None], Generic[T]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query(Input).first().focus()
+        self.set_focus(self.query(Input).first())  # now: keys typed ahead are on their way
         for spec in self.specs():
             self.validate_field(spec)
+
+    def fill_after(self, start: Input, texts: list[str]) -> None:
+        """Put each text in the next input after `start` (a paste of tab-separated text)."""
+        inputs = list(self.query(FieldInput))
+        following = inputs[inputs.index(start) + 1 :] if start in inputs else []
+        for box, text in zip(following, texts, strict=False):
+            box.value = text
+            self.set_focus(box)
 
     def specs(self) -> list[FieldSpec]:
         return [s for s in self.FIELDS if self.is_new or not s.new_only]

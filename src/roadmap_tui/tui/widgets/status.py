@@ -25,6 +25,7 @@ class StatusLine(Static):
         runs: int | None,
         seed: int,
         scenario: str | None,
+        editing: str | None = None,
     ) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
         if forecasting and not stale and plan.scenarios:
@@ -46,7 +47,10 @@ class StatusLine(Static):
         if dirty:
             text.append(" [modified]", style="bold yellow")
         text.append(f" · {len(plan.items)} items · {len(plan.risks)} risks")
-        text.append(f" · {scenario or 'baseline'} · seed {seed}")
+        text.append(f" · {scenario or 'baseline'}")
+        if editing is not None:
+            text.append(f" (editing {editing})", style="magenta")
+        text.append(f" · seed {seed}")
         if runs is not None:
             text.append(f" · {runs} runs")
         self.update(text)

@@ -1,0 +1,38 @@
+"""The shell side of issue 13's editing work: warnings in validate, rename, new --name/--start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import Result
+
+from helpers import invoke
+from tui_helpers import PLAN
+
+
+def run(*args: str) -> Result:
+    return invoke(*args)
+
+
+def write(tmp_path: Path, text: str = PLAN) -> Path:
+    path = tmp_path / "plan.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_started_on_a_todo_item_is_a_warning_with_its_line(tmp_path: Path) -> None:
+    ui = '[items.ui]\ntitle = "Chat UI"\n'
+    text = PLAN.replace(ui, ui + "started = 2027-01-05\n")
+    path = write(tmp_path, text)
+    line = text.splitlines().index("started = 2027-01-05") + 1
+    result = run("validate", str(path))
+    assert result.exit_code == 0  # a warning, not a problem
+    first, ok = result.stdout.splitlines()
+    assert first.startswith(f"{path}:{line}: warning: item 'ui': started 2027-01-05")
+    assert 'status = "doing"' in first
+    assert ok == f"{path}: ok (5 items, 1 risks)"
+
+
+def test_a_valid_plan_without_surprises_has_no_warning(tmp_path: Path) -> None:
+    result = run("validate", str(write(tmp_path)))
+    assert result.stdout == f"{tmp_path / 'plan.toml'}: ok (5 items, 1 risks)\n"

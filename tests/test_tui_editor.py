@@ -1,0 +1,254 @@
+"""Pilot tests of issue 13's editor work: scenario-true views, edits under a scenario, keys that
+must reach the right widget, and the file watcher."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual import events
+from textual.widgets import Input, Static
+
+from roadmap_tui import store
+from roadmap_tui.model.types import Estimate
+from roadmap_tui.tui.widgets.dialogs import ChoiceDialog
+from roadmap_tui.tui.widgets.editor import ItemEditor, RiskEditor
+from tui_helpers import PLAN, cells, fill, press, running, select, settle
+
+#: A second scenario that changes an estimate, drops an item, moves a target and tames a risk.
+SCENARIO_PLAN = (
+    PLAN
+    + """
+[scenarios.early-validation]
+title = "Validate the model early"
+items.model.estimate = [8, 10, 15]
+items.ui.status = "dropped"
+items.launch.target = 2027-03-01
+risks.vendor-slip.probability = 0.1
+risks.vendor-slip.delay = [1, 2, 3]
+"""
+)
+
+
+@pytest.fixture
+def plan_path(tmp_path: Path) -> Path:
+    path = tmp_path / "plan.toml"
+    path.write_text(SCENARIO_PLAN, encoding="utf-8")
+    return path
+
+
+def text_of(widget: Static) -> str:
+    content = widget.render()
+    return content.plain if isinstance(content, Text) else str(content)
+
+
+def column(table, key: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return cells(table, table.shown_columns.index(key))
+
+
+# -- scenario-true views -------------------------------------------------------------------------
+
+
+async def test_under_a_scenario_every_view_shows_the_values_in_force(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        await press(pilot, "c", "c", "1")
+        await settle(app, pilot)
+        assert app.scenario == "early-validation"
+        table = app.query_one("#items-table")
+        ids = column(table, "id")
+        estimate = column(table, "estimate")[ids.index("model")]
+        assert "8/10/15d" in estimate and "*" in estimate  # marked as set by the scenario
+        assert column(table, "status")[ids.index("ui")].startswith("dropped")
+        assert "*" not in column(table, "estimate")[ids.index("collect")]
+        await select(app, pilot, "launch")
+        detail = text_of(app.query_one("#item-detail", Static))
+        assert "target 2027-03-01*" in detail
+        assert "early-validation" in detail  # says what the mark means
+        await press(pilot, "6")
+        risks = app.query_one("#risks-table")
+        assert column(risks, "probability") == ["10%*"]
+        assert column(risks, "delay") == ["1/2/3d*"]
+        assert "10%" in text_of(app.query_one("#risk-detail", Static))
+        await press(pilot, "c", "1")  # back to the baseline: the file's own values
+        assert "10/15/25d" not in column(table, "estimate")[ids.index("model")]
+        assert column(table, "estimate")[ids.index("model")] == "5/10/20d"
+
+
+async def test_an_edit_under_a_scenario_asks_once_and_can_go_to_the_scenario(
+    plan_path: Path,
+) -> None:
+    async with running(plan_path) as (app, pilot):
+        await press(pilot, "c", "c", "1")
+        await select(app, pilot, "model")
+        await press(pilot, "enter")
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceDialog)
+        assert "early-validation" in dialog.message
+        await pilot.click("#scenario")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, ItemEditor)
+        assert editor.query_one("#field-estimate", Input).value == "8, 10, 15"  # in force
+        fill(editor, "estimate", "9, 10, 15")
+        fill(editor, "owner", "ana")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        base = app.plan.item("model")
+        assert base.estimate == Estimate(5, 10, 20) and base.owner is None
+        overrides = {
+            (o.id, o.field): o.value for o in app.plan.scenario_by_id["early-validation"].overrides
+        }
+        assert overrides[("model", "estimate")] == Estimate(9, 10, 15)
+        assert overrides[("model", "owner")] == "ana"
+        assert "editing early-validation" in str(app.query_one("#status").render())
+        # remembered: the second edit does not ask again
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ItemEditor)
+        await press(pilot, "escape")
+        # a scenario edit saves as a change of the scenario table only
+        assert app.save()
+        text = plan_path.read_text(encoding="utf-8")
+        assert "items.model.estimate = [9, 10, 15]" in text
+        assert "[items.model]\n" in text and "estimate = [5, 10, 20]" in text
+
+
+async def test_an_edit_under_a_scenario_can_go_to_the_baseline(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        await press(pilot, "c", "c", "6", "enter")
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.click("#baseline")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, RiskEditor)
+        assert editor.query_one("#field-probability", Input).value == "0.3"  # the file's value
+        fill(editor, "title", "Vendor slips again")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.plan.risk_by_id["vendor-slip"].title == "Vendor slips again"
+        assert "editing baseline" in str(app.query_one("#status").render())
+        await press(pilot, "c", "c", "c", "6", "enter")  # round to that scenario: remembered
+        assert isinstance(app.screen, RiskEditor)
+
+
+async def test_a_scenario_edit_back_to_the_base_value_drops_the_override(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        await press(pilot, "c", "c", "1")
+        await select(app, pilot, "model")
+        await press(pilot, "enter")
+        await pilot.click("#scenario")
+        await pilot.pause()
+        fill(app.screen, "estimate", "5, 10, 20")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        fields = {(o.id, o.field) for o in app.plan.scenario_by_id["early-validation"].overrides}
+        assert ("model", "estimate") not in fields and ("ui", "status") in fields
+
+
+# -- keys that must reach the right widget -------------------------------------------------------
+
+
+async def test_escape_leaves_a_weight_box_and_the_next_key_goes_to_the_app(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        await press(pilot, "5")
+        app.query_one("#weight-impact", Input).focus()
+        await pilot.pause()
+        before = app.plan.priority
+        await press(pilot, "escape", "1")
+        assert app.plan.priority == before and not app.history.dirty
+        assert app.tabs.active == "items"
+
+
+async def test_a_weight_message_is_shown_whole(plan_path: Path) -> None:
+    async with running(plan_path, size=(80, 24)) as (app, pilot):
+        await press(pilot, "5")
+        app.query_one("#weight-urgency", Input).value = "lots"
+        await pilot.pause()
+        label = app.query_one("#weights-error")
+        message = "weight urgency: expected a number >= 0, found 'lots'"
+        pane = app.query_one("#weights-pane")
+        assert label.region.right <= pane.content_region.right
+        lines = label.render_lines(label.size.region)
+        shown = "".join(strip.text.strip() for strip in lines)
+        assert shown.replace(" ", "") == message.replace(" ", "")
+
+
+async def test_a_burst_of_keys_lands_in_the_fields_it_was_typed_in(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        for key, char in [("a", "a"), ("a", "a"), ("b", "b"), ("c", "c"), ("tab", "\t")]:
+            app._driver.send_message(events.Key(key, char))  # all queued before any is handled
+        for key in "def":
+            app._driver.send_message(events.Key(key, key))
+        for _ in range(100):  # until the form is up and every key handled
+            await pilot.pause(0.05)
+            if isinstance(app.screen, ItemEditor) and app._typed_ahead is None:
+                break
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, ItemEditor)
+        assert editor.query_one("#field-id", Input).value == "abc"
+        assert editor.query_one("#field-title", Input).value == "def"
+
+
+async def test_a_paste_with_tabs_fills_one_field_after_another(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        await press(pilot, "a")
+        editor = app.screen
+        editor.query_one("#field-id", Input).post_message(events.Paste("abc\tdef"))
+        await pilot.pause()
+        assert editor.query_one("#field-id", Input).value == "abc"
+        assert editor.query_one("#field-title", Input).value == "def"
+
+
+# -- what the items view shows -------------------------------------------------------------------
+
+
+async def test_at_80_by_24_the_p80_date_shows_in_the_items_view(plan_path: Path) -> None:
+    async with running(plan_path, size=(80, 24)) as (app, pilot):
+        table = app.query_one("#items-table")
+        assert "p80" in table.shown_columns
+        f = app.forecast.items["collect"]
+        assert column(table, "p80")[1] == f.finish.p80.isoformat()
+        await select(app, pilot, "collect")
+        first_line = text_of(app.query_one("#item-detail", Static)).splitlines()[1]
+        assert f"P80 {f.finish.p80.isoformat()}" in first_line[:70]
+
+
+async def test_the_detail_panel_shows_the_metric_and_its_progress(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        await select(app, pilot, "model")
+        detail = text_of(app.query_one("#item-detail", Static))
+        assert "F1 0.78 → 0.85" in detail
+        assert "92%" in detail  # 0.78 of the way to 0.85
+
+
+# -- the file watcher ----------------------------------------------------------------------------
+
+
+async def test_a_slow_file_read_never_blocks_the_keys(
+    plan_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = store.read_text
+    reading = threading.Event()
+    read = threading.Event()
+
+    def slow(path):  # type: ignore[no-untyped-def]
+        reading.set()
+        time.sleep(1.5)  # a network drive, a file being written by git
+        read.set()
+        return real(path)
+
+    async with running(plan_path, poll_interval=0.05) as (app, pilot):
+        monkeypatch.setattr(store, "read_text", slow)
+        plan_path.write_text(SCENARIO_PLAN + "\n# touched\n", encoding="utf-8")
+        while not reading.is_set():
+            await pilot.pause(0.02)
+        await press(pilot, "2")
+        assert app.tabs.active == "timeline"
+        assert not read.is_set()  # the key was handled while the file was being read
+        while not read.is_set():
+            await pilot.pause(0.05)
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ChoiceDialog)  # and the question still comes
