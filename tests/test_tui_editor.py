@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 from textual import events
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
 from roadmap_tui import store
 from roadmap_tui.model.types import Estimate
 from roadmap_tui.tui.widgets.dialogs import ChoiceDialog
 from roadmap_tui.tui.widgets.editor import ItemEditor, RiskEditor
-from tui_helpers import PLAN, cells, fill, press, running, select, settle
+from roadmap_tui.tui.widgets.picker import DependencyPicker
+from tui_helpers import PLAN, cells, fill, open_editor, press, running, select, settle
 
 #: A second scenario that changes an estimate, drops an item, moves a target and tames a risk.
 SCENARIO_PLAN = (
@@ -252,3 +253,80 @@ async def test_a_slow_file_read_never_blocks_the_keys(
             await pilot.pause(0.05)
         await pilot.pause(0.2)
         assert isinstance(app.screen, ChoiceDialog)  # and the question still comes
+
+
+# -- links, fields by kind, dialog keys, scrolling -----------------------------------------------
+
+
+async def test_l_on_a_linked_item_in_the_picker_unlinks_it(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        await select(app, pilot, "launch")
+        await press(pilot, "l")
+        picker = app.screen
+        assert isinstance(picker, DependencyPicker)
+        assert picker.candidates("")[:2] == ["model", "ui"]  # the links come first, marked
+        await pilot.press(*"ui", "enter")
+        await settle(app, pilot)
+        assert app.plan.item("launch").depends_on == ("model",)
+        assert app.history.undo_label == "unlink launch from ui"
+
+
+async def test_the_picker_prefers_an_exact_id_to_a_title_match(tmp_path: Path) -> None:
+    text = SCENARIO_PLAN.replace('title = "Chat UI"', 'title = "Chat UI for the model"')
+    path = tmp_path / "plan.toml"
+    path.write_text(text, encoding="utf-8")
+    async with running(path) as (app, pilot):
+        await select(app, pilot, "kickoff")
+        await press(pilot, "l")
+        assert app.screen.candidates("model")[:2] == ["model", "ui"]
+
+
+async def test_l_typed_in_the_depends_on_field_is_text(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        editor = await open_editor(app, pilot, "ui")
+        box = editor.query_one("#field-depends_on", Input)
+        assert "press l" not in box.placeholder
+        editor.set_focus(box)
+        await press(pilot, "end", ",", "l")
+        assert box.value.endswith(",l") and isinstance(app.screen, ItemEditor)
+
+
+async def test_the_form_shows_the_fields_of_the_kind(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        editor = await open_editor(app, pilot, "collect")  # data
+        assert not editor.query_one("#row-p_success").display
+        assert editor.query_one("#row-estimate").display
+        editor.query_one("#field-kind", Select).value = "experiment"
+        await pilot.pause()
+        assert editor.query_one("#row-p_success").display
+        await press(pilot, "escape")
+        if isinstance(app.screen, ChoiceDialog):
+            await pilot.click("#discard")
+            await pilot.pause()
+        editor = await open_editor(app, pilot, "launch")  # milestone
+        assert not editor.query_one("#row-estimate").display
+        assert not editor.query_one("#row-remaining").display
+
+
+async def test_arrow_keys_move_between_dialog_buttons(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        await select(app, pilot, "ui")
+        await press(pilot, "delete")
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceDialog) and dialog.focused.id == "delete"
+        await press(pilot, "right")
+        assert dialog.focused.id == "cancel"
+        await press(pilot, "left", "left")
+        assert dialog.focused.id == "cancel"  # round the row: delete, then cancel again
+
+
+async def test_page_down_scrolls_the_forecast_with_the_focus_on_the_scenario_switch(
+    plan_path: Path,
+) -> None:
+    async with running(plan_path, size=(80, 24)) as (app, pilot):
+        await press(pilot, "4")
+        assert app.focused.id == "scenario-select"
+        body = app.query_one("#forecast-body")
+        assert body.scroll_y == 0
+        await press(pilot, "pagedown")
+        assert body.scroll_y > 0 and app.focused.id == "scenario-select"

@@ -67,7 +67,12 @@ ACTIONS: tuple[UserAction, ...] = (
         "delete-item", "delete", "app.delete_item", "Delete", "Delete the selected item", "items"
     ),
     UserAction(
-        "link", "l", "app.link_dependency", "Link", "Add a dependency to the selected item", "items"
+        "link",
+        "l",
+        "app.link_dependency",
+        "Link",
+        "Add or remove a dependency of the selected item",
+        "items",
     ),
     UserAction(
         "sort",

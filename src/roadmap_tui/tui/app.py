@@ -474,6 +474,10 @@ class RoadmapApp(App[None]):
             if dep is None:
                 return
             item = self.plan.item(item_id)
+            if dep in item.depends_on:
+                unlinked = replace(item, depends_on=tuple(d for d in item.depends_on if d != dep))
+                self.apply(self.plan.with_item(unlinked), f"unlink {item_id} from {dep}")
+                return
             linked = replace(item, depends_on=(*item.depends_on, dep))
             self.apply(self.plan.with_item(linked), f"link {item_id} to {dep}")
 

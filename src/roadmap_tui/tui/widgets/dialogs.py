@@ -13,6 +13,21 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 
+class ButtonRow(Horizontal):
+    """A dialog's buttons: left and right move between them, as in any dialog."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "step(-1)", "Previous", show=False, id="roadmap.button-left"),
+        Binding("right", "step(1)", "Next", show=False, id="roadmap.button-right"),
+    ]
+
+    def action_step(self, by: int) -> None:
+        buttons = [b for b in self.query(Button) if b.focusable]
+        focused = self.screen.focused
+        if focused in buttons:
+            self.screen.set_focus(buttons[(buttons.index(focused) + by) % len(buttons)])
+
+
 @dataclass(frozen=True)
 class Choice:
     id: str
@@ -38,7 +53,7 @@ class ChoiceDialog(ModalScreen[str | None]):
             if self.dialog_title:
                 yield Label(self.dialog_title, classes="dialog-title")
             yield Static(self.message, classes="dialog-message")
-            with Horizontal(classes="dialog-buttons"):
+            with ButtonRow(classes="dialog-buttons"):
                 for choice in self.choices:
                     yield Button(choice.label, id=choice.id, variant=choice.variant)  # type: ignore[arg-type]
 

@@ -33,7 +33,7 @@ from roadmap_tui.model.types import (
     readiness_name,
 )
 from roadmap_tui.store import value_from_text
-from roadmap_tui.tui.widgets.dialogs import Choice, ChoiceDialog
+from roadmap_tui.tui.widgets.dialogs import ButtonRow, Choice, ChoiceDialog
 
 T = TypeVar("T")
 
@@ -54,7 +54,7 @@ ITEM_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("status", "status", options=tuple((s, s) for s in STATUSES)),
     FieldSpec("estimate", "estimate", placeholder="low, likely, high  or one number (days)"),
     FieldSpec("distribution", "distribution", options=tuple((d, d) for d in DISTRIBUTIONS)),
-    FieldSpec("depends_on", "depends on", placeholder="ids, comma separated (or press l)"),
+    FieldSpec("depends_on", "depends on", placeholder="ids, comma separated"),
     FieldSpec("impact", "impact", placeholder="0-5"),
     FieldSpec("data", "data", placeholder="share of data in hand, 0.0-1.0"),
     FieldSpec(
@@ -81,6 +81,13 @@ RISK_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("delay", "delay", placeholder="low, likely, high working days"),
     FieldSpec("affects", "affects", placeholder="item ids, comma separated"),
 )
+
+#: Fields an item of a kind has no use for: the editor leaves them out (a data item is never
+#: "attempted", a milestone takes no time).
+FIELDS_NOT_FOR_KIND: dict[str, tuple[str, ...]] = {
+    "milestone": ("estimate", "distribution", "remaining", "p_success", "max_attempts"),
+    "data": ("p_success", "max_attempts"),
+}
 
 _LIST_FIELDS = {"depends_on", "tags", "affects"}
 _TEXT_FIELDS = {"id", "title", "owner", "notes"}
@@ -201,7 +208,7 @@ class _Editor(ModalScreen[T | None], Generic[T]):
                 for spec in self.FIELDS:
                     if spec.new_only and not self.is_new:
                         continue
-                    with Horizontal(classes="editor-row"):
+                    with Horizontal(classes="editor-row", id=f"row-{spec.name}"):
                         yield Label(spec.label, classes="editor-label")
                         value = self.initial(spec.name)
                         if spec.options is not None:
@@ -222,7 +229,7 @@ class _Editor(ModalScreen[T | None], Generic[T]):
                             )
                     yield Label("", id=f"error-{spec.name}", classes="editor-error", markup=False)
             yield Static("", id="editor-problems", classes="editor-error", markup=False)
-            with Horizontal(classes="dialog-buttons"):
+            with ButtonRow(classes="dialog-buttons"):
                 yield Button("Apply", id="apply", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
         yield Footer(compact=True)
@@ -231,6 +238,19 @@ class _Editor(ModalScreen[T | None], Generic[T]):
         self.set_focus(self.query(Input).first())  # now: keys typed ahead are on their way
         for spec in self.specs():
             self.validate_field(spec)
+        self.show_fields()
+
+    def fields_not_for(self) -> Collection[str]:
+        """Fields that mean nothing for the object as filled in so far (e.g. by its kind)."""
+        return ()
+
+    def show_fields(self) -> None:
+        """Hide the rows of fields that do not apply, unless they hold a value (never hide
+        what would then be saved unseen)."""
+        hidden = self.fields_not_for()
+        for spec in self.specs():
+            row = self.query_one(f"#row-{spec.name}")
+            row.display = spec.name not in hidden or self.raw(spec) is not None
 
     def fill_after(self, start: Input, texts: list[str]) -> None:
         """Put each text in the next input after `start` (a paste of tab-separated text)."""
@@ -287,6 +307,8 @@ class _Editor(ModalScreen[T | None], Generic[T]):
             if spec.name == name:
                 self.validate_field(spec)
         self.query_one("#editor-problems", Static).update("")
+        if name == "kind":
+            self.show_fields()
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -374,6 +396,10 @@ class ItemEditor(_Editor[Item]):
 
     def parse_field(self, name: str, raw: Any) -> Any:
         return model_parse.parse_item_field(name, raw)
+
+    def fields_not_for(self) -> Collection[str]:
+        kind = self.query_one("#field-kind", Select).value
+        return FIELDS_NOT_FOR_KIND.get(str(kind), ())
 
     def parse_whole(self, obj_id: str, table: dict[str, Any]) -> tuple[Item | None, list[Any]]:
         return model_parse.parse_item(obj_id, table)
