@@ -36,3 +36,34 @@ def test_started_on_a_todo_item_is_a_warning_with_its_line(tmp_path: Path) -> No
 def test_a_valid_plan_without_surprises_has_no_warning(tmp_path: Path) -> None:
     result = run("validate", str(write(tmp_path)))
     assert result.stdout == f"{tmp_path / 'plan.toml'}: ok (5 items, 1 risks)\n"
+
+
+def test_rename_changes_the_table_and_every_reference_as_a_minimal_diff(tmp_path: Path) -> None:
+    path = write(tmp_path)
+    before = path.read_text(encoding="utf-8").splitlines()
+    result = run("rename", str(path), "collect", "collect-tickets")
+    assert result.exit_code == 0, result.stderr
+    after = path.read_text(encoding="utf-8").splitlines()
+    assert len(after) == len(before)
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert changed == [
+        ("[items.collect]", "[items.collect-tickets]"),
+        ('depends_on = ["collect"]', 'depends_on = ["collect-tickets"]'),
+        ('affects = ["collect"]', 'affects = ["collect-tickets"]'),
+        ("items.collect.estimate = [7, 10, 18]", "items.collect-tickets.estimate = [7, 10, 18]"),
+    ]
+    assert "estimate = [10, 15, 30]   # labeling vendor quote" in after  # comments stay
+    assert result.stdout.strip().endswith("renamed collect to collect-tickets (4 lines changed)")
+
+
+def test_rename_refuses_an_unknown_a_taken_or_a_malformed_id(tmp_path: Path) -> None:
+    path = write(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    for old, new, message in [
+        ("colect", "x", "no item 'colect'"),
+        ("collect", "ui", "item 'ui' already exists"),
+        ("collect", "two words", "is not an id"),
+    ]:
+        result = run("rename", str(path), old, new)
+        assert result.exit_code == 2 and message in result.stderr
+    assert path.read_text(encoding="utf-8") == text

@@ -330,3 +330,24 @@ async def test_page_down_scrolls_the_forecast_with_the_focus_on_the_scenario_swi
         assert body.scroll_y == 0
         await press(pilot, "pagedown")
         assert body.scroll_y > 0 and app.focused.id == "scenario-select"
+
+
+async def test_a_new_id_in_the_form_renames_the_item_everywhere(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        editor = await open_editor(app, pilot, "model")
+        fill(editor, "id", "ui")
+        await pilot.pause()
+        assert "already exists" in str(editor.query_one("#error-id").render())
+        fill(editor, "id", "intent-model")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        plan = app.plan
+        assert "model" not in plan.item_by_id and app.selected_id == "intent-model"
+        assert plan.items[2].id == "intent-model"  # in its place
+        assert plan.item("launch").depends_on == ("intent-model", "ui")
+        overrides = plan.scenario_by_id["early-validation"].overrides
+        assert ("intent-model", "estimate") in {(o.id, o.field) for o in overrides}
+        assert app.history.undo_label == "rename model to intent-model"
+        assert app.save()
+        text = plan_path.read_text(encoding="utf-8")
+        assert "[items.intent-model]" in text and "items.intent-model.estimate" in text

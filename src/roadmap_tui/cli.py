@@ -208,6 +208,37 @@ def set_command(plan: Path, target: str, value: str) -> None:
     click.echo(f"{plan}: {target} = {parse.show(raw)}")
 
 
+@main.command("rename", short_help="Rename an item id and every reference to it.")
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.argument("old")
+@click.argument("new")
+def rename_command(plan: Path, old: str, new: str) -> None:
+    """Rename the item OLD to NEW in PLAN: its table, and every depends_on, affects and
+    scenario override that names it. The save changes only those lines. Exits 2 for an
+    unknown OLD or a NEW that is taken or not a valid id."""
+    from roadmap_tui import store
+    from roadmap_tui.model import parse
+
+    loaded = open_plan(plan)
+    if old not in loaded.plan.item_by_id:
+        fail(f"{plan}: no item '{old}'" + parse.did_you_mean(old, loaded.plan.item_by_id))
+    if not parse.ID_RE.match(new):
+        fail(f"{plan}: '{new}' is not an id; expected letters, digits, '-' and '_' only")
+    if new in loaded.plan.item_by_id:
+        fail(f"{plan}: item '{new}' already exists")
+    renamed = loaded.plan.with_item_renamed(old, new)
+    try:
+        saved = store.save_plan(loaded, renamed)
+    except store.PlanError as err:
+        _print_problems(err)
+        sys.exit(EXIT_INVALID)
+    except (store.PlanFileError, store.ExternalChangeError) as err:
+        fail(str(err), EXIT_USAGE)
+    before, after = loaded.text.splitlines(), saved.text.splitlines()
+    changed = sum(a != b for a, b in zip(before, after, strict=False))
+    click.echo(f"{plan}: renamed {old} to {new} ({changed} lines changed)")
+
+
 @main.command("fmt", short_help="Rewrite plans in the canonical layout (--check for CI).")
 @click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(

@@ -298,6 +298,30 @@ class Plan:
             scenarios=self._scenarios_without("risks", risk_id),
         )
 
+    def with_item_renamed(self, old_id: str, new_id: str) -> Plan:
+        """A copy with the item `old_id` called `new_id`, in its place, and every reference
+        to it renamed: `depends_on`, risks' `affects`, scenario overrides and their values."""
+
+        def ids(values: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(new_id if v == old_id else v for v in values)
+
+        def override(o: Override) -> Override:
+            if o.section == "items" and o.id == old_id:
+                o = replace(o, id=new_id)
+            if o.field in ("depends_on", "affects"):
+                o = replace(o, value=ids(o.value))
+            return o
+
+        items = tuple(
+            replace(i, id=new_id if i.id == old_id else i.id, depends_on=ids(i.depends_on))
+            for i in self.items
+        )
+        risks = tuple(replace(r, affects=ids(r.affects)) for r in self.risks)
+        scenarios = tuple(
+            replace(s, overrides=tuple(override(o) for o in s.overrides)) for s in self.scenarios
+        )
+        return replace(self, items=items, risks=risks, scenarios=scenarios)
+
     def with_scenario_seeing(self, scenario_id: str, obj: Item | Risk) -> Plan:
         """A copy whose scenario sees `obj` (an item or a risk of this plan) as given: an
         override for each field where `obj` differs from the plan's own, none where they agree

@@ -420,15 +420,26 @@ class RoadmapApp(App[None]):
             done,
         )
 
-    def apply_change(self, obj: Item | Risk, to_scenario: bool, label: str) -> None:
-        """An edited item or risk, into the plan or, as overrides, into the scenario shown."""
+    def apply_change(
+        self, obj: Item | Risk, to_scenario: bool, label: str, renamed_from: str | None = None
+    ) -> None:
+        """An edited item or risk, into the plan or, as overrides, into the scenario shown.
+
+        An item whose id was changed is renamed first, everywhere (ids are the plan's own,
+        never a scenario's)."""
+        plan = self.plan
+        if renamed_from is not None and renamed_from != obj.id:
+            plan = plan.with_item_renamed(renamed_from, obj.id)
+            label = f"rename {renamed_from} to {obj.id}"
+            if self.selected_id == renamed_from:
+                self.selected_id = obj.id
         if to_scenario and self.scenario is not None:
-            plan = self.plan.with_scenario_seeing(self.scenario, obj)
+            plan = plan.with_scenario_seeing(self.scenario, obj)
             label = f"{label} in {self.scenario}"
         elif isinstance(obj, Item):
-            plan = self.plan.with_item(obj)
+            plan = plan.with_item(obj)
         else:
-            plan = self.plan.with_risk(obj)
+            plan = plan.with_risk(obj)
         self.apply(plan, label)
 
     def action_edit_item(self) -> None:
@@ -441,7 +452,7 @@ class RoadmapApp(App[None]):
             plan = self.plan_in_force() if to_scenario else self.plan
             self._edit(
                 ItemEditor(plan, plan.item(item_id)),
-                lambda item: self.apply_change(item, to_scenario, f"edit {item.id}"),
+                lambda item: self.apply_change(item, to_scenario, f"edit {item.id}", item_id),
             )
 
         self.edit_where(edit)

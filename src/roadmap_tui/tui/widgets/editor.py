@@ -48,7 +48,8 @@ class FieldSpec:
 
 
 ITEM_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("id", "id", placeholder="collect-tickets (letters, digits, - and _)", new_only=True),
+    # editable on an existing item too: a new id renames it and every reference to it
+    FieldSpec("id", "id", placeholder="collect-tickets (letters, digits, - and _)"),
     FieldSpec("title", "title", placeholder="required"),
     FieldSpec("kind", "kind", options=tuple((k, k) for k in KINDS)),
     FieldSpec("status", "status", options=tuple((s, s) for s in STATUSES)),
@@ -264,8 +265,8 @@ class _Editor(ModalScreen[T | None], Generic[T]):
         return [s for s in self.FIELDS if self.is_new or not s.new_only]
 
     def current_id(self) -> str:
-        if self.original is not None:
-            return self.original.id  # type: ignore[attr-defined]
+        if not any(spec.name == "id" for spec in self.specs()):
+            return self.original.id  # type: ignore[union-attr, attr-defined]
         return self.query_one("#field-id", Input).value.strip()
 
     def raw(self, spec: FieldSpec) -> Any:
@@ -406,6 +407,8 @@ class ItemEditor(_Editor[Item]):
 
     def check(self, name: str, value: Any) -> str | None:
         if name == "id":
+            if self.original is not None and value == self.original.id:
+                return None
             return self.check_new_id(value, self.plan.item_by_id, "an item")
         if name == "depends_on" and value:
             item_id = self.current_id()
