@@ -14,7 +14,7 @@ from textual.widgets import Input, Select, Static
 
 from roadmap_tui import store
 from roadmap_tui.model.types import Estimate
-from roadmap_tui.tui.widgets.dialogs import ChoiceDialog
+from roadmap_tui.tui.widgets.dialogs import ChoiceDialog, OptionDialog
 from roadmap_tui.tui.widgets.editor import ItemEditor, RiskEditor
 from roadmap_tui.tui.widgets.picker import DependencyPicker
 from tui_helpers import PLAN, cells, fill, open_editor, press, running, select, settle
@@ -351,3 +351,18 @@ async def test_a_new_id_in_the_form_renames_the_item_everywhere(plan_path: Path)
         assert app.save()
         text = plan_path.read_text(encoding="utf-8")
         assert "[items.intent-model]" in text and "items.intent-model.estimate" in text
+
+
+async def test_s_opens_a_sort_picker_and_the_sorted_column_flips(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        await press(pilot, "s")
+        assert isinstance(app.screen, OptionDialog)
+        await press(pilot, "down", "enter")  # id
+        view = app.view("items")
+        assert (view.sort_key, view.sort_reverse) == ("id", False)
+        await press(pilot, "s", "enter")  # the picker opens on the column sorted by
+        assert (view.sort_key, view.sort_reverse) == ("id", True)
+        ids = cells(app.query_one("#items-table"), 1)
+        assert ids == sorted(ids, reverse=True)
+        await press(pilot, "s", "escape")
+        assert view.sort_key == "id" and not isinstance(app.screen, OptionDialog)

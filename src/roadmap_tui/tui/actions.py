@@ -79,7 +79,7 @@ ACTIONS: tuple[UserAction, ...] = (
         "s",
         "app.sort_items",
         "Sort",
-        "Sort the items by the next column",
+        "Choose the column to sort the items by",
         "items",
         show=False,
     ),

@@ -601,7 +601,7 @@ class RoadmapApp(App[None]):
     def action_sort_items(self) -> None:
         view = self.view("items")
         assert isinstance(view, ItemsView)
-        view.sort_next()
+        view.pick_sort()
 
     def action_reforecast(self) -> None:
         self.seed += 1

@@ -22,6 +22,7 @@ from roadmap_tui.tui.views import (
     fmt_estimate,
     fmt_pct,
 )
+from roadmap_tui.tui.widgets.dialogs import OptionDialog
 from roadmap_tui.tui.widgets.fit_table import Column, FitTable
 
 #: Table order: who and what first, then the figures. On a narrow terminal the columns with
@@ -219,13 +220,27 @@ class ItemsView(View):
         lines += [f"  {escape(p.message)}" for p in shown.problems[:6]]
         panel.update("\n".join(lines))
 
-    def sort_next(self) -> None:
-        """`s` cycles the sort column; pressing it on the last column goes back to file order."""
-        order = ["file", *SORTABLE]
-        self.sort_key = order[(order.index(self.sort_key) + 1) % len(order)]
-        self.sort_reverse = False
-        header = next((c.header for c in COLUMNS if c.key == self.sort_key), "file order")
-        self.app.notify(f"Sorted by {header}", timeout=1.5, markup=False)
+    def pick_sort(self) -> None:
+        """`s` asks for the column to sort by; the column sorted by now flips its order."""
+        current = "▼" if self.sort_reverse else "▲"
+        options = [("file", "file order")] + [
+            (c.key, f"{c.header} {current}" if c.key == self.sort_key else c.header)
+            for c in COLUMNS
+            if c.key in SORTABLE
+        ]
+
+        def done(key: str | None) -> None:
+            if key is not None:
+                self.sort_by(key)
+
+        self.app.push_screen(OptionDialog("Sort the items by", options, self.sort_key), done)
+
+    def sort_by(self, key: str) -> None:
+        self.sort_reverse = not self.sort_reverse if key == self.sort_key else False
+        self.sort_key = key
+        header = next((c.header for c in COLUMNS if c.key == key), "file order")
+        way = " (descending)" if self.sort_reverse else ""
+        self.app.notify(f"Sorted by {header}{way}", timeout=1.5, markup=False)
         if self._shown is not None:
             self.show(self._shown)
 

@@ -10,7 +10,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 
 class ButtonRow(Horizontal):
@@ -63,6 +64,44 @@ class ChoiceDialog(ModalScreen[str | None]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class OptionDialog(ModalScreen[str | None]):
+    """Pick one of a few options (enter or click); escape picks none."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="roadmap.options-cancel")
+    ]
+
+    def __init__(
+        self, title: str, options: list[tuple[str, str]], highlighted: str | None = None
+    ) -> None:
+        super().__init__(classes="dialog")
+        self.dialog_title = title
+        self.options = options
+        self.highlighted = highlighted
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label(self.dialog_title, classes="dialog-title")
+            yield OptionList(
+                *(Option(label, id=option_id) for option_id, label in self.options),
+                id="options",
+            )
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        ids = [option_id for option_id, _ in self.options]
+        if self.highlighted in ids:
+            options.highlighted = ids.index(self.highlighted)
+        self.set_focus(options)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
