@@ -366,3 +366,32 @@ async def test_s_opens_a_sort_picker_and_the_sorted_column_flips(plan_path: Path
         assert ids == sorted(ids, reverse=True)
         await press(pilot, "s", "escape")
         assert view.sort_key == "id" and not isinstance(app.screen, OptionDialog)
+
+
+async def test_the_plan_settings_are_edited_in_a_form(plan_path: Path) -> None:
+    from datetime import date
+
+    from roadmap_tui.tui.widgets.editor import SettingsEditor
+
+    async with running(plan_path) as (app, pilot):
+        await press(pilot, "p")
+        editor = app.screen
+        assert isinstance(editor, SettingsEditor)
+        assert editor.query_one("#field-start", Input).value == "2027-01-04"
+        fill(editor, "workdays", "mon, tue, funday")
+        await pilot.pause()
+        assert "funday" in str(editor.query_one("#error-workdays").render())
+        fill(editor, "workdays", "mon, tue, wed, thu")
+        fill(editor, "holidays", "2027-01-18")
+        fill(editor, "as_of", "2027-01-11")
+        fill(editor, "name", "Support bot")
+        fill(editor, "seed", "7")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        plan = app.plan
+        assert plan.name == "Support bot" and plan.workdays == ("mon", "tue", "wed", "thu")
+        assert plan.holidays == (date(2027, 1, 18),) and plan.as_of == date(2027, 1, 11)
+        assert plan.seed == 7 and app.forecast.seed == 7
+        assert app.save()
+        text = plan_path.read_text(encoding="utf-8")
+        assert 'name = "Support bot"' in text and "seed = 7" in text

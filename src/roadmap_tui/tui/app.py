@@ -40,7 +40,7 @@ from roadmap_tui.tui.views.priorities import PrioritiesView
 from roadmap_tui.tui.views.risks import RisksView
 from roadmap_tui.tui.views.timeline import TimelineView
 from roadmap_tui.tui.widgets.dialogs import Choice, ChoiceDialog
-from roadmap_tui.tui.widgets.editor import ItemEditor, RiskEditor
+from roadmap_tui.tui.widgets.editor import ItemEditor, RiskEditor, SettingsEditor
 from roadmap_tui.tui.widgets.picker import DependencyPicker
 from roadmap_tui.tui.widgets.status import StatusLine
 
@@ -357,7 +357,9 @@ class RoadmapApp(App[None]):
         if self.stale:
             self.schedule_forecast()
 
-    def _edit(self, editor: ItemEditor | RiskEditor, then: Callable[[Any], None]) -> None:
+    def _edit(
+        self, editor: ItemEditor | RiskEditor | SettingsEditor, then: Callable[[Any], None]
+    ) -> None:
         """Open a form; `then` runs with what it built, unless it was cancelled."""
 
         def done(built: Any) -> None:
@@ -493,6 +495,16 @@ class RoadmapApp(App[None]):
             self.apply(self.plan.with_item(linked), f"link {item_id} to {dep}")
 
         self.push_screen(DependencyPicker(self.plan, item_id), done)
+
+    def action_edit_settings(self) -> None:
+        """The plan's name, start, workdays, holidays, as-of date, runs and seed."""
+
+        def done(plan: Plan) -> None:
+            if plan.seed != self.plan.seed:
+                self.seed = plan.seed  # the seed shown is the plan's, until `r` reseeds
+            self.apply(plan, "edit plan settings")
+
+        self._edit(SettingsEditor(self.plan, self.plan), done)
 
     def action_add_risk(self) -> None:
         def add(risk: Risk) -> None:

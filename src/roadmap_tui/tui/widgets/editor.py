@@ -447,3 +447,76 @@ class RiskEditor(_Editor[Risk]):
             if unknown:
                 return f"no item '{unknown[0]}' in the plan"
         return None
+
+
+SETTINGS_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("name", "name", placeholder="required"),
+    FieldSpec("start", "start", placeholder="YYYY-MM-DD: the first day of work"),
+    FieldSpec("workdays", "workdays", placeholder="mon, tue, wed, thu, fri"),
+    FieldSpec("holidays", "holidays", placeholder="YYYY-MM-DD, YYYY-MM-DD (no work)"),
+    FieldSpec("as_of", "as of", placeholder="YYYY-MM-DD: the status date (empty: the start)"),
+    FieldSpec("runs", "runs", placeholder="futures per forecast (default 10000)"),
+    FieldSpec("seed", "seed", placeholder="random seed: same seed, same figures"),
+)
+_SETTING_SECTION = {"runs": "forecast", "seed": "forecast"}
+
+
+class SettingsEditor(_Editor[Plan]):
+    """The plan's [plan] and [forecast] settings, each read by the model's own setting parser
+    (`parse.update_setting`, what `roadmap set plan.KEY` uses)."""
+
+    FIELDS = SETTINGS_FIELDS
+
+    def heading(self) -> str:
+        return "Plan settings"
+
+    def to_table(self, original: Plan) -> dict[str, Any]:
+        return {
+            "name": original.name,
+            "start": original.start,
+            "workdays": list(original.workdays),
+            "holidays": list(original.holidays),
+            "as_of": original.as_of,
+            "runs": original.runs,
+            "seed": original.seed,
+        }
+
+    def current_id(self) -> str:
+        return ""
+
+    def raw(self, spec: FieldSpec) -> Any:
+        text = self.query_one(f"#field-{spec.name}", Input).value.strip()
+        if spec.name in ("name", "workdays"):  # words, not TOML values
+            words = [w.strip(" \"'") for w in text.strip("[]").split(",")]
+            return (words if spec.name == "workdays" else text) if text else None
+        raw = super().raw(spec)
+        if spec.name == "holidays" and raw is not None and not isinstance(raw, list):
+            return [raw]  # one date typed alone
+        return raw
+
+    def parse_field(self, name: str, raw: Any) -> Any:
+        plan = self.original or self.plan
+        return model_parse.update_setting(plan, _SETTING_SECTION.get(name, "plan"), name, raw)
+
+    def parse_whole(self, obj_id: str, table: dict[str, Any]) -> tuple[Plan | None, list[Any]]:
+        plan = self.original or self.plan
+        problems = []
+        for spec in self.FIELDS:
+            section = _SETTING_SECTION.get(spec.name, "plan")
+            try:
+                plan = model_parse.update_setting(plan, section, spec.name, table.get(spec.name))
+            except model_parse.FieldError as error:
+                problems.append(model_parse.ParseProblem((spec.name,), str(error)))
+        return (None, problems) if problems else (plan, [])
+
+    def check(self, name: str, value: Any) -> str | None:
+        return None
+
+    def validate_field(self, spec: FieldSpec) -> None:
+        """Settings are checked even when emptied: a name and a start are required."""
+        try:
+            self.parse_field(spec.name, self.raw(spec))
+            message = None
+        except model_parse.FieldError as error:
+            message = str(error)
+        self.show_error(spec.name, message)
