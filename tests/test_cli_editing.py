@@ -67,3 +67,24 @@ def test_rename_refuses_an_unknown_a_taken_or_a_malformed_id(tmp_path: Path) -> 
         result = run("rename", str(path), old, new)
         assert result.exit_code == 2 and message in result.stderr
     assert path.read_text(encoding="utf-8") == text
+
+
+def test_new_takes_a_name_and_a_start(tmp_path: Path) -> None:
+    path = tmp_path / "bot.toml"
+    result = run("new", str(path), "--name", "Support bot", "--start", "2027-03-01")
+    assert result.exit_code == 0, result.stderr
+    text = path.read_text(encoding="utf-8")
+    assert 'name = "Support bot"' in text and "start = 2027-03-01" in text
+    assert "# required: day 0 of the plan" in text  # the template's comments stay
+
+
+def test_new_starts_next_monday_by_default(tmp_path: Path) -> None:
+    from datetime import date
+
+    from roadmap_tui.cli import next_monday
+
+    assert next_monday(date(2026, 12, 3)) == date(2026, 12, 7)  # a Thursday
+    assert next_monday(date(2026, 12, 7)) == date(2026, 12, 14)  # a Monday: the next one
+    path = tmp_path / "p.toml"
+    assert run("new", str(path)).exit_code == 0
+    assert f"start = {next_monday().isoformat()}" in path.read_text(encoding="utf-8")

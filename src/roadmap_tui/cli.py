@@ -7,8 +7,9 @@ Exit codes everywhere: 0 ok, 1 the plan is invalid (or, for `diff`, something ch
 from __future__ import annotations
 
 import sys
+from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -122,6 +123,12 @@ def validate_command(plans: tuple[str, ...]) -> None:
     sys.exit(worst)
 
 
+def next_monday(today: date | None = None) -> date:
+    """The Monday after today: a new plan starts at the beginning of a week."""
+    today = date.today() if today is None else today
+    return today + timedelta(days=7 - today.weekday())
+
+
 @main.command("new", short_help="Create a plan from a template (never overwrites).")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -133,12 +140,20 @@ def validate_command(plans: tuple[str, ...]) -> None:
     help="ai-feature: a small worked AI-feature roadmap; blank: the minimum, every field "
     "explained in comments.",
 )
-def new_command(path: Path, template: str) -> None:
+@click.option("--name", help="The plan's name (default: the template's).")
+@click.option(
+    "--start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The plan's first day, YYYY-MM-DD (default: next Monday).",
+)
+def new_command(path: Path, template: str, name: str | None, start: Any) -> None:
     """Create a new plan file at PATH from a template; never overwrites an existing file."""
     from roadmap_tui import store
 
+    first = start.date() if start is not None else next_monday()
     try:
-        loaded = store.write_new_plan(path, store.template_text(template))
+        text = store.template_plan_text(template, plan_name=name, start=first)
+        loaded = store.write_new_plan(path, text)
     except store.PlanFileError as err:
         fail(str(err), EXIT_USAGE)
     plan = loaded.plan

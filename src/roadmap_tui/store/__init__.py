@@ -34,7 +34,7 @@ from roadmap_tui.store.read import (
     value_from_text,
 )
 from roadmap_tui.store.save import file_changed, save_plan, write_new_plan
-from roadmap_tui.store.templates import TEMPLATES, template_text
+from roadmap_tui.store.templates import TEMPLATES, template_plan_text, template_text
 
 __all__ = [
     "MAX_BYTES",
@@ -62,6 +62,7 @@ __all__ = [
     "render_table",
     "save_plan",
     "split_lines",
+    "template_plan_text",
     "template_text",
     "value_from_text",
     "write_new_plan",
