@@ -395,3 +395,66 @@ async def test_the_plan_settings_are_edited_in_a_form(plan_path: Path) -> None:
         assert app.save()
         text = plan_path.read_text(encoding="utf-8")
         assert 'name = "Support bot"' in text and "seed = 7" in text
+
+
+async def test_a_scenario_is_added_with_an_override_picked_field_by_field(plan_path: Path) -> None:
+    from roadmap_tui.tui.widgets.scenarios import ScenarioEditor, ScenarioList, ValueDialog
+
+    async with running(plan_path) as (app, pilot):
+        await press(pilot, "C")
+        assert isinstance(app.screen, ScenarioList)
+        await press(pilot, "a")
+        editor = app.screen
+        assert isinstance(editor, ScenarioEditor)
+        editor.query_one("#scenario-id", Input).value = "fast-ui"
+        editor.query_one("#scenario-title", Input).value = "A contractor builds the UI"
+        await pilot.click("#add-override")
+        await pilot.pause()
+        await pilot.press(*"ui")  # the item ui is the fourth target
+        await press(pilot, "down", "down", "down", "enter")  # items.ui
+        await press(pilot, "down", "down", "enter")  # its third field: estimate
+        value = app.screen
+        assert isinstance(value, ValueDialog)
+        assert value.query_one(Input).value == "5, 8, 12"  # the plan's own, to start from
+        value.query_one(Input).value = "8, 5, 3"
+        await press(pilot, "enter")
+        assert "greater than" in text_of(value.query_one("#value-error", Static))
+        value.query_one(Input).value = "3, 4, 6"
+        await press(pilot, "enter")
+        assert app.screen is editor
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        scenario = app.plan.scenario_by_id["fast-ui"]
+        assert [(o.id, o.field, o.value) for o in scenario.overrides] == [
+            ("ui", "estimate", Estimate(3, 4, 6))
+        ]
+        assert app.scenario == "fast-ui"
+        assert app.save()
+        assert "items.ui.estimate = [3, 4, 6]" in plan_path.read_text(encoding="utf-8")
+
+
+async def test_a_scenario_is_duplicated_edited_and_deleted(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        await press(pilot, "C", "down", "d")  # duplicate early-validation
+        editor = app.screen
+        assert editor.query_one("#scenario-id", Input).value == "early-validation-copy"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        copy = app.plan.scenario_by_id["early-validation-copy"]
+        assert copy.overrides == app.plan.scenario_by_id["early-validation"].overrides
+        await press(pilot, "C")  # the list opens on the scenario shown: the copy
+        assert app.screen.current() == "early-validation-copy"
+        await press(pilot, "enter")  # edit it: drop an override
+        editor = app.screen
+        editor.set_focus(editor.query_one("#overrides"))
+        await press(pilot, "delete")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert len(app.plan.scenario_by_id["early-validation-copy"].overrides) == 4
+        await press(pilot, "C")
+        assert app.screen.current() == "early-validation-copy"
+        await press(pilot, "delete")
+        await pilot.click("#delete")
+        await settle(app, pilot)
+        assert "early-validation-copy" not in app.plan.scenario_by_id
+        assert app.scenario is None

@@ -298,6 +298,17 @@ class Plan:
             scenarios=self._scenarios_without("risks", risk_id),
         )
 
+    def with_scenario(self, scenario: Scenario) -> Plan:
+        """A copy with `scenario` replaced (same id) or appended (new id)."""
+        if scenario.id in self.scenario_by_id:
+            scenarios = tuple(scenario if s.id == scenario.id else s for s in self.scenarios)
+        else:
+            scenarios = (*self.scenarios, scenario)
+        return replace(self, scenarios=scenarios)
+
+    def without_scenario(self, scenario_id: str) -> Plan:
+        return replace(self, scenarios=tuple(s for s in self.scenarios if s.id != scenario_id))
+
     def with_item_renamed(self, old_id: str, new_id: str) -> Plan:
         """A copy with the item `old_id` called `new_id`, in its place, and every reference
         to it renamed: `depends_on`, risks' `affects`, scenario overrides and their values."""

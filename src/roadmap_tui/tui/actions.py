@@ -105,6 +105,14 @@ ACTIONS: tuple[UserAction, ...] = (
         show=False,
     ),
     UserAction(
+        "scenarios",
+        "C",
+        "app.scenarios",
+        "Scenarios",
+        "Add, edit, duplicate or delete scenarios",
+        show=False,
+    ),
+    UserAction(
         "settings",
         "p",
         "app.edit_settings",

@@ -26,7 +26,7 @@ from roadmap_tui import store
 from roadmap_tui.forecast.engine import compare, simulate
 from roadmap_tui.forecast.result import ForecastResult
 from roadmap_tui.model.parse import validate_plan
-from roadmap_tui.model.types import Item, Plan, PriorityConfig, Risk
+from roadmap_tui.model.types import Item, Plan, PriorityConfig, Risk, Scenario
 from roadmap_tui.priority import PriorityError, Ranking, prioritize
 from roadmap_tui.tui.actions import VIEWS, bindings_for
 from roadmap_tui.tui.commands import RoadmapCommands
@@ -42,6 +42,7 @@ from roadmap_tui.tui.views.timeline import TimelineView
 from roadmap_tui.tui.widgets.dialogs import Choice, ChoiceDialog
 from roadmap_tui.tui.widgets.editor import ItemEditor, RiskEditor, SettingsEditor
 from roadmap_tui.tui.widgets.picker import DependencyPicker
+from roadmap_tui.tui.widgets.scenarios import ScenarioEditor, ScenarioList, copy_id
 from roadmap_tui.tui.widgets.status import StatusLine
 
 VIEW_CLASSES: dict[str, type[View]] = {
@@ -505,6 +506,39 @@ class RoadmapApp(App[None]):
             self.apply(plan, "edit plan settings")
 
         self._edit(SettingsEditor(self.plan, self.plan), done)
+
+    def action_scenarios(self) -> None:
+        """Add, edit, duplicate or delete scenarios."""
+
+        def done(choice: tuple[str, str | None] | None) -> None:
+            if choice is None:
+                return
+            what, scenario_id = choice
+            if what == "delete" and scenario_id is not None:
+                self._confirm_delete(
+                    "scenario",
+                    f"Delete the scenario [b]{escape(scenario_id)}[/b] and its overrides?",
+                    lambda: self.apply(
+                        self.plan.without_scenario(scenario_id), f"delete scenario {scenario_id}"
+                    ),
+                )
+                return
+            original = self.plan.scenario_by_id.get(scenario_id or "")
+            new_id = ""
+            if what == "new":
+                original = None
+            elif what == "duplicate" and original is not None:
+                new_id = copy_id(self.plan, original.id)
+                original = replace(original, title=f"{original.title} (copy)")
+
+            def apply(scenario: Scenario) -> None:
+                verb = "edit" if what == "edit" else "add"
+                self.apply(self.plan.with_scenario(scenario), f"{verb} scenario {scenario.id}")
+                self.set_scenario(scenario.id)
+
+            self._edit(ScenarioEditor(self.plan, original, new_id=new_id), apply)
+
+        self.push_screen(ScenarioList(self.plan, self.scenario), done)
 
     def action_add_risk(self) -> None:
         def add(risk: Risk) -> None:
