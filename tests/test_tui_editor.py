@@ -458,3 +458,60 @@ async def test_a_scenario_is_duplicated_edited_and_deleted(plan_path: Path) -> N
         await settle(app, pilot)
         assert "early-validation-copy" not in app.plan.scenario_by_id
         assert app.scenario is None
+
+
+# -- a plan with problems ------------------------------------------------------------------------
+
+
+async def test_a_plan_with_problems_lists_them_and_opens_the_editor_at_the_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roadmap_tui.tui.problems import ProblemsApp, editor_command
+
+    path = tmp_path / "bad.toml"
+    broken = PLAN.replace('[items.ui]\ntitle = "Chat UI"\n', "[items.ui]\n").replace(
+        'depends_on = ["collect"]', 'depends_on = ["colect"]'
+    )
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(store.PlanError) as error:
+        store.load_plan(path)
+    ran: list[list[str]] = []
+
+    def fix(self: ProblemsApp, command: list[str]) -> None:
+        ran.append(command)
+        path.write_text(PLAN, encoding="utf-8")  # the PM fixes the file in the editor
+
+    monkeypatch.setattr(ProblemsApp, "run_editor", fix)
+    monkeypatch.setenv("EDITOR", "nano")
+    app = ProblemsApp(path, list(error.value.problems), poll_interval=None)
+    async with app.run_test() as pilot:
+        listed = [str(o.prompt) for o in app.query_one("#problem-list").options]
+        assert len(listed) == 2 and all(line.startswith(f"{path}:") for line in listed)
+        await press(pilot, "down", "enter")
+    second = error.value.problems[1]
+    assert ran == [["nano", f"+{second.line}", str(path)]]
+    assert app.return_value is True  # valid now: the editor opens on it
+    assert editor_command(path, 7, {"EDITOR": "code --wait"}) == [
+        "code",
+        "--wait",
+        "-g",
+        f"{path}:7",
+    ]
+
+
+async def test_the_problems_list_follows_the_file(tmp_path: Path) -> None:
+    from roadmap_tui.tui.problems import ProblemsApp
+
+    path = tmp_path / "bad.toml"
+    path.write_text(PLAN.replace('title = "Chat UI"\n', ""), encoding="utf-8")
+    with pytest.raises(store.PlanError) as error:
+        store.load_plan(path)
+    app = ProblemsApp(path, list(error.value.problems), poll_interval=0.05)
+    async with app.run_test() as pilot:
+        assert "title" in str(app.query_one("#problem-list").options[0].prompt)
+        path.write_text(PLAN, encoding="utf-8")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if app.return_value is not None:
+                break
+    assert app.return_value is True

@@ -5,6 +5,7 @@ Only the CLI imports this module, lazily, so headless commands never load Textua
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import ClassVar
 
@@ -84,6 +85,24 @@ def create_from_template(path: Path) -> None:
     click.echo(f"Created {path} from the ai-feature template", err=True)
 
 
+def fix_problems_first(path: Path) -> int | None:
+    """A plan that does not validate opens in the list of its problems until it does.
+
+    None: the plan is valid now (open it); an exit code: the PM quit with problems left."""
+    from roadmap_tui import store
+    from roadmap_tui.cli import EXIT_INVALID
+    from roadmap_tui.tui.problems import ProblemsApp
+
+    try:
+        store.load_plan(path)
+    except store.PlanError as error:
+        if not ProblemsApp(path, list(error.problems)).run():
+            return EXIT_INVALID
+    except store.PlanFileError:
+        pass  # open_plan says why
+    return None
+
+
 def edit(path: str | Path, *, runs: int | None = None) -> int:
     """Open the editor on `path`; a missing file can be created from the template first."""
     from roadmap_tui.cli import EXIT_USAGE, open_plan
@@ -93,6 +112,10 @@ def edit(path: str | Path, *, runs: int | None = None) -> int:
         if not click.confirm(f"{path} does not exist. Create it from the template?", default=True):
             return EXIT_USAGE
         create_from_template(path)
+    if sys.stdout.isatty() and sys.stdin.isatty():
+        fixed = fix_problems_first(path)
+        if fixed is not None:
+            return fixed
     loaded = open_plan(path)  # prints every problem and exits 1/2 when it cannot be opened
     from roadmap_tui.tui.app import RoadmapApp
 
