@@ -43,7 +43,12 @@ class PlanPicker(App[Path | None]):
 
     def compose(self) -> ComposeResult:
         yield Label(self.note or "Choose a plan to open (enter), q to quit")
-        yield OptionList(*(Option(str(p), id=str(i)) for i, p in enumerate(self.plans)))
+        yield OptionList(
+            *(
+                Option("+ a new plan from the template" if p == NEW_PLAN else str(p), id=str(i))
+                for i, p in enumerate(self.plans)
+            )
+        )
         yield Footer()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -66,15 +71,56 @@ def copy_example(root: Path) -> Path:
     return target
 
 
+#: The picker's last entry: not a plan but "make one".
+NEW_PLAN = Path("<new plan>")
+
+
+def new_plan(root: Path) -> Path | None:
+    """Ask for a file name and create a plan there from the template, starting next Monday."""
+    from roadmap_tui import store
+    from roadmap_tui.cli import next_monday
+
+    name = click.prompt("New plan file", default="plan.toml", err=True)
+    target = root / name if not Path(name).is_absolute() else Path(name)
+    title = click.prompt("Plan name", default="My AI feature", err=True)
+    try:
+        store.write_new_plan(
+            target, store.template_plan_text("ai-feature", plan_name=title, start=next_monday())
+        )
+    except store.PlanFileError as error:
+        click.echo(str(error), err=True)
+        return None
+    click.echo(f"Created {target} from the ai-feature template", err=True)
+    return target
+
+
+def first_run(root: Path) -> Path | None:
+    """No plans here: ask before writing anything, offering the example or a new plan."""
+    click.echo("No plans in ./plans or here.", err=True)
+    choice = click.prompt(
+        f"[e] open a copy of the bundled example (writes ./{EXAMPLE_COPY}), "
+        "[n] a new plan from the template, [q] quit",
+        type=click.Choice(["e", "n", "q"]),
+        default="e",
+        err=True,
+    )
+    if choice == "e":
+        return copy_example(root)
+    return new_plan(root) if choice == "n" else None
+
+
 def pick_and_edit(root: Path | None = None) -> int:
-    """`roadmap` with no argument: pick a plan in ./plans or ., or open a copy of the example."""
+    """`roadmap` with no argument: pick a plan in ./plans or ., or (asked) start one."""
     root = Path.cwd() if root is None else root
     plans = find_plans(root)
     if not plans:
-        return edit(copy_example(root))
+        first = first_run(root)
+        return 0 if first is None else edit(first)
     if len(plans) == 1:
         return edit(plans[0])
-    choice = PlanPicker(plans).run()
+    choice = PlanPicker([*plans, NEW_PLAN]).run()
+    if choice == NEW_PLAN:
+        choice = new_plan(root)
     return 0 if choice is None else edit(choice)
 
 
