@@ -515,3 +515,56 @@ async def test_the_problems_list_follows_the_file(tmp_path: Path) -> None:
             if app.return_value is not None:
                 break
     assert app.return_value is True
+
+
+# -- filters -------------------------------------------------------------------------------------
+
+
+async def test_a_filter_narrows_the_items_timeline_and_graph(plan_path: Path) -> None:
+    from textual.widgets import Checkbox
+
+    from roadmap_tui.tui.widgets.filters import FilterDialog
+
+    async with running(plan_path) as (app, pilot):
+        await select(app, pilot, "model")
+        await press(pilot, "slash")
+        dialog = app.screen
+        assert isinstance(dialog, FilterDialog)
+        dialog.query_one("#filter-milestones", Checkbox).value = True
+        await pilot.click("#apply")
+        await pilot.pause()
+        assert cells(app.query_one("#items-table"), 1) == ["kickoff", "launch"]
+        assert app.selected_id == "kickoff"  # the selection moved to what is shown
+        assert app.query_one("#timeline-chart").row_ids == ["kickoff", "launch"]
+        graph = app.query_one("#graph-canvas")
+        assert sorted(n for layer in graph.graph_layout.layers for n in layer) == [
+            "kickoff",
+            "launch",
+        ]
+        status = str(app.query_one("#status").render())
+        assert "2/5 shown: milestones only" in status
+        await press(pilot, "slash")
+        dialog = app.screen
+        dialog.query_one("#filter-milestones", Checkbox).value = False
+        dialog.query_one("#filter-kind", Select).value = "experiment"
+        await pilot.click("#apply")
+        await pilot.pause()
+        assert cells(app.query_one("#items-table"), 1) == ["model"]
+        await press(pilot, "slash")
+        await pilot.click("#clear")
+        await pilot.pause()
+        assert len(cells(app.query_one("#items-table"), 1)) == 5
+
+
+async def test_critical_path_only_keeps_the_items_critical_in_half_the_futures(
+    plan_path: Path,
+) -> None:
+    from roadmap_tui.tui.widgets.filters import ItemFilter
+
+    async with running(plan_path) as (app, pilot):
+        app.item_filter = ItemFilter(critical_only=True)
+        app.refresh_views()
+        await pilot.pause()
+        shown = cells(app.query_one("#items-table"), 1)
+        critical = [i for i, f in app.forecast.items.items() if f.criticality >= 0.5]
+        assert shown and sorted(shown) == sorted(critical) and "ui" not in shown

@@ -26,7 +26,7 @@ class UserAction:
     @property
     def keys_shown(self) -> str:
         """The keys as a person types them: `question_mark,f1` -> `? / f1`."""
-        names = {"question_mark": "?", "delete": "del"}
+        names = {"question_mark": "?", "delete": "del", "slash": "/"}
         return " / ".join(names.get(k, k) for k in self.key.split(","))
 
     def binding(self) -> Binding:
@@ -102,6 +102,14 @@ ACTIONS: tuple[UserAction, ...] = (
         "app.next_scenario",
         "Scenario",
         "Switch to the next scenario (baseline first)",
+        show=False,
+    ),
+    UserAction(
+        "filter",
+        "slash",
+        "app.filter_items",
+        "Filter",
+        "Show only some items (owner, team, tag, status, kind, critical path, milestones)",
         show=False,
     ),
     UserAction(

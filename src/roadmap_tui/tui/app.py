@@ -41,6 +41,7 @@ from roadmap_tui.tui.views.risks import RisksView
 from roadmap_tui.tui.views.timeline import TimelineView
 from roadmap_tui.tui.widgets.dialogs import Choice, ChoiceDialog
 from roadmap_tui.tui.widgets.editor import ItemEditor, RiskEditor, SettingsEditor
+from roadmap_tui.tui.widgets.filters import FilterDialog, ItemFilter
 from roadmap_tui.tui.widgets.picker import DependencyPicker
 from roadmap_tui.tui.widgets.scenarios import ScenarioEditor, ScenarioList, copy_id
 from roadmap_tui.tui.widgets.status import StatusLine
@@ -109,6 +110,7 @@ class RoadmapApp(App[None]):
         self._disk_signature: tuple[int, int] | None = self._signature()
         self._dismissed_digest: str | None = None
         self._typed_ahead: list[events.Key] | None = None
+        self.item_filter = ItemFilter()
         #: under each scenario, whether edits go to it (True) or to the baseline (False)
         self.edit_scenario: dict[str, bool] = {}
         self.sub_title = str(self.loaded.path)
@@ -147,7 +149,37 @@ class RoadmapApp(App[None]):
             focus_item=self.focus_item,
             stale=self.stale,
             overridden=overridden_fields(self.plan, self.scenario),
+            hidden=self.hidden_items(),
         )
+
+    def hidden_items(self) -> frozenset[str]:
+        """The items the filter leaves out of the Items, Timeline and Graph views."""
+        if not self.item_filter.active:
+            return frozenset()
+        plan = self.plan_in_force()
+        figures = self.forecast.items if self.forecast is not None else {}
+        return frozenset(
+            i.id
+            for i in plan.items
+            if not self.item_filter.matches(
+                i, figures[i.id].criticality if i.id in figures else None
+            )
+        )
+
+    def action_filter_items(self) -> None:
+        """Show only some items: by owner, team, tag, status, kind, critical path, milestones."""
+
+        def done(chosen: ItemFilter | None) -> None:
+            if chosen is None:
+                return
+            self.item_filter = chosen
+            hidden = self.hidden_items()
+            visible = [i.id for i in self.plan.items if i.id not in hidden]
+            if self.selected_id in hidden and visible:
+                self.selected_id = visible[0]
+            self.refresh_views()
+
+        self.push_screen(FilterDialog(self.plan_in_force(), self.item_filter), done)
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -187,7 +219,14 @@ class RoadmapApp(App[None]):
             seed=self.seed,
             scenario=self.scenario,
             editing=self.editing,
+            filtered=self.filter_note(),
         )
+
+    def filter_note(self) -> str | None:
+        if not self.item_filter.active:
+            return None
+        shown = len(self.plan.items) - len(self.hidden_items())
+        return f"{shown}/{len(self.plan.items)} shown: {self.item_filter.describe()}"
 
     # -- keys typed ahead --------------------------------------------------------------------
 

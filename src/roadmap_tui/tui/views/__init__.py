@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.containers import Vertical
 
-from roadmap_tui.model.types import Estimate, Plan
+from roadmap_tui.model.types import Estimate, Item, Plan
 
 if TYPE_CHECKING:
     from roadmap_tui.forecast import ForecastResult
@@ -69,6 +69,22 @@ class Shown:
     focus_item: bool = False
     stale: bool = False
     overridden: frozenset[tuple[str, str, str]] = frozenset()
+    #: items the Items, Timeline and Graph views leave out (the filter, `/`)
+    hidden: frozenset[str] = frozenset()
+
+    @property
+    def visible_items(self) -> tuple[Item, ...]:
+        return tuple(i for i in self.plan.items if i.id not in self.hidden)
+
+    def visible_plan(self) -> Plan:
+        """The plan without the hidden items (links to them dropped), for drawing only."""
+        if not self.hidden:
+            return self.plan
+        items = tuple(
+            replace(i, depends_on=tuple(d for d in i.depends_on if d not in self.hidden))
+            for i in self.visible_items
+        )
+        return replace(self.plan, items=items)
 
     def is_overridden(self, section: str, obj_id: str, field: str) -> bool:
         return (section, obj_id, field) in self.overridden

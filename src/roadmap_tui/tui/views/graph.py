@@ -67,7 +67,7 @@ class Layout:
 
 def layout(shown: Shown) -> Layout:
     """Layers from the model's generations; placeholders for long edges; one barycentre sweep."""
-    g = build_graph(shown.plan)
+    g = build_graph(shown.visible_plan())
     layers = [list(layer) for layer in generations(g)]
     layer_of = {node: i for i, layer in enumerate(layers) for node in layer}
     edges: list[tuple[str, str]] = []
@@ -101,7 +101,7 @@ def layout(shown: Shown) -> Layout:
             reorder(k, k - 1, preds)
         for k in range(len(layers) - 2, -1, -1):
             reorder(k, k + 1, succs)
-    box_w = min(max((len(i.id) for i in shown.plan.items), default=6) + 4, 22)
+    box_w = min(max((len(i.id) for i in shown.visible_items), default=6) + 4, 22)
     return Layout(layers, edges, real, max(box_w, 14))
 
 
@@ -122,7 +122,7 @@ class GraphCanvas(Widget, can_focus=True):
     def set_shown(self, shown: Shown) -> None:
         previous = self.shown
         self.shown = shown
-        if previous is None or previous.plan != shown.plan:
+        if previous is None or (previous.plan, previous.hidden) != (shown.plan, shown.hidden):
             self.graph_layout = layout(shown)
             width, height = self.graph_layout.size
             self.styles.width = width

@@ -84,6 +84,8 @@ class ItemsView(View):
         flagged = {p.keys[1] for p in shown.problems if len(p.keys) > 1 and p.keys[0] == "items"}
         rows = []
         for position, item in enumerate(shown.plan.items):
+            if item.id in shown.hidden:
+                continue
             f = forecast.items.get(item.id) if forecast is not None else None
             data = {
                 "file": position,
@@ -127,7 +129,7 @@ class ItemsView(View):
                 arrow = (" ▼" if self.sort_reverse else " ▲") if column.key == self.sort_key else ""
                 table.headers[column.key] = column.header + arrow
             table.set_rows([(item_id, cells) for item_id, cells, _ in rows])
-            if shown.selected is not None and shown.selected in shown.plan.item_by_id:
+            if shown.selected is not None and shown.selected in table.rows:
                 index = table.get_row_index(shown.selected)
                 if table.cursor_row != index:
                     table.move_cursor(row=index, animate=False)
@@ -137,7 +139,7 @@ class ItemsView(View):
     def select(self, shown: Shown) -> None:
         self._shown = shown
         table = self.query_one(ItemTable)
-        if shown.selected is not None and shown.selected in shown.plan.item_by_id:
+        if shown.selected is not None and shown.selected in table.rows:
             index = table.get_row_index(shown.selected)
             if table.cursor_row != index:
                 with table.prevent(DataTable.RowHighlighted):

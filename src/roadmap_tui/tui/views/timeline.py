@@ -50,7 +50,7 @@ class TimelineChart(Widget, can_focus=True):
 
     def set_shown(self, shown: Shown) -> None:
         self.shown = shown
-        self.row_ids = [i.id for i in shown.plan.items]
+        self.row_ids = [i.id for i in shown.visible_items]
         self.styles.height = len(self.row_ids) + 4
         self.refresh(layout=True)
 
@@ -70,7 +70,7 @@ class TimelineChart(Widget, can_focus=True):
         first = plan.as_of or plan.start
         first = min(first, plan.start)
         ends = [first + timedelta(days=14)]
-        for item in plan.items:
+        for item in shown.visible_items:
             f = forecast.items.get(item.id)
             if f is not None:
                 ends += [d for d in (f.finish.p95, f.finish.p80, f.finish.p50) if d is not None]
@@ -93,7 +93,7 @@ class TimelineChart(Widget, can_focus=True):
             fits = fits and (as_of_x is None or not x <= as_of_x <= x + len(label))
             canvas.put(x, 0, label if fits else "╷", "dim")
             free_from = x + len(label) + 1 if fits else free_from
-        for row, item in enumerate(plan.items, start=1):
+        for row, item in enumerate(shown.visible_items, start=1):
             selected = item.id == shown.selected
             canvas.put(0, row, item.id[: label_w - 1], "reverse bold" if selected else "bold")
             if as_of_x is not None:

@@ -26,6 +26,7 @@ class StatusLine(Static):
         seed: int,
         scenario: str | None,
         editing: str | None = None,
+        filtered: str | None = None,
     ) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
         if forecasting and not stale and plan.scenarios:
@@ -46,7 +47,10 @@ class StatusLine(Static):
         text.append(path.name, style="bold")
         if dirty:
             text.append(" [modified]", style="bold yellow")
-        text.append(f" · {len(plan.items)} items · {len(plan.risks)} risks")
+        if filtered is not None:
+            text.append(f" · filter {filtered}", style="bold cyan")
+        else:
+            text.append(f" · {len(plan.items)} items · {len(plan.risks)} risks")
         text.append(f" · {scenario or 'baseline'}")
         if editing is not None:
             text.append(f" (editing {editing})", style="magenta")
