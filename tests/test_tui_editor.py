@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -568,3 +569,41 @@ async def test_critical_path_only_keeps_the_items_critical_in_half_the_futures(
         shown = cells(app.query_one("#items-table"), 1)
         critical = [i for i, f in app.forecast.items.items() if f.criticality >= 0.5]
         assert shown and sorted(shown) == sorted(critical) and "ui" not in shown
+
+
+# -- timeline ------------------------------------------------------------------------------------
+
+
+async def test_timeline_months_read_as_months_and_the_first_is_labelled(plan_path: Path) -> None:
+    from roadmap_tui.tui.views.timeline import TimelineChart, month_label
+
+    assert month_label(date(2027, 2, 1), False) == "Feb"
+    assert month_label(date(2027, 1, 1), False) == "Jan 2027"
+    assert month_label(date(2027, 3, 1), True) == "Mar 2027"
+    async with running(plan_path) as (app, _pilot):
+        chart = app.query_one(TimelineChart)
+        axis = chart.draw(app.shown(), 120).plain.splitlines()[0]
+        label_x = chart.label_width() + 1
+        assert axis[label_x:].startswith("╷Jan 2027")  # the plan starts on 4 Jan
+        assert "Feb 27" not in axis and "╷Feb" in axis
+
+
+async def test_timeline_zoom_scrolls_sideways_and_the_legend_stays(plan_path: Path) -> None:
+    from roadmap_tui.tui.views.timeline import TimelineChart
+
+    async with running(plan_path, size=(80, 24)) as (app, pilot):
+        await press(pilot, "2")
+        chart = app.query_one(TimelineChart)
+        legend = app.query_one("#timeline-legend")
+        assert chart.size.width <= 80 and "P95" in text_of(legend)
+        await press(pilot, "z")  # weeks: one column a day
+        assert chart.zoom == "weeks" and "zoom weeks" in text_of(legend)
+        first, last = chart.span(app.shown())
+        assert chart.size.width >= (last - first).days
+        scroll = app.query_one("#timeline-scroll")
+        await press(pilot, "end")
+        await press(pilot, *["right"] * 10)
+        assert scroll.scroll_x > 0
+        assert legend.region.bottom <= app.screen.size.height  # still on screen
+        await press(pilot, "z", "z", "z")
+        assert chart.zoom == "fit" and chart.size.width <= 80

@@ -245,7 +245,7 @@ async def test_the_as_of_marker_never_cuts_a_month_label(plan_path: Path, width:
         assert "▼" in axis
         for label in re.findall(r"╷([^╷]+)", axis):
             text = label.replace("▼", "").strip()
-            assert text == "" or re.fullmatch(r"[A-Z][a-z]{2} \d\d", text), axis
+            assert text == "" or re.fullmatch(r"[A-Z][a-z]{2}( \d{4})?", text), axis
 
 
 # -- the live forecast's latency -----------------------------------------------------------------

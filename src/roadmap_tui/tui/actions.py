@@ -105,6 +105,14 @@ ACTIONS: tuple[UserAction, ...] = (
         show=False,
     ),
     UserAction(
+        "zoom",
+        "z",
+        "app.timeline_zoom",
+        "Zoom",
+        "Timeline zoom: the whole plan, weeks, months or quarters (scrolls sideways)",
+        "timeline",
+    ),
+    UserAction(
         "filter",
         "slash",
         "app.filter_items",

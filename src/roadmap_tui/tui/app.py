@@ -683,6 +683,11 @@ class RoadmapApp(App[None]):
     def view(self, name: str) -> View:
         return next(v for v in self.views if v.id == f"{name}-view")
 
+    def action_timeline_zoom(self) -> None:
+        view = self.view("timeline")
+        assert isinstance(view, TimelineView)
+        self.notify(f"Timeline zoom: {view.zoom()}", timeout=1.5)
+
     def action_sort_items(self) -> None:
         view = self.view("items")
         assert isinstance(view, ItemsView)
