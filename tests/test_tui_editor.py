@@ -607,3 +607,48 @@ async def test_timeline_zoom_scrolls_sideways_and_the_legend_stays(plan_path: Pa
         assert legend.region.bottom <= app.screen.size.height  # still on screen
         await press(pilot, "z", "z", "z")
         assert chart.zoom == "fit" and chart.size.width <= 80
+
+
+# -- graph ---------------------------------------------------------------------------------------
+
+
+async def test_the_graph_folds_around_the_selected_item_and_has_a_compact_mode(
+    plan_path: Path,
+) -> None:
+    async with running(plan_path) as (app, pilot):
+        await select(app, pilot, "collect")
+        await press(pilot, "3")
+        canvas = app.query_one("#graph-canvas")
+        wide = canvas.graph_layout.size
+        await press(pilot, "f")
+        lay = canvas.graph_layout
+        nodes = sorted(n for layer in lay.layers for n in layer if n not in lay.real_edges)
+        assert nodes == ["collect", "kickoff", "launch", "model"]  # not ui, its sibling
+        assert "1 item folded around collect" in canvas.render().plain
+        await press(pilot, "f")
+        lay = canvas.graph_layout
+        assert len([n for layer in lay.layers for n in layer if n not in lay.real_edges]) == 5
+        await press(pilot, "m")
+        assert canvas.graph_layout.compact
+        width, height = canvas.graph_layout.size
+        assert width < wide[0] and height < wide[1]
+        plain = canvas.render().plain
+        assert "collect" in plain and "P50" not in plain
+
+
+def test_edges_into_different_items_never_share_a_lane_where_they_overlap() -> None:
+    from roadmap_tui.model.types import Item
+    from roadmap_tui.model.types import Plan as P
+    from roadmap_tui.tui.views import Shown
+    from roadmap_tui.tui.views.graph import layout
+
+    items = [Item(id=x, title=x, estimate=Estimate.fixed(1)) for x in ("a", "b", "c")]
+    items += [
+        Item(id="d", title="d", estimate=Estimate.fixed(1), depends_on=("a", "b", "c")),
+        Item(id="e", title="e", estimate=Estimate.fixed(1), depends_on=("a", "c")),
+    ]
+    lay = layout(Shown(plan=P(name="x", start=date(2027, 1, 4), items=tuple(items))))
+    into_d = {lay.lanes[(u, "d")] for u in ("a", "b", "c")}
+    into_e = {lay.lanes[(u, "e")] for u in ("a", "c")}
+    assert len(into_d) == 1 and len(into_e) == 1  # a merge: one lane per target
+    assert into_d != into_e  # overlapping spans, different targets: different lanes

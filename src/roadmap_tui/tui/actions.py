@@ -105,6 +105,22 @@ ACTIONS: tuple[UserAction, ...] = (
         show=False,
     ),
     UserAction(
+        "graph-compact",
+        "m",
+        "app.graph_compact",
+        "Compact",
+        "Graph: one line per item (compact) or boxes with their P50",
+        "graph",
+    ),
+    UserAction(
+        "graph-focus",
+        "f",
+        "app.graph_focus",
+        "Focus",
+        "Graph: only the selected item, its ancestors and descendants (the rest folded)",
+        "graph",
+    ),
+    UserAction(
         "zoom",
         "z",
         "app.timeline_zoom",

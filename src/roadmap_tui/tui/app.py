@@ -683,6 +683,21 @@ class RoadmapApp(App[None]):
     def view(self, name: str) -> View:
         return next(v for v in self.views if v.id == f"{name}-view")
 
+    def action_graph_compact(self) -> None:
+        view = self.view("graph")
+        assert isinstance(view, GraphView)
+        self.notify("Graph: compact" if view.toggle_compact() else "Graph: boxes", timeout=1.5)
+
+    def action_graph_focus(self) -> None:
+        view = self.view("graph")
+        assert isinstance(view, GraphView)
+        focused = view.toggle_focus(self.shown())
+        self.notify(
+            f"Graph: {focused}, its ancestors and descendants" if focused else "Graph: all items",
+            timeout=1.5,
+            markup=False,
+        )
+
     def action_timeline_zoom(self) -> None:
         view = self.view("timeline")
         assert isinstance(view, TimelineView)
