@@ -238,7 +238,7 @@ async def test_a_slow_file_read_never_blocks_the_keys(
 
     def slow(path):  # type: ignore[no-untyped-def]
         reading.set()
-        time.sleep(1.5)  # a network drive, a file being written by git
+        time.sleep(3.0)  # a network drive, a file being written by git
         read.set()
         return real(path)
 
