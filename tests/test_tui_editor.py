@@ -652,3 +652,20 @@ def test_edges_into_different_items_never_share_a_lane_where_they_overlap() -> N
     into_e = {lay.lanes[(u, "e")] for u in ("a", "c")}
     assert len(into_d) == 1 and len(into_e) == 1  # a merge: one lane per target
     assert into_d != into_e  # overlapping spans, different targets: different lanes
+
+
+async def test_a_link_under_a_scenario_can_go_to_the_scenario(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        await press(pilot, "c", "c", "1")
+        await select(app, pilot, "ui")
+        await press(pilot, "l")
+        await pilot.click("#scenario")
+        await pilot.pause()
+        assert isinstance(app.screen, DependencyPicker)
+        await pilot.press(*"collect", "enter")
+        await settle(app, pilot)
+        assert app.plan.item("ui").depends_on == ("kickoff",)
+        overrides = {
+            (o.id, o.field): o.value for o in app.plan.scenario_by_id["early-validation"].overrides
+        }
+        assert overrides[("ui", "depends_on")] == ("kickoff", "collect")

@@ -523,18 +523,23 @@ class RoadmapApp(App[None]):
             return
         item_id = self.selected_id
 
-        def done(dep: str | None) -> None:
-            if dep is None:
-                return
-            item = self.plan.item(item_id)
-            if dep in item.depends_on:
-                unlinked = replace(item, depends_on=tuple(d for d in item.depends_on if d != dep))
-                self.apply(self.plan.with_item(unlinked), f"unlink {item_id} from {dep}")
-                return
-            linked = replace(item, depends_on=(*item.depends_on, dep))
-            self.apply(self.plan.with_item(linked), f"link {item_id} to {dep}")
+        def link(to_scenario: bool) -> None:
+            plan = self.plan_in_force() if to_scenario else self.plan
 
-        self.push_screen(DependencyPicker(self.plan, item_id), done)
+            def done(dep: str | None) -> None:
+                if dep is None:
+                    return
+                item = plan.item(item_id)
+                if dep in item.depends_on:
+                    deps = tuple(d for d in item.depends_on if d != dep)
+                    label = f"unlink {item_id} from {dep}"
+                else:
+                    deps, label = (*item.depends_on, dep), f"link {item_id} to {dep}"
+                self.apply_change(replace(item, depends_on=deps), to_scenario, label)
+
+            self.push_screen(DependencyPicker(plan, item_id), done)
+
+        self.edit_where(link)
 
     def action_edit_settings(self) -> None:
         """The plan's name, start, workdays, holidays, as-of date, runs and seed."""
