@@ -90,3 +90,10 @@ def test_model_does_no_io() -> None:
         text = path.read_text()
         for call in (r"\bopen\(", r"\.read_text\(", r"\.write_text\(", r"import toml"):
             assert not re.search(call, text), f"{path.name} matches {call}: I/O belongs in store"
+
+
+def test_no_face_module_below_cli_imports_cli() -> None:
+    """cli.py sits on top: tui/ and exits.py take what they share from below it (no circle)."""
+    for path in [*sorted((SRC / "tui").rglob("*.py")), SRC / "exits.py"]:
+        for name in _imports_of(path):
+            assert name != "roadmap_tui.cli", f"{path.relative_to(SRC)} imports roadmap_tui.cli"

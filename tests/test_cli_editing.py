@@ -81,7 +81,7 @@ def test_new_takes_a_name_and_a_start(tmp_path: Path) -> None:
 def test_new_starts_next_monday_by_default(tmp_path: Path) -> None:
     from datetime import date
 
-    from roadmap_tui.cli import next_monday
+    from roadmap_tui.store import next_monday
 
     assert next_monday(date(2026, 12, 3)) == date(2026, 12, 7)  # a Thursday
     assert next_monday(date(2026, 12, 7)) == date(2026, 12, 14)  # a Monday: the next one

@@ -83,7 +83,7 @@ def test_new_writes_a_valid_commented_plan(tmp_path: Path, template: str) -> Non
     result = run("new", str(path), "--template", template)
     assert result.exit_code == 0, result.output
     # the template, starting next Monday: one line differs
-    from roadmap_tui.cli import next_monday
+    from roadmap_tui.store import next_monday
 
     assert path.read_text() == store.template_plan_text(template, start=next_monday())
     assert run("validate", str(path)).exit_code == 0

@@ -136,7 +136,7 @@ EXPECTED: dict[str, list[tuple[int, str]]] = {
             "expected no estimate (or a kind other than milestone)",
         )
     ],
-    "max_attempts": [(9, "item 'a': max_attempts: expected an integer >= 1, found 0")],
+    "max_attempts": [(9, "item 'a': max_attempts: expected an integer from 1 to 100, found 0")],
     "bad_status": [
         (
             8,

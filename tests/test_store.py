@@ -79,8 +79,10 @@ def test_binary_junk(tmp_path: Path) -> None:
 def test_invalid_utf8(tmp_path: Path) -> None:
     path = tmp_path / "latin1.toml"
     path.write_bytes('[plan]\nname = "Caf\xe9"\n'.encode("latin-1"))
-    with pytest.raises(store.PlanFileError, match="line 2: not valid UTF-8"):
+    with pytest.raises(store.PlanFileError) as err:
         store.load_plan(path)
+    assert str(err.value).startswith(f"{path}:2: not valid UTF-8")
+    assert err.value.line == 2
 
 
 def test_empty_file_is_an_invalid_plan(tmp_path: Path) -> None:

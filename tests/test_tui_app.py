@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import time
 from pathlib import Path
 from typing import Any
 
@@ -560,12 +559,11 @@ async def test_quitting_during_a_forecast_abandons_it(
     log: dict[str, list[Any]] = {"started": [], "cancelled": [], "finished": []}
     slow_simulate(monkeypatch, 500, log)  # five seconds unless cancelled
     app = make_app(plan_path)
-    started = time.monotonic()
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause(0.2)
         assert app.forecasting
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
-    assert time.monotonic() - started < 3
+    # Not waited for: the five-second forecast was cancelled, never finished.
     assert len(log["cancelled"]) == 1 and not log["finished"]

@@ -268,51 +268,37 @@ def fifty_item_plan() -> str:
     return "\n".join(lines)
 
 
-async def test_fresh_figures_follow_the_last_edit_by_the_debounce_plus_one_engine_run(
+async def test_each_edit_of_a_fifty_item_plan_is_forecast_exactly_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """50 items x 10,000 runs: the app adds no more than a frame or two to the debounce and
-    the engine's own time (the engine's speed is the forecast benchmark's to prove)."""
+    """50 items x 10,000 runs: one engine run per edit and nothing stale left running. How
+    fast the fresh figures follow is benchmarks/bench_tui.py's to measure, not a test's."""
     import asyncio
-    import gc
-    import time
     from dataclasses import replace
 
     import roadmap_tui.tui.app as app_module
     from roadmap_tui.model.types import Estimate
 
-    engine: list[float] = []
+    runs: list[int] = []
     real = app_module.simulate
 
-    def timed(plan, **kwargs):  # type: ignore[no-untyped-def]
-        start = time.perf_counter()
-        try:
-            return real(plan, **kwargs)
-        finally:
-            engine.append(time.perf_counter() - start)
+    def counted(plan, **kwargs):  # type: ignore[no-untyped-def]
+        runs.append(1)
+        return real(plan, **kwargs)
 
-    monkeypatch.setattr(app_module, "simulate", timed)
     path = tmp_path / "fifty.toml"
     path.write_text(fifty_item_plan(), encoding="utf-8")
     async with running(path, runs=None, debounce=0.15) as (app, _pilot):
         assert app.forecast is not None and app.forecast.runs == 10_000
+        monkeypatch.setattr(app_module, "simulate", counted)
         for n in range(3):
-            engine.clear()
+            runs.clear()
             item = app.plan.item("i30")
             edited = replace(item, estimate=Estimate(3 + n, 8 + n, 20 + n))
-            gc.disable()  # the interpreter's pauses are not the app's (the launcher freezes
-            try:  # what startup made, see RoadmapApp.freeze_startup)
-                start = time.perf_counter()
-                app.apply(app.plan.with_item(edited), "edit")
-                while app.stale:
-                    await asyncio.sleep(0.005)
-                latency = time.perf_counter() - start
-            finally:
-                gc.enable()
-            assert len(engine) == 1  # one run for the edit, nothing stale left running
-            # the timer, re-ranking and redrawing six views take ~0.05 s; the margin is for
-            # a loaded machine, far below a second debounce or a blocked event loop
-            assert latency <= 0.15 + engine[0] + 0.2, (latency, engine[0])
+            app.apply(app.plan.with_item(edited), "edit")
+            while app.stale:
+                await asyncio.sleep(0.005)
+            assert len(runs) == 1  # one run for the edit, nothing stale left running
             assert app.forecast.items["i30"].finish_days.p50 is not None
 
 

@@ -1,26 +1,47 @@
 """The `roadmap` command line: a thin face over store, model, forecast, priority and report.
 
 Exit codes everywhere: 0 ok, 1 the plan is invalid (or, for `diff`, something changed),
-2 usage or file errors. No command prints a Python traceback for bad input.
+2 usage or file errors, 3 an internal error (a bug: one line, the traceback with --debug).
+No command prints a Python traceback for bad input.
 """
 
 from __future__ import annotations
 
 import sys
-from datetime import date, timedelta
+import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from roadmap_tui import __version__
+from roadmap_tui.exits import (
+    EXIT_INTERNAL,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    fail,
+    load_or_report,
+    open_plan,
+    print_problems,
+)
 
 if TYPE_CHECKING:
     from roadmap_tui.store import LoadedPlan
+    from roadmap_tui.tracker import Export
 
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_USAGE = 2
+#: Most runs a command accepts: `[forecast] runs`' cap, model.parse.MAX_RUNS (a test checks;
+#: parse is not imported here to keep `roadmap --help` fast).
+MAX_RUNS = 1_000_000
+_RUNS = click.IntRange(min=1, max=MAX_RUNS)
+
+_debug = False
+
+
+def _set_debug(_ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    global _debug
+    _debug = _debug or value
 
 
 class _PlanOrCommand(click.Group):
@@ -28,11 +49,32 @@ class _PlanOrCommand(click.Group):
     .toml file (or an existing path) is a plan; a mistyped command still gets click's error."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        first = args[0] if args else ""
+        lead = 1 if args[:1] == ["--debug"] else 0
+        first = args[lead] if len(args) > lead else ""
         is_plan = first.endswith(".toml") or (bool(first) and Path(first).exists())
         if is_plan and not first.startswith("-") and first not in self.commands:
-            args = ["edit", *args]
+            args = [*args[:lead], "edit", *args[lead:]]
         return super().parse_args(ctx, args)
+
+    def main(self, args: Sequence[str] | None = None, *rest: object, **kwargs: object) -> object:
+        """click's main, with an unexpected exception (a bug) turned into one line on stderr
+        and exit 3, so CI can tell a crash from an invalid plan (1); `--debug` shows the
+        traceback."""
+        global _debug
+        _debug = False
+        try:
+            return super().main(args, *rest, **kwargs)  # type: ignore[arg-type]
+        except Exception as exc:
+            if _debug:
+                traceback.print_exc()
+            from roadmap_tui.model.text import clean
+
+            what = clean(" ".join(f"{type(exc).__name__}: {exc}".split()))
+            click.echo(
+                f"roadmap: internal error: {what} (run with --debug for the traceback)",
+                err=True,
+            )
+            sys.exit(EXIT_INTERNAL)
 
 
 @click.group(
@@ -41,6 +83,14 @@ class _PlanOrCommand(click.Group):
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.version_option(__version__, prog_name="roadmap")
+@click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_debug,
+    help="Show the Python traceback of an internal error (exit 3).",
+)
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Plan, forecast and prioritise AI-product roadmaps kept as TOML files.
@@ -56,48 +106,12 @@ def main(ctx: click.Context) -> None:
 
 @main.command("edit")
 @click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--runs", type=click.IntRange(min=1), help="Runs per forecast (default: the plan's).")
+@click.option("--runs", type=_RUNS, help="Runs per forecast (default: the plan's).")
 def edit_command(plan: Path, runs: int | None) -> None:
     """Open PLAN in the editor (same as `roadmap PLAN`); offers to create a missing PLAN."""
     from roadmap_tui.tui.launch import edit
 
     sys.exit(edit(plan, runs=runs))
-
-
-def fail(message: str, code: int = EXIT_USAGE) -> None:
-    """Print `message` on stderr and exit with `code`: the one way a command gives up."""
-    click.echo(message, err=True)
-    sys.exit(code)
-
-
-def open_plan(path: str | Path) -> LoadedPlan:
-    """Load a plan for a command, or print every problem (`PATH:LINE: message`) and exit.
-
-    Exit 1 when the plan is invalid, 2 when the file cannot be read as a plan at all.
-    """
-    loaded = _load_or_report(path)
-    if isinstance(loaded, int):
-        sys.exit(loaded)
-    return loaded
-
-
-def _load_or_report(path: str | Path) -> LoadedPlan | int:
-    """The loaded plan, or its problems printed on stderr and the exit code they mean (1, 2)."""
-    from roadmap_tui import store
-
-    try:
-        return store.load_plan(path)
-    except store.PlanFileError as err:
-        click.echo(str(err), err=True)
-        return EXIT_USAGE
-    except store.PlanError as err:
-        _print_problems(err)
-        return EXIT_INVALID
-
-
-def _print_problems(err: Exception) -> None:
-    for problem in getattr(err, "problems", ()):
-        click.echo(str(problem), err=True)
 
 
 @main.command("validate")
@@ -110,7 +124,7 @@ def validate_command(plans: tuple[str, ...]) -> None:
     """
     worst = EXIT_OK
     for path in plans:
-        loaded = _load_or_report(path)
+        loaded = load_or_report(path)
         if isinstance(loaded, int):
             worst = max(worst, loaded)
             continue
@@ -121,12 +135,6 @@ def validate_command(plans: tuple[str, ...]) -> None:
             click.echo(f"{path}:{loaded.line_of(*warning.keys)}: warning: {warning.message}")
         click.echo(f"{path}: ok ({len(plan.items)} items, {len(plan.risks)} risks)")
     sys.exit(worst)
-
-
-def next_monday(today: date | None = None) -> date:
-    """The Monday after today: a new plan starts at the beginning of a week."""
-    today = date.today() if today is None else today
-    return today + timedelta(days=7 - today.weekday())
 
 
 @main.command("new", short_help="Create a plan from a template (never overwrites).")
@@ -150,7 +158,7 @@ def new_command(path: Path, template: str, name: str | None, start: Any) -> None
     """Create a new plan file at PATH from a template; never overwrites an existing file."""
     from roadmap_tui import store
 
-    first = start.date() if start is not None else next_monday()
+    first = start.date() if start is not None else store.next_monday()
     try:
         text = store.template_plan_text(template, plan_name=name, start=first)
         loaded = store.write_new_plan(path, text)
@@ -198,8 +206,22 @@ def set_command(plan: Path, target: str, value: str) -> None:
             EXIT_USAGE,
         )
     target_id, field = parts
-    loaded = open_plan(plan)
     raw = store.value_from_text(value)
+    # Read, change and write under the plan's lock: two `roadmap set`s at once both land.
+    try:
+        with store.locked(plan):
+            _set_field(plan, section, target_id, field, raw)
+    except store.PlanFileError as err:  # unreadable, unwritable, or locked for too long
+        fail(str(err), EXIT_USAGE)
+    click.echo(f"{plan}: {target} = {parse.show(raw)}")
+
+
+def _set_field(plan: Path, section: str, target_id: str, field: str, raw: object) -> None:
+    """`roadmap set` once the lock is held: load, change one field, validate, save."""
+    from roadmap_tui import store
+    from roadmap_tui.model import parse
+
+    loaded = open_plan(plan)
     try:
         keys = parse.resolve_target(loaded.plan, section, target_id, field)
     except parse.UnknownTargetError as err:
@@ -210,17 +232,18 @@ def set_command(plan: Path, target: str, value: str) -> None:
         fail(f"{plan}:{loaded.line_of(*keys)}: {err}", EXIT_INVALID)
     problems = parse.validate_plan(new)
     if problems:
+        from roadmap_tui.model.text import clean
+
         for p in problems:
-            click.echo(f"{plan}:{loaded.line_of(*p.keys)}: {p.message}", err=True)
+            click.echo(clean(f"{plan}:{loaded.line_of(*p.keys)}: {p.message}"), err=True)
         sys.exit(EXIT_INVALID)
     try:
         store.save_plan(loaded, new)
     except store.PlanError as err:
-        _print_problems(err)
+        print_problems(err)
         sys.exit(EXIT_INVALID)
-    except (store.PlanFileError, store.ExternalChangeError) as err:
+    except store.ExternalChangeError as err:
         fail(str(err), EXIT_USAGE)
-    click.echo(f"{plan}: {target} = {parse.show(raw)}")
 
 
 @main.command("rename", short_help="Rename an item id and every reference to it.")
@@ -245,7 +268,7 @@ def rename_command(plan: Path, old: str, new: str) -> None:
     try:
         saved = store.save_plan(loaded, renamed)
     except store.PlanError as err:
-        _print_problems(err)
+        print_problems(err)
         sys.exit(EXIT_INVALID)
     except (store.PlanFileError, store.ExternalChangeError) as err:
         fail(str(err), EXIT_USAGE)
@@ -275,7 +298,7 @@ def fmt_command(plans: tuple[Path, ...], check: bool) -> None:
             worst = max(worst, EXIT_USAGE)
             continue
         except store.PlanError as err:
-            _print_problems(err)
+            print_problems(err)
             worst = max(worst, EXIT_INVALID)
             continue
         if changed and check:
@@ -298,9 +321,7 @@ def _check_scenario(path: Path, loaded: LoadedPlan, scenario: str | None) -> Non
 
 @main.command("simulate")
 @click.argument("plan", type=click.Path(path_type=Path))
-@click.option(
-    "--runs", type=click.IntRange(min=1), help="Runs (default: the plan's [forecast] runs)."
-)
+@click.option("--runs", type=_RUNS, help="Runs (default: the plan's [forecast] runs).")
 @click.option("--seed", type=int, help="Seed (default: the plan's [forecast] seed).")
 @click.option("--scenario", metavar="NAME", help="Forecast the plan under this scenario.")
 @click.option(
@@ -311,6 +332,12 @@ def _check_scenario(path: Path, loaded: LoadedPlan, scenario: str | None) -> Non
 )
 @click.option("--json", "as_json", is_flag=True, help="Print only JSON (docs/forecast.md).")
 @click.option("--compare", is_flag=True, help="Baseline and every scenario side by side.")
+@click.option(
+    "--calibrate/--no-calibrate",
+    default=None,
+    help="Also forecast with durations scaled by the done items' actuals "
+    "(default: the plan's [forecast] calibrate).",
+)
 def simulate_command(
     plan: Path,
     runs: int | None,
@@ -319,6 +346,7 @@ def simulate_command(
     as_of: object,
     as_json: bool,
     compare: bool,
+    calibrate: bool | None,
 ) -> None:
     """Monte Carlo forecast of PLAN: when each item is likely ready, and what drives it."""
     import json
@@ -328,6 +356,8 @@ def simulate_command(
 
     if compare and scenario is not None:
         fail("--compare shows every scenario; leave out --scenario")
+    if compare and calibrate:
+        fail("--calibrate sets one forecast beside its calibrated twin; leave out --compare")
     loaded = open_plan(plan)
     day = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
     _check_scenario(plan, loaded, scenario)
@@ -348,6 +378,14 @@ def simulate_command(
                         progress=update,
                     )
                 }
+            calibration = calibrated = None
+            if (loaded.plan.calibrate if calibrate is None else calibrate) and not compare:
+                from roadmap_tui.forecast import calibration as cal
+
+                calibration = cal.calibrate(loaded.plan)
+                calibrated = cal.calibrated_forecast(
+                    loaded.plan, calibration, runs=runs, seed=seed, scenario=scenario, as_of=day
+                )
     except ValueError as exc:  # ForecastError: a plan the engine cannot simulate
         fail(f"{plan}: {exc}")
     except MemoryError:
@@ -356,6 +394,12 @@ def simulate_command(
         data = (
             forecast.compare_to_json_dict(results) if compare else results[scenario].to_json_dict()
         )
+        if calibration is not None:
+            data["calibration"] = {
+                "summary": calibration.describe(),
+                "notice": calibration.notice,
+                "forecast": None if calibrated is None else calibrated.to_json_dict(),
+            }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     from rich.console import Console
@@ -367,6 +411,47 @@ def simulate_command(
         simulate_view.render_compare(results, loaded.plan, console)
     else:
         simulate_view.render_forecast(results[scenario], loaded.plan, console)
+    if calibration is not None:
+        from roadmap_tui.console.calibration import calibrated_table
+
+        if calibrated is None:
+            console.print(f"Calibration: {calibration.notice}")
+        else:
+            console.print(calibrated_table(results[scenario], calibrated, calibration))
+
+
+@main.command("calibrate")
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.option(
+    "--from",
+    "others",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Also learn from the done items of this plan (repeatable), e.g. earlier projects.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print only JSON (docs/forecast.md).")
+def calibrate_command(plan: Path, others: tuple[Path, ...], as_json: bool) -> None:
+    """How long PLAN's done items took against their estimates, per kind and overall.
+
+    The ratio of a done item is its actual working days over its estimate's mean; a
+    forecast with `[forecast] calibrate = true` (or `simulate --calibrate`) draws from them.
+    """
+    import json
+
+    from roadmap_tui.forecast import calibration as cal
+
+    loaded = open_plan(plan)
+    extra = [s for other in others for s in cal.samples_of(open_plan(other).plan, str(other))]
+    calibration = cal.calibrate(loaded.plan, extra)
+    samples = calibration.samples
+    if as_json:
+        click.echo(json.dumps(cal.to_json_dict(samples, calibration), indent=2))
+        return
+    from rich.console import Console
+
+    from roadmap_tui.console.calibration import render_calibration
+
+    render_calibration(loaded.plan.name, samples, calibration, Console(highlight=False))
 
 
 # ---------------------------------------------------------------- prioritisation (issue 4)
@@ -385,7 +470,7 @@ def simulate_command(
     help="Override a factor weight for this run (repeatable).",
 )
 @click.option("--method", type=click.Choice(["weighted", "gated"]), help="Scoring method.")
-@click.option("--runs", type=click.IntRange(min=1), help="Forecast runs (default: the plan's).")
+@click.option("--runs", type=_RUNS, help="Forecast runs (default: the plan's).")
 @click.option("--seed", type=click.IntRange(min=0), help="Forecast seed (default: the plan's).")
 @click.option("--scenario", metavar="NAME", help="Rank the plan as this scenario sees it.")
 def prioritize_command(
@@ -454,21 +539,19 @@ def prioritize_command(
     metavar="FMT",
     help="md, csv, json, html, svg, png, ics or toml.",
 )
-@click.option(
-    "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
-)
+@click.option("-o", "--output", type=click.Path(), help="File to write (default: stdout).")
 @click.option("--scenario", metavar="NAME", help="Forecast and rank the plan under this scenario.")
 @click.option(
-    "--chart", metavar="CHART", help="svg/png: timeline (default), scurve, tornado or all."
+    "--chart",
+    metavar="CHART",
+    help="svg/png: timeline (default), scurve, tornado, all, or history (every commit).",
 )
-@click.option(
-    "--runs", type=click.IntRange(min=1), help="Runs (default: the plan's [forecast] runs)."
-)
+@click.option("--runs", type=_RUNS, help="Runs (default: the plan's [forecast] runs).")
 @click.option("--seed", type=int, help="Seed (default: the plan's [forecast] seed).")
 def export(
     plan: Path,
     fmt: str,
-    output: Path | None,
+    output: str | None,
     scenario: str | None,
     chart: str | None,
     runs: int | None,
@@ -487,11 +570,16 @@ def export(
     if chart not in report.CHART_CHOICES:
         fail(f"unknown chart {chart!r}; expected one of: {', '.join(report.CHART_CHOICES)}")
     try:
-        paths = report.output_paths(spec, chart, output)
+        report.check_not_the_plan(output, plan)
+        paths = report.output_paths(spec, chart, None if output is None else Path(output))
+        report.check_not_the_plan(paths, plan)
     except report.ExportError as exc:
         fail(str(exc))
     if paths == [None] and spec.binary and sys.stdout.isatty():
         fail(f"{spec.name} is binary: give -o FILE.{spec.name} or redirect stdout to a file")
+    if chart == "history":
+        _export_history(plan, spec.name, paths[0], runs, seed)
+        return
     loaded = open_plan(plan)
     _check_scenario(plan, loaded, scenario)
     try:
@@ -511,9 +599,36 @@ def export(
         fail(f"{plan}: {exc}")
 
 
+def _export_history(
+    plan: Path, fmt: str, path: Path | None, runs: int | None, seed: int | None
+) -> None:
+    """`export --chart history`: the milestone trend of every commit, as svg or png."""
+    from roadmap_tui import report
+    from roadmap_tui.report.charts import render_history_chart
+    from roadmap_tui.report.history import HistoryError, plan_history
+    from roadmap_tui.report.progress import progress_bar
+
+    try:
+        with progress_bar("Forecasting past commits", delay=1.0) as update:
+            found = plan_history(plan, runs=runs, seed=seed, progress=update)
+    except HistoryError as exc:
+        fail(str(exc))
+    for note in found.notes:
+        click.echo(f"note: {note}", err=True)
+    content = render_history_chart(found, fmt)
+    if path is None:
+        report.write_stdout(content)
+        return
+    try:
+        report.write_outputs([report.Output(content, "history")], [path])
+    except report.ExportError as exc:
+        fail(str(exc))
+    click.echo(f"wrote {path}", err=True)
+
+
 def _open_for_diff(path: Path) -> LoadedPlan:
     """open_plan, but an invalid plan is an error (2) for diff: 1 means `changed`."""
-    loaded = _load_or_report(path)
+    loaded = load_or_report(path)
     if isinstance(loaded, int):
         sys.exit(EXIT_USAGE)
     return loaded
@@ -525,13 +640,14 @@ def _open_for_diff(path: Path) -> LoadedPlan:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "md"]), default="text", show_default=True
 )
-@click.option(
-    "--runs", type=click.IntRange(min=1), help="Runs on both sides (default: the new plan's)."
-)
+@click.option("--runs", type=_RUNS, help="Runs on both sides (default: the new plan's).")
 @click.option("--seed", type=int, help="Seed on both sides (default: the new plan's).")
 @click.option("--scenario", metavar="NAME", help="Compare the forecasts under this scenario.")
 @click.option(
     "--no-forecast", is_flag=True, help="List the changes only, without the forecast shift."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON: changes, shift and its attribution."
 )
 def diff_command(
     paths: tuple[Path, ...],
@@ -541,8 +657,10 @@ def diff_command(
     seed: int | None,
     scenario: str | None,
     no_forecast: bool,
+    as_json: bool,
 ) -> None:
-    """Compare OLD and NEW plans (or PLAN --rev REV): changes and forecast shift.
+    """Compare OLD and NEW plans (or PLAN --rev REV): changes and forecast shift, and how
+    much of the shift each change makes on its own (attribution).
 
     Exit status as diff(1): 0 nothing changed, 1 something changed, 2 an error.
     """
@@ -563,7 +681,7 @@ def diff_command(
         except GitRevError as exc:
             fail(str(exc))
         except store.PlanError as exc:
-            click.echo("\n".join(str(p) for p in exc.problems), err=True)
+            print_problems(exc)
             fail(f"{old_label}: not a valid plan at that revision")
         except store.PlanFileError as exc:
             fail(str(exc))
@@ -584,16 +702,57 @@ def diff_command(
                 )
         except ValueError as exc:
             fail(f"forecast failed: {exc}")
+    if as_json:
+        import json
+
+        data = plan_diff.to_json_dict(changes, shift, old_label, new_label)
+        write_stdout((json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        sys.exit(1 if changes.changed else EXIT_OK)
     render = plan_diff.render_md if fmt == "md" else plan_diff.render_text
     write_stdout(render(changes, shift, old_label, new_label).encode("utf-8"))
     sys.exit(1 if changes.changed else EXIT_OK)
 
 
+@main.command("history")
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print only JSON (docs/forecast.md).")
+@click.option("--since", metavar="REV", help="Only commits after git revision REV.")
+@click.option(
+    "--runs", type=click.IntRange(min=1), help="Runs per commit (default: 2000, the same for all)."
+)
+@click.option("--no-cache", is_flag=True, help="Simulate every commit again (.roadmap-cache/).")
+def history_command(
+    plan: Path, as_json: bool, since: str | None, runs: int | None, no_cache: bool
+) -> None:
+    """The forecast of PLAN at every commit that changed it: slip chart and accuracy.
+
+    Each committed version is forecast as it was (the commit date as as_of when it has
+    none), all with the same seed and runs; results are cached per blob hash under
+    .roadmap-cache/ at the top of the repository (git-ignore it).
+    """
+    import json
+
+    from roadmap_tui.report.history import HistoryError, plan_history
+    from roadmap_tui.report.progress import progress_bar
+
+    try:
+        with progress_bar("Forecasting past commits", delay=1.0) as update:
+            found = plan_history(plan, runs=runs, since=since, cache=not no_cache, progress=update)
+    except HistoryError as exc:
+        fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(found.to_json_dict(), indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+
+    from roadmap_tui.console.history import render_history
+
+    render_history(found, Console(highlight=False))
+
+
 @main.command()
 @click.argument("plan", type=click.Path(path_type=Path))
-@click.option(
-    "--runs", type=click.IntRange(min=1), help="Runs (default: the plan's, at most 2000)."
-)
+@click.option("--runs", type=_RUNS, help="Runs (default: the plan's, at most 2000).")
 def textconv(plan: Path, runs: int | None) -> None:
     """Print PLAN canonically with a forecast summary, for git's diff.roadmap.textconv."""
     from roadmap_tui import store
@@ -611,3 +770,161 @@ def textconv(plan: Path, runs: int | None) -> None:
 
 
 # ---------------------------------------------------------------- end of exports and plan review
+
+
+# ---------------------------------------------------------------- trackers and editors (issue 14)
+
+_SOURCE = click.Choice(["github", "jira", "csv"])
+
+
+def _read_export(export_file: Path, source: str, base_url: str | None) -> Export:
+    """The parsed export, its columns reported on stderr; exits 2 (file) or 1 (content)."""
+    from roadmap_tui import store, tracker
+
+    try:
+        text = store.read_export(export_file)
+    except store.PlanFileError as err:
+        fail(str(err), EXIT_USAGE)
+    try:
+        export = tracker.parse_export(text, source, str(export_file), base_url=base_url)
+    except tracker.ExportError as err:
+        fail(str(err), EXIT_INVALID)
+    if export.columns:
+        used = ", ".join(f"{k}={v!r}" for k, v in export.columns.items())
+        click.echo(f"{export_file}: columns used: {used}", err=True)
+    return export
+
+
+def _warn(label: object, warnings: tuple[str, ...] | list[str]) -> None:
+    for warning in warnings:
+        click.echo(f"{label}: warning: {warning}", err=True)
+
+
+@main.command("import", short_help="Make a plan from a GitHub, Jira or CSV export.")
+@click.argument("export_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--from", "source", type=_SOURCE, required=True, help="What made FILE.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Plan file to create."
+)
+@click.option("--name", help="The plan's name (default: the output or export file name).")
+@click.option("--base-url", metavar="URL", help="Jira: link items to URL/browse/KEY.")
+@click.option(
+    "--default-size", default="M", show_default=True, help="Size of items without an estimate."
+)
+def import_command(
+    export_file: Path,
+    source: str,
+    output: Path | None,
+    name: str | None,
+    base_url: str | None,
+    default_size: str,
+) -> None:
+    """Make a new plan with one item per issue of FILE (docs/import.md); never overwrites.
+
+    \b
+    FILE is what the tracker itself exports, no network call:
+      github  gh issue list --state all --limit 1000 \\
+                --json number,title,state,createdAt,closedAt,labels,milestone,assignees,url
+      jira    Jira's CSV export (all fields)
+      csv     id,title,kind,low,likely,high,depends_on,owner,team,status,started,finished,link
+    Without -o the plan is printed on stdout.
+    """
+    from roadmap_tui import store, tracker
+    from roadmap_tui.model.types import DEFAULT_SIZES
+
+    if default_size not in DEFAULT_SIZES:
+        fail(f"--default-size: expected one of {', '.join(DEFAULT_SIZES)}, found {default_size!r}")
+    export = _read_export(export_file, source, base_url)
+    if not export.issues:
+        fail(f"{export_file}: the export has no issues; nothing to import", EXIT_INVALID)
+    plan_name = name or (output or export_file).stem.replace("-", " ").replace("_", " ")
+    try:
+        result = tracker.import_export(
+            export,
+            name=plan_name,
+            default_size=default_size,
+        )
+    except ValueError as err:
+        fail(str(err), EXIT_INVALID)
+    _warn(export_file, result.warnings)
+    text = store.plan_text(
+        result.plan,
+        sizes=result.sizes,
+        header=f"Imported by `roadmap import --from {source}` from {export_file.name}.\n"
+        f"Keep it current with `roadmap sync PLAN FILE --from {source}` (docs/import.md).",
+    )
+    counts = {s: sum(i.status == s for i in result.plan.items) for s in ("todo", "doing", "done")}
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    if output is None:
+        click.echo(text, nl=False)
+        click.echo(f"{len(result.plan.items)} items ({summary})", err=True)
+        return
+    try:
+        store.write_new_plan(output, text)
+    except store.PlanFileError as err:
+        fail(str(err), EXIT_USAGE)
+    except store.PlanError as err:  # a bug: the import made a plan that does not validate
+        print_problems(err)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"{output}: imported {len(result.plan.items)} items ({summary}) from {export_file}")
+
+
+@main.command("sync", short_help="Update a plan from a newer tracker export.")
+@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("export_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--from", "source", type=_SOURCE, required=True, help="What made FILE.")
+@click.option("--dry-run", is_flag=True, help="Print the changes; write nothing.")
+@click.option("--base-url", metavar="URL", help="Jira: link items to URL/browse/KEY.")
+@click.option(
+    "--default-size", default="M", show_default=True, help="Size of new items without an estimate."
+)
+def sync_command(
+    plan: Path,
+    export_file: Path,
+    source: str,
+    dry_run: bool,
+    base_url: str | None,
+    default_size: str,
+) -> None:
+    """Bring PLAN up to date with FILE: status, started, finished and titles of the items
+    it has, and new open issues as new items. Estimates, impact, data, readiness, notes,
+    dependencies and scenarios are never touched. Each change prints as `id: field old -> new`.
+    """
+    from roadmap_tui import store, tracker
+
+    loaded = open_plan(plan)
+    export = _read_export(export_file, source, base_url)
+    try:
+        result = tracker.sync_export(
+            loaded.plan,
+            export,
+            default_size=default_size,
+        )
+    except ValueError as err:
+        fail(str(err), EXIT_INVALID)
+    _warn(export_file, result.warnings)
+    for line in result.lines:
+        click.echo(line)
+    if not result.lines:
+        click.echo(f"{plan}: up to date with {export_file}")
+        return
+    if dry_run:
+        click.echo(f"{plan}: {len(result.lines)} change(s); --dry-run: nothing written", err=True)
+        return
+    try:
+        store.save_plan(loaded, result.plan)
+    except store.PlanError as err:
+        print_problems(err)
+        sys.exit(EXIT_INVALID)
+    except (store.PlanFileError, store.ExternalChangeError) as err:
+        fail(str(err), EXIT_USAGE)
+    click.echo(f"{plan}: {len(result.lines)} change(s) saved", err=True)
+
+
+@main.command("schema", short_help="Print the JSON Schema of plan files (for editors).")
+def schema_command() -> None:
+    """Print the JSON Schema (draft 2020-12) of plan format v1, made from the loader's own
+    field registry. Even Better TOML and taplo use it through a `#:schema` first line."""
+    from roadmap_tui.model.schema import schema_text
+
+    click.echo(schema_text(), nl=False)

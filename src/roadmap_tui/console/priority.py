@@ -1,7 +1,8 @@
 """Rich rendering of a ranking for `roadmap prioritize`: the table, the score bars, --explain.
 
 A face helper: no scoring happens here, only layout and colour (rich ships with textual but
-importing it does not import textual).
+importing it does not import textual). Plan text goes to rich as Text, never as markup (a
+title "[link=...]" stays those characters), with control characters replaced (model.text).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from roadmap_tui.model.text import clean
 from roadmap_tui.priority import INHERITED, Explanation, RankedItem, Ranking, bar_segments
 
 if TYPE_CHECKING:
@@ -30,6 +32,11 @@ FACTOR_STYLES: dict[str, str] = {
     INHERITED: "grey50",
 }
 BAR_WIDTH = 16
+
+
+def plain(text: str, style: str = "") -> Text:
+    """Plan text for rich: never read as markup, control characters made visible."""
+    return Text(clean(text), style=style)
 
 
 def score_bar(item: RankedItem, width: int = BAR_WIDTH) -> Text:
@@ -53,7 +60,7 @@ def ranking_table(items: list[RankedItem], title: str, width: int | None = None)
 
     One line per item: given the console `width`, only the title gives way (with an ellipsis).
     """
-    table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(title=plain(title, "table.title"), box=box.SIMPLE_HEAD, pad_edge=False)
     headers = ("rank", "id", "score", "score by factor", "ready")
     fixed = [
         max([len(headers[0]), *(len(r.rank_label) for r in items)]),
@@ -74,7 +81,7 @@ def ranking_table(items: list[RankedItem], title: str, width: int | None = None)
         table.add_row(
             r.rank_label,
             r.id,
-            r.title,
+            plain(r.title),
             f"{r.score:.1f}",
             score_bar(r),
             "yes" if r.ready else "no",
@@ -86,8 +93,13 @@ def explain_table(explanation: Explanation, title: str) -> Table:
     item = explanation.item
     state = "ready" if item.ready else "waiting on dependencies"
     table = Table(
-        title=f"{title}\n{item.id} ({item.title}): rank {item.rank_label}, "
-        f"score {item.score:.1f}, {state}",
+        title=Text.assemble(
+            plain(title),
+            "\n",
+            plain(f"{item.id} ({item.title}): rank {item.rank_label}, "),
+            f"score {item.score:.1f}, {state}",
+            style="table.title",
+        ),
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
@@ -98,7 +110,7 @@ def explain_table(explanation: Explanation, title: str) -> Table:
     table.add_column("points", justify="right", no_wrap=True)
     table.add_column("source", no_wrap=True)
     for row in explanation.rows:
-        table.add_row(*row, style=FACTOR_STYLES.get(row[0]))
+        table.add_row(*(plain(cell) for cell in row), style=FACTOR_STYLES.get(row[0]))
     return table
 
 
@@ -125,7 +137,7 @@ def render_ranking(
     if explanation is not None:
         console.print(explain_table(explanation, heading))
         for note in explanation.notes:
-            console.print(note)
+            console.print(plain(note))
         return
     items = ranking.ready_items() if ready_only else ranking.items
     if not items:
@@ -134,7 +146,7 @@ def render_ranking(
             if ranking.items
             else "No open items: done and dropped items are not ranked."
         )
-        console.print(f"{heading}\n{why}")
+        console.print(plain(heading) + Text(f"\n{why}"))
         return
     title = heading + (" (ready items only)" if ready_only else "")
     console.print(ranking_table(items, title, console.width))

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from roadmap_tui.forecast import ForecastResult
+from roadmap_tui.model.text import clean
 from roadmap_tui.model.types import Plan
 from roadmap_tui.report.common import fmt_date, fmt_finish
 
@@ -40,7 +41,7 @@ def _header(result: ForecastResult, plan: Plan) -> str:
         parts.append(f"scenario {result.scenario}")
     if result.as_of is not None:
         parts.append(f"as of {result.as_of.isoformat()}")
-    return f"Forecast of {plan.name}: " + ", ".join(parts)
+    return f"Forecast of {clean(plan.name)}: " + ", ".join(parts)
 
 
 def items_table(result: ForecastResult) -> Table:
@@ -156,7 +157,7 @@ def render_compare(results: dict[str | None, ForecastResult], plan: Plan, consol
     base = results[None]
     console.print(
         Text(
-            f"Scenarios of {plan.name}: {base.runs:,} runs, seed {base.seed}"
+            f"Scenarios of {clean(plan.name)}: {base.runs:,} runs, seed {base.seed}"
             " (common random numbers: differences are the scenarios, not noise)",
             style="bold",
         )

@@ -40,6 +40,7 @@ from roadmap_tui.forecast.result import (
 )
 from roadmap_tui.model.calendar import Calendar
 from roadmap_tui.model.graph import build_graph, find_cycle, format_cycle, topological_order
+from roadmap_tui.model.parse import MAX_DAYS
 from roadmap_tui.model.types import Estimate, Item, Plan
 
 Progress = Callable[[int, int], None]
@@ -59,10 +60,18 @@ _BLOCK_ROWS = 64
 MAX_STORE_BYTES = 2 * 1024**3
 #: Confidence of the P80 interval.
 P80_CONFIDENCE = 0.95
+#: Attempts of an experiment drawn one by one; the rest of a run that fails them all is
+#: drawn at once (`_Tail`), so the cost of an experiment does not grow with max_attempts.
+EXACT_ATTEMPTS = 16
+#: Largest single draw, in working days: caps a lognormal's unbounded right tail (100 times
+#: the largest estimate, model.parse.MAX_DAYS), so no draw overflows float32 to inf, which
+#: would read as "never finishes".
+MAX_DRAW = 100.0 * MAX_DAYS
 
 _Z90 = 1.2815515655446004  # 90th percentile of the standard normal
 _ITEM, _RISK = 1, 2  # stream families
 _DURATION, _SUCCESS, _DURATION_B = 1, 2, 3  # item stream purposes (_B: a Beta's second gamma)
+_RATIO = 4  # item stream purpose: the calibration ratio (its own, so the other draws stay)
 _OCCURS, _DELAY, _DELAY_B = 1, 2, 3  # risk stream purposes
 
 
@@ -133,6 +142,38 @@ class _Sampler:
         # the smallest value a draw can take (lognormal > 0; its normal stand-in is cut at 0)
         self.minimum = ml if self.kind == "fixed" else 0.0 if self.kind == "lognormal" else lo
 
+    def moments(self) -> tuple[float, float, float, float]:
+        """(mean, standard deviation, least, greatest) of one draw: what `_Tail` sums."""
+        lo, ml, hi, kind = self.lo, self.likely, self.hi, self.kind
+        if kind == "fixed":
+            return ml, 0.0, ml, ml
+        if kind == "pert":
+            a, b, span = self.a, self.b, hi - lo
+            var = span * span * a * b / ((a + b) ** 2 * (a + b + 1))
+            return lo + span * a / (a + b), math.sqrt(var), lo, hi
+        if kind == "triangular":
+            var = (lo * lo + ml * ml + hi * hi - lo * ml - lo * hi - ml * hi) / 18
+            return (lo + ml + hi) / 3, math.sqrt(max(var, 0.0)), lo, hi
+        if kind == "uniform":
+            return (lo + hi) / 2, (hi - lo) / math.sqrt(12), lo, hi
+        if lo > 0:  # lognormal, capped at MAX_DRAW (the moments of the uncapped one, capped)
+            mu = (math.log(lo) + math.log(hi)) / 2
+            s2 = ((math.log(hi) - math.log(lo)) / (2 * _Z90)) ** 2
+            mean = math.exp(min(mu + s2 / 2, math.log(MAX_DRAW)))
+            log_var = math.log(math.expm1(min(s2, 700.0))) + 2 * mu + s2 if s2 > 0 else -math.inf
+            sd = math.exp(min(log_var / 2, math.log(MAX_DRAW)))
+            return mean, sd, 0.0, MAX_DRAW
+        # the normal stand-in cut at 0: moments of a rectified normal
+        m, s = (lo + hi) / 2, (hi - lo) / (2 * _Z90)
+        if s == 0:
+            return max(m, 0.0), 0.0, 0.0, max(m, 0.0)
+        z = m / s
+        cdf = 0.5 * (1 + math.erf(z / math.sqrt(2)))
+        pdf = math.exp(-z * z / 2) / math.sqrt(2 * math.pi)
+        mean = m * cdf + s * pdf
+        second = (m * m + s * s) * cdf + m * s * pdf
+        return mean, math.sqrt(max(second - mean * mean, 0.0)), 0.0, math.inf
+
     def draw(self, n: int, out: np.ndarray | None = None) -> np.ndarray:
         """n durations into `out` (float32, length n), or into a new array."""
         if out is None:
@@ -156,7 +197,10 @@ class _Sampler:
         elif lo > 0:  # lognormal with P10 = low and P90 = high
             mu = (math.log(lo) + math.log(hi)) / 2
             sigma = (math.log(hi) - math.log(lo)) / (2 * _Z90)
-            out[:] = rng.lognormal(mu, sigma, n)
+            with np.errstate(over="ignore"):
+                draws = rng.lognormal(mu, sigma, n)
+            np.minimum(draws, MAX_DRAW, out=draws)
+            out[:] = draws
         else:
             # without a positive low no lognormal fits: a normal with the same P10/P90, cut at
             # 0, stands in (docs/forecast.md)
@@ -164,6 +208,39 @@ class _Sampler:
             np.maximum(normal, 0.0, out=normal)
             out[:] = normal
         return out
+
+
+class _Tail:
+    """The attempts of an experiment after the first EXACT_ATTEMPTS, drawn at once.
+
+    For each run that failed every exact attempt: how many more attempts it makes (geometric
+    with p_success: up to and including the first success, truncated at the attempts left,
+    in which case it never completes), and their total duration, drawn as a normal with the
+    mean and variance of that many independent draws (the central limit theorem: the tail is
+    reached only when p_success is small, so it holds many attempts), kept within what that
+    many draws can add up to. Two streams of its own, consumed run after run.
+    """
+
+    def __init__(
+        self, sampler: _Sampler, p: float, left: int, seed: int, ident: str, attempt: int
+    ) -> None:
+        self.p, self.left = p, left
+        self.mean, self.sd, self.least, self.most = sampler.moments()
+        self.count_rng = _stream(seed, _ITEM, ident, _SUCCESS, attempt)
+        self.sum_rng = _stream(seed, _ITEM, ident, _DURATION, attempt)
+
+    def draw(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(total duration of the further attempts, whether one succeeded) for k runs."""
+        if self.p > 0:
+            count = self.count_rng.geometric(self.p, k).astype(np.float64)
+        else:
+            count = np.full(k, math.inf)
+        success = count <= self.left
+        np.minimum(count, self.left, out=count)
+        noise = self.sum_rng.standard_normal(k)
+        total = count * self.mean + np.sqrt(count) * self.sd * noise
+        np.clip(total, count * self.least, count * self.most, out=total)
+        return total.astype(np.float32), success
 
 
 @dataclass
@@ -182,8 +259,11 @@ class _Node:
     attempts: int
     p: float
     risks: tuple[int, ...]
-    samplers: list[_Sampler] = field(default_factory=list)  # one per attempt
-    success_rngs: list[np.random.Generator] = field(default_factory=list)  # one per attempt
+    samplers: list[_Sampler] = field(default_factory=list)  # one per exact attempt
+    success_rngs: list[np.random.Generator] = field(default_factory=list)  # one per exact attempt
+    tail: _Tail | None = None  # the attempts after EXACT_ATTEMPTS
+    ratios: np.ndarray | None = None  # calibration: drawn durations times one of these
+    ratio_rng: np.random.Generator | None = None
 
     @property
     def waits(self) -> bool:
@@ -201,11 +281,19 @@ class _RiskNode:
 class _Model:
     """A plan compiled into arrays and streams; `chunk` simulates the next runs."""
 
-    def __init__(self, plan: Plan, calendar: Calendar, as_of: date | None, seed: int) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        calendar: Calendar,
+        as_of: date | None,
+        seed: int,
+        calibration: Mapping[str, np.ndarray] | None = None,
+    ) -> None:
         graph = build_graph(plan)
         if not nx.is_directed_acyclic_graph(graph):  # find_cycle is slow: only for the message
             raise ForecastError(f"dependency cycle: {format_cycle(find_cycle(graph) or [])}")
         order = [i for i in topological_order(graph) if plan.item(i).status != "dropped"]
+        _check_durations(plan, order)
         index = {item_id: k for k, item_id in enumerate(order)}
         self.as_of_offset = float(max(calendar.start_offset(as_of), 0)) if as_of else 0.0
         a = self.as_of_offset
@@ -269,12 +357,19 @@ class _Model:
             if not node.done:
                 # attempt j >= 1 has streams of its own, consumed only by the runs that make
                 # it: no draws for attempts never made, and still run after run
-                for j in range(attempts):
+                for j in range(min(attempts, EXACT_ATTEMPTS)):
                     node.samplers.append(
                         _Sampler(node.duration, seed, _ITEM, item_id, (_DURATION, _DURATION_B), j)
                     )
                     if p < 1:
                         node.success_rngs.append(_stream(seed, _ITEM, item_id, _SUCCESS, j))
+                if attempts > EXACT_ATTEMPTS:
+                    left = attempts - EXACT_ATTEMPTS
+                    node.tail = _Tail(node.samplers[0], p, left, seed, item_id, EXACT_ATTEMPTS)
+                ratios = None if calibration is None else calibration.get(item_id)
+                if ratios is not None and len(ratios):
+                    node.ratios = np.asarray(ratios, dtype=np.float32)
+                    node.ratio_rng = _stream(seed, _ITEM, item_id, _RATIO)
             self.nodes.append(node)
         m = len(self.nodes)
         self._done_rows = np.array([n.index for n in self.nodes if n.done], dtype=np.intp)
@@ -347,6 +442,13 @@ class _Model:
                             break
                         d[again] += sampler.draw(again.size)
                         completes[again] = success.random(again.size, dtype=np.float32) < node.p
+                    again = np.flatnonzero(~completes)
+                    if node.tail is not None and again.size:
+                        extra, completes[again] = node.tail.draw(again.size)
+                        d[again] += extra
+                if node.ratio_rng is not None:
+                    assert node.ratios is not None
+                    d *= node.ratios[node.ratio_rng.integers(0, node.ratios.size, n)]
                 for r in node.risks:
                     d += risk_delay[r]
             if node.start_at is not None:
@@ -405,6 +507,28 @@ class _Model:
         return plan_finish, counts
 
 
+def _check_durations(plan: Plan, order: list[str]) -> None:
+    """Refuse what a plan file cannot hold (model.parse bounds durations), e.g. a Plan built
+    in code with an estimate of 1e300: its float32 sums would overflow to inf, and inf reads
+    as "never finishes", a silently wrong forecast."""
+
+    def bad(est: Estimate) -> bool:
+        values = (est.low, est.likely, est.high)
+        return not all(math.isfinite(v) and abs(v) <= MAX_DAYS for v in values)
+
+    for item_id in order:
+        item = plan.item(item_id)
+        if item.status in ("todo", "doing") and bad(item.duration):
+            raise ForecastError(
+                f"item '{item_id}': a duration must be finite, at most {MAX_DAYS:,} working days"
+            )
+    for risk in plan.risks:
+        if bad(risk.delay):
+            raise ForecastError(
+                f"risk '{risk.id}': a delay must be finite, at most {MAX_DAYS:,} working days"
+            )
+
+
 def _days(x: float) -> float | None:
     return round(float(x), 3) if math.isfinite(x) else None
 
@@ -435,8 +559,13 @@ def simulate(
     as_of: date | None = None,
     progress: Progress | None = None,
     chunk_size: int = DEFAULT_CHUNK,
+    calibration: Mapping[str, np.ndarray] | None = None,
 ) -> ForecastResult:
     """Simulate the plan `runs` times; `runs`, `seed` and `as_of` default to the plan's.
+
+    `calibration` maps an open item's id to ratios (actual / estimate, forecast/calibration.py):
+    in every run its drawn duration is multiplied by one of them, drawn from a stream of its
+    own, so every other draw is the same as without calibration (common random numbers).
 
     `progress(done_runs, total_runs)` is called after each chunk; an exception raised in it
     stops the simulation and propagates (how a caller cancels a stale forecast).
@@ -455,7 +584,7 @@ def simulate(
         plan = plan.apply_scenario(scenario)
     as_of = plan.as_of if as_of is None else as_of
     calendar = Calendar.of(plan)
-    model = _Model(plan, calendar, as_of, seed)
+    model = _Model(plan, calendar, as_of, seed, calibration)
     nodes = model.nodes
     m = len(nodes)
     if 4 * m * runs > MAX_STORE_BYTES:

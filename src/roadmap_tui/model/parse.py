@@ -9,6 +9,7 @@ overrides, ``roadmap set`` and the TUI editor) goes through it, so the rules liv
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -18,6 +19,7 @@ from typing import Any, TypeVar
 
 from roadmap_tui.model import graph as graph_mod
 from roadmap_tui.model.types import (
+    DEFAULT_SIZES,
     DEFAULT_WEIGHTS,
     DEFAULT_WORKDAYS,
     DISTRIBUTIONS,
@@ -62,16 +64,37 @@ ITEM_FIELDS: tuple[str, ...] = (
     "owner",
     "tags",
     "notes",
+    "link",
 )
 #: Risk fields in canonical order.
 RISK_FIELDS: tuple[str, ...] = ("title", "probability", "delay", "affects")
 PLAN_FIELDS: tuple[str, ...] = ("name", "start", "workdays", "holidays", "as_of")
-FORECAST_FIELDS: tuple[str, ...] = ("runs", "seed")
+FORECAST_FIELDS: tuple[str, ...] = ("runs", "seed", "calibrate")
 PRIORITY_FIELDS: tuple[str, ...] = ("method", *FACTORS, "inherit")
 SCENARIO_FIELDS: tuple[str, ...] = ("title", "items", "risks")
-TOP_LEVEL: tuple[str, ...] = ("plan", "forecast", "priority", "items", "risks", "scenarios")
+TOP_LEVEL: tuple[str, ...] = (
+    "plan",
+    "forecast",
+    "priority",
+    "sizes",
+    "items",
+    "risks",
+    "scenarios",
+)
+Sizes = Mapping[str, tuple[float, float, float]]
 
 MAX_RUNS = 1_000_000
+#: Largest duration (estimate, remaining, risk delay) in working days: about 40 years. With
+#: the date range and MAX_ATTEMPTS it keeps every figure finite in the engine's float32.
+MAX_DAYS = 10_000
+#: Most attempts an experiment may have (`max_attempts`).
+MAX_ATTEMPTS = 100
+#: Every date of a plan (start, as_of, holidays, target, started, finished) lies in this range.
+MIN_DATE = date(1970, 1, 1)
+MAX_DATE = date(2200, 12, 31)
+#: Values nested deeper than this are shown as `[...]` in messages (a hostile plan may nest
+#: arrays hundreds of levels deep; no field nests more than two).
+_SHOW_DEPTH = 4
 
 
 @dataclass(frozen=True)
@@ -82,6 +105,10 @@ class ParseProblem:
     message: str
 
 
+#: JSON Schema fragments of the parsers the factories below make (`model.schema` reads them).
+PARSER_SCHEMAS: dict[Callable[[Any], Any], dict[str, Any]] = {}
+
+
 class FieldError(ValueError):
     """A field value is wrong. The text says what was found and what was expected."""
 
@@ -89,12 +116,20 @@ class FieldError(ValueError):
 # ---------------------------------------------------------------- value display
 
 
-def show(value: Any) -> str:
-    """A raw value as the user wrote it (roughly TOML), short enough for a message."""
+def show(value: Any, _depth: int = 0) -> str:
+    """A raw value as the user wrote it (roughly TOML), short enough for a message.
+
+    Arrays and tables nested deeper than a few levels are shown as `[...]` / `{...}`, so a
+    value nested hundreds of levels deep gives a message, not a RecursionError.
+    """
+    if _depth > _SHOW_DEPTH and isinstance(value, list | tuple | Mapping):
+        return "[...]" if isinstance(value, list | tuple) else "{...}"
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, str):
-        text = '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+        text = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        # control characters as TOML escapes: a message never carries a raw ESC or U+202E
+        text = '"' + "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text) + '"'
     elif isinstance(value, date | time):
         text = value.isoformat()
     elif isinstance(value, float):
@@ -102,9 +137,10 @@ def show(value: Any) -> str:
     elif isinstance(value, int):
         text = str(value)
     elif isinstance(value, list | tuple):
-        text = "[" + ", ".join(show(v) for v in value) + "]"
+        text = "[" + ", ".join(show(v, _depth + 1) for v in value[:30]) + "]"
     elif isinstance(value, Mapping):
-        text = "{" + ", ".join(f"{k} = {show(v)}" for k, v in value.items()) + "}"
+        pairs = list(value.items())[:30]
+        text = "{" + ", ".join(f"{k} = {show(v, _depth + 1)}" for k, v in pairs) + "}"
     else:
         text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -177,6 +213,9 @@ def _ranged(lo: float, hi: float | None, what: str) -> Callable[[Any], float]:
             raise FieldError(f"expected {expected}, found {show(value)}")
         return x
 
+    PARSER_SCHEMAS[parse] = {"type": "number", "minimum": lo}
+    if hi is not None:
+        PARSER_SCHEMAS[parse]["maximum"] = hi
     return parse
 
 
@@ -196,6 +235,9 @@ def _int_ranged(lo: int, hi: int | None, what: str) -> Callable[[Any], int]:
             raise FieldError(f"expected {expected}, found {value}")
         return value
 
+    PARSER_SCHEMAS[parse] = {"type": "integer", "minimum": lo}
+    if hi is not None:
+        PARSER_SCHEMAS[parse]["maximum"] = hi
     return parse
 
 
@@ -222,13 +264,20 @@ def _enum(choices: tuple[str, ...]) -> Callable[[Any], str]:
             raise FieldError(f"expected one of {', '.join(choices)}, found {show(value)}{mean}")
         return value
 
+    PARSER_SCHEMAS[parse] = {"type": "string", "enum": list(choices)}
     return parse
 
 
 def parse_date(value: Any) -> date:
-    """A TOML local date (2027-01-04); a date-time or a string is refused."""
+    """A TOML local date (2027-01-04) from MIN_DATE to MAX_DATE; a date-time or a string is
+    refused. The range keeps every forecast date a Python date (year <= 9999)."""
     if isinstance(value, datetime) or not isinstance(value, date):
         raise FieldError(f"expected a date like 2027-01-04, {_found(value)}")
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise FieldError(
+            f"expected a date from {MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}, "
+            f"found {value.isoformat()}"
+        )
     return value
 
 
@@ -272,6 +321,8 @@ def parse_points(value: Any) -> tuple[float, float, float]:
         x = _number(value, expected)
         if x < 0:
             raise FieldError(f"expected a number >= 0, found {show(value)}")
+        if x > MAX_DAYS:
+            raise FieldError(f"expected at most {MAX_DAYS:,} working days, found {show(value)}")
         return (x, x, x)
     if not isinstance(value, list | tuple):
         raise FieldError(f"expected {expected}, {_found(value)}")
@@ -281,6 +332,12 @@ def parse_points(value: Any) -> tuple[float, float, float]:
     for name, x in (("low", lo), ("likely", ml), ("high", hi)):
         if x < 0:
             raise FieldError(f"{name} {_fmt(x)} is negative; expected numbers >= 0")
+        if x > MAX_DAYS:
+            raise FieldError(
+                f"{name} {_fmt(x) if x < 1e15 else show(x)} is more than {MAX_DAYS:,} "
+                f"working days; "
+                f"expected numbers from 0 to {MAX_DAYS:,}"
+            )
     if lo > ml:
         raise FieldError(
             f"low {_fmt(lo)} is greater than likely {_fmt(ml)}; expected low <= likely <= high"
@@ -290,6 +347,45 @@ def parse_points(value: Any) -> tuple[float, float, float]:
             f"likely {_fmt(ml)} is greater than high {_fmt(hi)}; expected low <= likely <= high"
         )
     return (lo, ml, hi)
+
+
+def _estimate_value(value: Any) -> tuple[float, float, float] | str:
+    """What `estimate` accepts: points (`parse_points`) or a size name, resolved against the
+    plan's `[sizes]` by `parse_item`."""
+    if isinstance(value, str):
+        if not value.strip():
+            raise FieldError('expected a size name like "M", found ""')
+        return value
+    return parse_points(value)
+
+
+def resolve_size(name: str, sizes: Sizes) -> tuple[float, float, float]:
+    """The points of a size name; FieldError with did-you-mean for an unknown one."""
+    if name in sizes:
+        return sizes[name]
+    same = [s for s in sizes if s.lower() == name.lower()]
+    hint = f"; did you mean '{same[0]}'?" if same else did_you_mean(name, list(sizes))
+    if hint.startswith("; did you mean"):
+        raise FieldError(f"unknown size {show(name)}{hint} (sizes come from [sizes])")
+    raise FieldError(
+        "expected [low, likely, high] working days, one number or a size from [sizes] "
+        f"({', '.join(sizes)}), found {show(name)}"
+    )
+
+
+def size_for_points(points: float, sizes: Sizes) -> str | None:
+    """The `[sizes]` key of a story-point value (3 -> "3", 0.5 -> "0.5"), if the table has it."""
+    key = _fmt(points)
+    return key if key in sizes else None
+
+
+def _link(value: Any) -> str:
+    text = _text(value)
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$", text):
+        raise FieldError(
+            f"expected a URL like https://github.com/org/repo/issues/12, {_found(value)}"
+        )
+    return text
 
 
 def _metric(value: Any) -> Metric:
@@ -325,12 +421,21 @@ _ITEM_SPECS: dict[str, FieldSpec] = {
     for s in (
         FieldSpec("title", _title, required=True, help="what the item delivers"),
         FieldSpec("kind", _enum(KINDS), "task", help="task | data | experiment | milestone"),
-        FieldSpec("estimate", parse_points, help="[low, likely, high] working days, or one number"),
+        FieldSpec(
+            "estimate",
+            _estimate_value,
+            help='[low, likely, high] working days, one number, or a size from [sizes] like "M"',
+        ),
         FieldSpec("distribution", _enum(DISTRIBUTIONS), help=" | ".join(DISTRIBUTIONS)),
         FieldSpec(
             "p_success", _ranged(0, 1, "a probability"), 1.0, help="chance one attempt works"
         ),
-        FieldSpec("max_attempts", _int_ranged(1, None, "an integer"), 1, help="attempts, >= 1"),
+        FieldSpec(
+            "max_attempts",
+            _int_ranged(1, MAX_ATTEMPTS, "an integer"),
+            1,
+            help=f"attempts, 1-{MAX_ATTEMPTS}",
+        ),
         FieldSpec("metric", _metric, help="{ name, current, target }"),
         FieldSpec("depends_on", _ids, (), help="ids that must finish first"),
         FieldSpec("impact", _ranged(0, 5, "a number"), 3.0, help="business impact 0-5"),
@@ -344,6 +449,7 @@ _ITEM_SPECS: dict[str, FieldSpec] = {
         FieldSpec("owner", _text, help="free text"),
         FieldSpec("tags", _strings, (), help="array of strings"),
         FieldSpec("notes", _text, help="free text"),
+        FieldSpec("link", _link, help="URL of the issue in the tracker"),
     )
 }
 _RISK_SPECS: dict[str, FieldSpec] = {
@@ -375,12 +481,14 @@ def parse_risk_field(field: str, raw: Any) -> Any:
     return _RISK_SPECS[field].parse(raw)
 
 
-def _estimate(points: tuple[float, float, float], distribution: str | None) -> Estimate:
+def _estimate(
+    points: tuple[float, float, float], distribution: str | None, size: str | None = None
+) -> Estimate:
     """One number (or three equal ones) is a fixed duration whatever `distribution` says;
     three points follow `distribution`, PERT by default."""
     if points[0] == points[1] == points[2]:
-        return Estimate(points[0], points[1], points[2], "fixed")
-    return Estimate(points[0], points[1], points[2], distribution or "pert")  # type: ignore[arg-type]
+        return Estimate(points[0], points[1], points[2], "fixed", size)
+    return Estimate(points[0], points[1], points[2], distribution or "pert", size)  # type: ignore[arg-type]
 
 
 def three_point_distribution(item: Item) -> str | None:
@@ -419,12 +527,24 @@ def _read_fields(
     return values, problems
 
 
-def parse_item(item_id: str, raw: Any) -> tuple[Item | None, list[ParseProblem]]:
-    """One item table -> Item. Problem keys are relative to the item table."""
+def parse_item(
+    item_id: str, raw: Any, sizes: Sizes | None = None
+) -> tuple[Item | None, list[ParseProblem]]:
+    """One item table -> Item. Problem keys are relative to the item table.
+
+    `sizes` are the plan's (`Plan.sizes`) for an estimate written as a size name.
+    """
     who = f"item '{item_id}'"
     if not isinstance(raw, Mapping):
         return None, [ParseProblem((), f"{who}: expected a table [items.{item_id}], {_found(raw)}")]
     values, problems = _read_fields(who, item_id, raw, _ITEM_SPECS, ITEM_FIELDS)
+    size = values.get("estimate") if isinstance(values.get("estimate"), str) else None
+    if size is not None:
+        try:
+            values["estimate"] = resolve_size(size, DEFAULT_SIZES if sizes is None else sizes)
+        except FieldError as err:
+            del values["estimate"]
+            problems.append(ParseProblem(("estimate",), f"{who}: estimate: {err}"))
     if "title" not in raw:
         problems.append(ParseProblem((), f'{who}: title: missing; expected title = "..."'))
     if problems:
@@ -435,7 +555,7 @@ def parse_item(item_id: str, raw: Any) -> tuple[Item | None, list[ParseProblem]]
     explicit = values.get("distribution")
     estimate = remaining = None
     if "estimate" in values:
-        estimate = _estimate(values["estimate"], explicit)
+        estimate = _estimate(values["estimate"], explicit, size)
     if "remaining" in values:
         remaining = _estimate(values["remaining"], explicit)
 
@@ -513,6 +633,7 @@ def parse_item(item_id: str, raw: Any) -> tuple[Item | None, list[ParseProblem]]
         p_success=values.get("p_success", 1.0),
         max_attempts=values.get("max_attempts", 1),
         metric=values.get("metric"),
+        link=values.get("link"),
     )
     return item, []
 
@@ -613,13 +734,15 @@ def _num(x: float) -> float:
     return int(x) if float(x).is_integer() else x
 
 
-def update_item(item: Item, field: str, raw: Any) -> Item:
+def update_item(item: Item, field: str, raw: Any, sizes: Sizes | None = None) -> Item:
     """The item with one field set from a raw TOML value (None removes the field).
 
     Every item rule applies (e.g. low <= likely <= high, done needs finished); raises
     FieldError with the messages. References to other items are checked by `validate_plan`.
+    `sizes` are the plan's, for an estimate written as a size name.
     """
-    return _update(item.id, item_to_toml(item), field, raw, ITEM_FIELDS, parse_item)
+    parse = functools.partial(parse_item, sizes=sizes)
+    return _update(item.id, item_to_toml(item), field, raw, ITEM_FIELDS, parse)
 
 
 def update_risk(risk: Risk, field: str, raw: Any) -> Risk:
@@ -756,6 +879,7 @@ def _setting_specs() -> dict[tuple[str, str], Callable[[Any], Any]]:
         ("plan", "as_of"): parse_date,
         ("forecast", "runs"): _int_ranged(1, MAX_RUNS, "an integer"),
         ("forecast", "seed"): _int_ranged(0, 2**63 - 1, "an integer"),
+        ("forecast", "calibrate"): _bool,
         ("priority", "method"): _enum(METHODS),
         ("priority", "inherit"): _bool,
     }
@@ -872,7 +996,7 @@ def set_value(plan: Plan, keys: Keys, raw: Any) -> Plan:
         return update_setting(plan, keys[0], keys[1], raw)
     section, target_id, field = keys
     if section == "items":
-        return plan.with_item(update_item(plan.item(target_id), field, raw))
+        return plan.with_item(update_item(plan.item(target_id), field, raw, plan.sizes))
     return plan.with_risk(update_risk(plan.risk_by_id[target_id], field, raw))
 
 
@@ -895,6 +1019,7 @@ def update_setting(plan: Plan, section: str, key: str, raw: Any) -> Plan:
         ("plan", "as_of"): plan.as_of,
         ("forecast", "runs"): plan.runs,
         ("forecast", "seed"): plan.seed,
+        ("forecast", "calibrate"): plan.calibrate,
         ("priority", "method"): plan.priority.method,
         ("priority", "inherit"): plan.priority.inherit,
         **{("priority", k): v for k, v in plan.priority.weights.items()},
@@ -914,7 +1039,13 @@ def update_setting(plan: Plan, section: str, key: str, raw: Any) -> Plan:
         kwargs = _settings_kwargs(found)
     except FieldError as err:
         raise FieldError(f"[priority]: {err}") from None
-    defaults = {"workdays": DEFAULT_WORKDAYS, "holidays": (), "runs": 10_000, "seed": 0}
+    defaults = {
+        "workdays": DEFAULT_WORKDAYS,
+        "holidays": (),
+        "runs": 10_000,
+        "seed": 0,
+        "calibrate": False,
+    }
     for name, default in defaults.items():
         kwargs.setdefault(name, default)
     return replace(plan, **kwargs)
@@ -975,6 +1106,7 @@ def _parse_scenario(
     risks: Mapping[str, Any],
     good_items: Mapping[str, Item],
     good_risks: Mapping[str, Risk],
+    sizes: Sizes | None = None,
 ) -> tuple[Scenario | None, list[ParseProblem]]:
     """Scenario overrides are parsed by merging them into the base table and parsing that."""
     who = f"scenario '{scenario_id}'"
@@ -1032,7 +1164,9 @@ def _parse_scenario(
             if target_id not in good or not changes:
                 continue  # the base table has its own problems, already reported
             merged = {**base[target_id], **changes}
-            parse_one = parse_item if section == "items" else parse_risk
+            parse_one = (
+                functools.partial(parse_item, sizes=sizes) if section == "items" else parse_risk
+            )
             parsed, found = parse_one(target_id, merged)
             for p in found:
                 if p.keys and p.keys[0] in changes:
@@ -1056,7 +1190,9 @@ def parse_plan(data: Mapping[str, Any]) -> tuple[Plan | None, list[ParseProblem]
     problems: list[ParseProblem] = []
     problems.extend(_unknown_keys(data, TOP_LEVEL, (), "top level"))
     settings = _parse_settings(data, problems)
-    parsed_items, items_ok = _parse_section(data, "items", parse_item, problems)
+    sizes = _parse_sizes(data, problems)
+    parse_one = functools.partial(parse_item, sizes=sizes)
+    parsed_items, items_ok = _parse_section(data, "items", parse_one, problems)
     parsed_risks, risks_ok = _parse_section(data, "risks", parse_risk, problems)
     raw_items = data.get("items") if isinstance(data.get("items"), Mapping) else {}
     raw_risks = data.get("risks") if isinstance(data.get("risks"), Mapping) else {}
@@ -1065,7 +1201,7 @@ def parse_plan(data: Mapping[str, Any]) -> tuple[Plan | None, list[ParseProblem]
     scen_ok = True
     for scenario_id, raw in _table(data, "scenarios", problems).items():
         scenario, found = _parse_scenario(
-            scenario_id, raw, raw_items, raw_risks, parsed_items, parsed_risks
+            scenario_id, raw, raw_items, raw_risks, parsed_items, parsed_risks, sizes
         )
         problems.extend(found)
         if scenario is None:
@@ -1089,6 +1225,7 @@ def parse_plan(data: Mapping[str, Any]) -> tuple[Plan | None, list[ParseProblem]
         items=tuple(parsed_items.values()),
         risks=tuple(parsed_risks.values()),
         scenarios=tuple(scenarios),
+        sizes=sizes,
         **settings,
     )
     problems.extend(validate_plan(plan))
@@ -1096,6 +1233,17 @@ def parse_plan(data: Mapping[str, Any]) -> tuple[Plan | None, list[ParseProblem]
     if problems:
         return None, _dedupe(problems)
     return plan, []
+
+
+def _parse_sizes(data: Mapping[str, Any], problems: list[ParseProblem]) -> dict[str, Any]:
+    """`[sizes]`: the defaults, each key of the table replacing or adding one size."""
+    sizes: dict[str, Any] = dict(DEFAULT_SIZES)
+    for name, raw in _table(data, "sizes", problems).items():
+        try:
+            sizes[name] = parse_points(raw)
+        except FieldError as err:
+            problems.append(ParseProblem(("sizes", name), f"[sizes]: {name}: {err}"))
+    return sizes
 
 
 def _safe_ids(raw: Any, key: str) -> tuple[str, ...]:

@@ -22,6 +22,14 @@ STATUSES: tuple[str, ...] = ("todo", "doing", "done", "dropped")
 DISTRIBUTIONS: tuple[str, ...] = ("pert", "triangular", "uniform", "lognormal", "fixed")
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_WORKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+#: The `[sizes]` a plan has without writing any: T-shirt sizes as [low, likely, high] days.
+DEFAULT_SIZES: Mapping[str, tuple[float, float, float]] = {
+    "XS": (0.5, 1.0, 2.0),
+    "S": (1.0, 2.0, 4.0),
+    "M": (3.0, 5.0, 10.0),
+    "L": (8.0, 13.0, 25.0),
+    "XL": (15.0, 25.0, 50.0),
+}
 
 #: ML technology readiness levels of Lavin et al., Nature Communications 13, 6039 (2022).
 READINESS_LEVELS: tuple[str, ...] = (
@@ -54,6 +62,8 @@ class Estimate:
     likely: float
     high: float
     distribution: Distribution = "pert"
+    #: The `[sizes]` name the estimate was written as ("M"), so saves write it back as such.
+    size: str | None = None
 
     @classmethod
     def fixed(cls, days: float) -> Estimate:
@@ -82,8 +92,11 @@ class Estimate:
         sigma = (math.log(hi) - math.log(lo)) / (2 * _Z90)
         return math.exp(mu + sigma**2 / 2)
 
-    def as_toml(self) -> float | list[float]:
-        """The value as written in a plan: one number when fixed, else [low, likely, high]."""
+    def as_toml(self) -> float | list[float] | str:
+        """The value as written in a plan: its size name, one number when fixed, else
+        [low, likely, high]."""
+        if self.size is not None:
+            return self.size
         if self.low == self.likely == self.high:
             return _num(self.likely)
         return [_num(self.low), _num(self.likely), _num(self.high)]
@@ -139,6 +152,7 @@ class Item:
     p_success: float = 1.0
     max_attempts: int = 1
     metric: Metric | None = None
+    link: str | None = None
 
     @property
     def duration(self) -> Estimate:
@@ -223,10 +237,15 @@ class Plan:
     as_of: date | None = None
     runs: int = 10_000
     seed: int = 0
+    calibrate: bool = False  # forecasts also draw on the done items' actuals (calibration)
     priority: PriorityConfig = field(default_factory=PriorityConfig)
     items: tuple[Item, ...] = ()
     risks: tuple[Risk, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
+    #: Size names an estimate may use: the defaults, overridden and extended by `[sizes]`.
+    sizes: Mapping[str, tuple[float, float, float]] = field(
+        default_factory=lambda: dict(DEFAULT_SIZES)
+    )
 
     @cached_property
     def item_by_id(self) -> Mapping[str, Item]:

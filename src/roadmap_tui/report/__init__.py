@@ -14,7 +14,8 @@ from pathlib import Path
 
 from roadmap_tui.report.common import CHARTS, ReportData, build_report
 
-CHART_CHOICES: tuple[str, ...] = (*CHARTS, "all")
+#: `history` (the milestone trend over the plan's commits) needs git, so `all` leaves it out.
+CHART_CHOICES: tuple[str, ...] = (*CHARTS, "all", "history")
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,23 @@ def check_writable(path: Path) -> None:
         raise ExportError(f"{path}: not writable (permission denied)")
 
 
+def check_not_the_plan(output: str | list[Path | None] | None, plan: Path) -> None:
+    """Refuse an output that would overwrite the plan being exported (`-o PLAN.toml`), and a
+    folder-looking `-o NAME/` that is no folder (the path would silently lose its slash)."""
+    if isinstance(output, str):
+        if output.endswith(("/", os.sep)) and not Path(output).is_dir():
+            raise ExportError(f"{output}: not a folder; give a file name, e.g. -o report.md")
+        return
+    for path in output or ():
+        if path is None:
+            continue
+        same = path.resolve() == plan.resolve()
+        if not same and path.exists() and plan.exists():
+            same = os.path.samefile(path, plan)
+        if same:
+            raise ExportError(f"{path}: is the plan being exported; refusing to overwrite it")
+
+
 def write_stdout(content: bytes) -> None:
     """Bytes to stdout as they are; a reader that went away (`| head`) is not an error."""
     import sys
@@ -157,6 +175,7 @@ __all__ = [
     "ReportData",
     "build_report",
     "chart_path",
+    "check_not_the_plan",
     "check_writable",
     "output_paths",
     "write_outputs",

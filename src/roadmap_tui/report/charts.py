@@ -12,6 +12,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,6 +21,8 @@ from roadmap_tui.report.common import CHARTS, ReportData, p50_schedule
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from roadmap_tui.report.history import History
 
 # Okabe-Ito colours: distinguishable with every common colour-vision deficiency.
 BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY, GREY = (
@@ -81,6 +84,12 @@ def _date_axis(ax, axis: str = "x") -> None:
 
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     target = ax.xaxis if axis == "x" else ax.yaxis
+    # the margins around dates clamped at 9999-01-01 (model.calendar) must stay within the
+    # years matplotlib can show (1-9999)
+    lo, hi = target.get_view_interval()
+    last = mdates.date2num(date(9999, 12, 31))
+    if hi > last:
+        (ax.set_xlim if axis == "x" else ax.set_ylim)(min(lo, last - 1), last)
     target.set_major_locator(locator)
     target.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
@@ -95,8 +104,9 @@ def _empty(ax, message: str) -> None:
 
 
 def _end(day: date) -> date:
-    """A finish date is the end of that day: bars reach the next midnight."""
-    return day + timedelta(days=1)
+    """A finish date is the end of that day: bars reach the next midnight (date.max, the
+    last day a date can be, ends where it starts)."""
+    return day + timedelta(days=1) if day < date.max else day
 
 
 def timeline_figure(bars: Sequence[Bar], title: str, plan_p80: date | None = None) -> Figure:
@@ -369,3 +379,92 @@ def _rc():
 def render_chart(data: ReportData, chart: str, fmt: str) -> bytes:
     with _rc():
         return render(make_figure(data, chart), fmt)
+
+
+# ----------------------------------------------------------------------------- history
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One line pair of the milestone trend chart: P50 and P80 forecast at each commit date."""
+
+    label: str
+    commits: Sequence[date]
+    p50: Sequence[date | None]
+    p80: Sequence[date | None]
+
+
+def trend_figure(trends: Sequence[Trend], title: str) -> Figure:
+    """Milestone trend analysis (a slip chart): commit date across, forecast date up; a
+    rising line is a slip. The diagonal is the commit date itself: a forecast on it is due
+    that day."""
+    import matplotlib.dates as mdates
+
+    fig = _figure(9, 5.2)
+    ax = fig.add_subplot()
+    lows: list[date] = []  # first and last commit of each line
+    highs: list[date] = []
+    for k, trend in enumerate(trends):
+        colour = SERIES[k % len(SERIES)]
+        for values, style, name in ((trend.p50, "-", "P50"), (trend.p80, "--", "P80")):
+            pairs = [(c, v) for c, v in zip(trend.commits, values, strict=True) if v is not None]
+            if not pairs:
+                continue
+            xs = mdates.date2num(np.array([c for c, _ in pairs], dtype="datetime64[D]"))
+            ys = mdates.date2num(np.array([v for _, v in pairs], dtype="datetime64[D]"))
+            ax.plot(
+                xs,
+                ys,
+                ls=style,
+                marker="o",
+                ms=3,
+                color=colour,
+                label=f"{_short(trend.label, 40)} {name}",
+            )
+            lows.append(pairs[0][0])
+            highs.append(pairs[-1][0])
+    if not lows:
+        _empty(ax, "No commit of the plan gave a forecast date.")
+    else:  # over the commits only: the diagonal over the forecasts would squash them
+        line = mdates.date2num(np.array([min(lows), max(highs)], dtype="datetime64[D]"))
+        ax.plot(line, line, color=GREY, lw=0.8, ls=":", label="due on the commit date")
+    _date_axis(ax, "x")
+    _date_axis(ax, "y")
+    ax.grid(color="#eeeeee", lw=0.6)
+    ax.set_xlabel("Commit date (when the forecast was made)")
+    ax.set_ylabel("Forecast finish date")
+    ax.set_title(title)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, fontsize=8, frameon=False)
+    return fig
+
+
+def history_trends(history: History) -> list[Trend]:
+    """The plan finish, then every milestone, from a report.history.History."""
+    commits = [p.date for p in history.points]
+    out = [
+        Trend(
+            "Plan finish", commits, [p.p50 for p in history.points], [p.p80 for p in history.points]
+        )
+    ]
+    for mid in history.milestone_ids():
+        found = [next((m for m in p.milestones if m.id == mid), None) for p in history.points]
+        title = next(m.title for m in found if m is not None)
+        out.append(
+            Trend(
+                title,
+                commits,
+                [None if m is None else m.p50 for m in found],
+                [None if m is None else m.p80 for m in found],
+            )
+        )
+    return out
+
+
+def render_history_chart(history: History, fmt: str) -> bytes:
+    """`export --chart history`: the trend chart of a History as svg or png bytes."""
+    title = (
+        f"{_short(Path(history.path).name, 50)}: forecast at every commit "
+        f"({history.runs} runs, seed {history.seed})"
+    )
+    with _rc():
+        return render(trend_figure(history_trends(history), title), fmt)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from roadmap_tui.model.calendar import FAR_FUTURE, FAR_FUTURE_LABEL
 from roadmap_tui.model.types import Plan
 
 if TYPE_CHECKING:  # the engine modules are imported lazily: report must stay cheap to import
@@ -34,6 +35,10 @@ class ReportData:
     plan: Plan
     forecast: ForecastResult
     ranking: Ranking
+    #: With `[forecast] calibrate = true`: the same forecast with calibration (None when the
+    #: plan has too few done items), and the line saying what it drew from or why not.
+    calibrated: ForecastResult | None = None
+    calibration: str | None = None
 
     @property
     def scenario(self) -> str | None:
@@ -60,20 +65,40 @@ def build_report(
     seed: int | None = None,
     progress: Progress | None = None,
 ) -> ReportData:
-    """Forecast and prioritise `plan` (under `scenario`) once for all writers.
+    """Forecast and prioritise `plan` (under `scenario`) once for all writers, with its text
+    made safe to show (model.text.display_plan: no control characters reach an export).
 
     Raises ValueError (ForecastError) for an unknown scenario; the CLI checks it first.
     """
+    from roadmap_tui.model.text import display_plan
     from roadmap_tui.priority import rank_plan
 
+    plan = display_plan(plan)  # every writer shows plan text: made safe once, here
     seen, forecast, ranking = rank_plan(
         plan, scenario=scenario, runs=runs, seed=seed, progress=progress
     )
-    return ReportData(plan=seen, forecast=forecast, ranking=ranking)
+    calibrated = calibration = None
+    if plan.calibrate:
+        from roadmap_tui.forecast import calibration as cal
+
+        found = cal.calibrate(plan)
+        calibration = found.describe()
+        calibrated = cal.calibrated_forecast(plan, found, runs=runs, seed=seed, scenario=scenario)
+    return ReportData(
+        plan=seen,
+        forecast=forecast,
+        ranking=ranking,
+        calibrated=calibrated,
+        calibration=calibration,
+    )
 
 
 def fmt_date(value: date | None) -> str:
-    return NOT_READY if value is None else value.isoformat()
+    """ISO date; "not ready" for a percentile among futures that never finish, "9999 or
+    later" for a date the calendar clamped (model.calendar.FAR_FUTURE)."""
+    if value is None:
+        return NOT_READY
+    return FAR_FUTURE_LABEL if value >= FAR_FUTURE else value.isoformat()
 
 
 def fmt_finish(figures: Any) -> tuple[str, str, str]:

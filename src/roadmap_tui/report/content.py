@@ -105,6 +105,39 @@ def finish_section(data: ReportData) -> Section:
     )
 
 
+def calibration_section(data: ReportData) -> Section | None:
+    """Uncalibrated and calibrated P50/P80 side by side (`[forecast] calibrate = true`)."""
+    if data.calibration is None:
+        return None
+    cal = data.calibrated
+    if cal is None:
+        return Section("Calibrated forecast", data.calibration, None)
+    fc = data.forecast
+    rows: list[tuple[Cell, ...]] = []
+    for item_id in [None, *data.milestones]:
+        a = fc.plan if item_id is None else fc.items[item_id]
+        b = cal.plan if item_id is None else cal.items[item_id]
+        label: tuple[Cell, Cell] = (
+            (Strong("Plan finish"), "") if item_id is None else _item_label(data, item_id)
+        )
+        rows.append(
+            (
+                *label,
+                fmt_date(a.finish.p50),
+                fmt_date(a.finish.p80),
+                fmt_date(b.finish.p50),
+                fmt_date(b.finish.p80),
+            )
+        )
+    return Section(
+        "Calibrated forecast",
+        "The same runs and seed, with every open item's duration scaled by a ratio drawn from "
+        "how long the done items took against their estimates (see roadmap calibrate); "
+        f"{data.calibration}.",
+        Table(("Milestone", "Id", "P50", "P80", "Calibrated P50", "Calibrated P80"), tuple(rows)),
+    )
+
+
 def risk_rank(data: ReportData) -> list[tuple[str, float, float]]:
     """(risk id, expected delay in days, max criticality of affected items), worst first.
 
@@ -248,8 +281,10 @@ def items_section(data: ReportData) -> Section:
 
 
 def sections(data: ReportData) -> list[Section]:
+    calibrated = calibration_section(data)
     return [
         finish_section(data),
+        *([calibrated] if calibrated is not None else []),
         risks_section(data),
         sensitivity_section(data),
         priority_section(data),

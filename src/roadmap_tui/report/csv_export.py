@@ -2,6 +2,12 @@
 
 Dropped items have no forecast and done/dropped items no rank: those cells are empty, never
 zero. Dates are ISO, probabilities are fractions (0-1), durations are working days.
+
+Plan text (ids, titles, owners) is a cell a spreadsheet must not run: one that starts with
+= + - @ (after any blanks), a tab or a CR gets a leading apostrophe (OWASP's advice against
+CSV injection), and control characters are replaced (model.text.clean: a line break is a
+space, so no cell splits a row). Figures we write, negative ones included, are left as
+they are.
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 
+from roadmap_tui.model.text import clean
 from roadmap_tui.model.types import FACTORS
 from roadmap_tui.report.common import ReportData
 
@@ -25,6 +32,17 @@ def columns() -> list[str]:
         cols += [f"{name}_raw", f"{name}_value", f"{name}_weight", f"{name}_contribution"]
     cols += ["inherited_contribution", "inherited_from"]
     return cols
+
+
+#: What a formula starts with in Excel, LibreOffice and Google Sheets.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(text: str) -> str:
+    """Plan text as a CSV cell no spreadsheet reads as a formula."""
+    if text.startswith(FORMULA_START) or text.lstrip().startswith(FORMULA_START):
+        text = "'" + text
+    return clean(text)
 
 
 def _num(value: float | None, digits: int = 4) -> str:
@@ -48,16 +66,18 @@ def write_csv(data: ReportData) -> str:
     fc = data.forecast
     ranked = {r.id: r for r in data.ranking.items}
     buf = io.StringIO()
+    # text_cell makes a CR or LF a space: a bare CR (which the csv module does not quote
+    # with lineterminator "\n") can never split a row
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns())
     for item in data.plan.items:
         f = fc.items.get(item.id)
         row: list[str] = [
-            item.id,
-            item.title,
+            text_cell(item.id),
+            text_cell(item.title),
             item.kind,
             item.status,
-            item.owner or "",
+            text_cell(item.owner or ""),
             item.target.isoformat() if item.target else "",
         ]
         if f is None:
@@ -91,6 +111,6 @@ def write_csv(data: ReportData) -> str:
                 row += ["", ""]
             else:
                 contribution, source = r.inherited
-                row += [_num(contribution, 2), source]
+                row += [_num(contribution, 2), text_cell(source)]
         writer.writerow(row)
     return buf.getvalue()

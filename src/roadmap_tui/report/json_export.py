@@ -18,4 +18,9 @@ def write_json(data: ReportData) -> str:
         "forecast": data.forecast.to_json_dict(),
         "priority": data.ranking.to_json_dict(),
     }
+    if data.calibration is not None:  # [forecast] calibrate = true: as `simulate --json` has it
+        document["calibration"] = {
+            "summary": data.calibration,
+            "forecast": None if data.calibrated is None else data.calibrated.to_json_dict(),
+        }
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from roadmap_tui.model.text import clean
 from roadmap_tui.report.common import fmt_finish, fmt_pct
 
 if TYPE_CHECKING:
@@ -48,7 +49,12 @@ def _figures(f: ItemForecast | PlanForecast) -> str:
 
 
 def textconv(text: str, path: str, runs: int | None = None) -> str:
-    """The text git diffs for a plan file. Never raises for a bad plan."""
+    """The text git diffs for a plan file, control characters made visible (model.text).
+    Never raises for a bad plan."""
+    return clean(_textconv(text, path, runs), multiline=True)
+
+
+def _textconv(text: str, path: str, runs: int | None) -> str:
     from roadmap_tui import store
     from roadmap_tui.forecast import simulate
 

@@ -2,7 +2,8 @@
 
 One module per concern: `read` (bytes to a validated plan), `keys` (the line of every key),
 `edit` (tomlkit edits rendered into text), `save` (saving over a file), `atomic` (never half a
-file), `canonical` (`roadmap fmt`) and `templates` (`roadmap new`).
+file), `canonical` (`roadmap fmt`), `templates` (`roadmap new`) and `exports` (tracker exports
+in and imported plans out, for `roadmap import` and `sync`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from roadmap_tui.store.errors import (
     Problem,
     SaveError,
 )
+from roadmap_tui.store.exports import plan_text, read_export
 from roadmap_tui.store.keys import locate_keys, split_lines
+from roadmap_tui.store.lock import locked
 from roadmap_tui.store.read import (
     MAX_BYTES,
     LoadedPlan,
@@ -34,7 +37,12 @@ from roadmap_tui.store.read import (
     value_from_text,
 )
 from roadmap_tui.store.save import file_changed, save_plan, write_new_plan
-from roadmap_tui.store.templates import TEMPLATES, template_plan_text, template_text
+from roadmap_tui.store.templates import (
+    TEMPLATES,
+    next_monday,
+    template_plan_text,
+    template_text,
+)
 
 __all__ = [
     "MAX_BYTES",
@@ -55,8 +63,12 @@ __all__ = [
     "load_plan",
     "load_plan_text",
     "locate_keys",
+    "locked",
+    "next_monday",
     "parse_toml",
+    "plan_text",
     "problems_at",
+    "read_export",
     "read_text",
     "render_plan_changes",
     "render_table",

@@ -8,8 +8,16 @@ from typing import Any
 from roadmap_tui.store.atomic import atomic_write
 from roadmap_tui.store.errors import ExternalChangeError, PlanFileError, SaveError
 from roadmap_tui.store.keys import split_lines, table_regions
-from roadmap_tui.store.read import load_plan_text, read_text
-from roadmap_tui.store.save import file_changed
+from roadmap_tui.store.lock import locked
+from roadmap_tui.store.read import (
+    BOM,
+    decode,
+    digest_of,
+    file_bytes,
+    load_plan_text,
+    read_bytes,
+)
+from roadmap_tui.store.save import line_endings_like
 
 
 def format_canonical(text: str, path: str | os.PathLike[str] = "<plan>") -> str:
@@ -119,17 +127,21 @@ def _reorder(table: Any, order: tuple[str, ...]) -> None:
 
 
 def format_file(path: str | os.PathLike[str], *, check: bool = False) -> bool:
-    """Put a plan file in the canonical layout; True if it was not (`check`: write nothing)."""
-    text, digest = read_text(path)
-    out = format_canonical(text, path)
+    """Put a plan file in the canonical layout; True if it was not (`check`: write nothing).
+
+    The byte order mark and CRLF line endings of the file are kept: they are not layout.
+    """
+    data = read_bytes(path)
+    text = decode(data, path)
+    out = line_endings_like(format_canonical(text, path), text)
     if out == text:
         return False
     if not check:
-        loaded = load_plan_text(text, path, digest=digest)
-        if file_changed(loaded):
-            raise ExternalChangeError(path)
-        try:
-            atomic_write(path, out)
-        except OSError as err:
-            raise PlanFileError(path, f"cannot write: {err.strerror or err}") from None
+        with locked(path):
+            if digest_of(read_bytes(path)) != digest_of(data):
+                raise ExternalChangeError(path)
+            try:
+                atomic_write(path, file_bytes(out, data.startswith(BOM.encode("utf-8"))))
+            except OSError as err:
+                raise PlanFileError(path, f"cannot write: {err.strerror or err}") from None
     return True

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from roadmap_tui.model.types import Plan
-from roadmap_tui.store.keys import locate_keys, split_lines, table_regions
+from roadmap_tui.store.keys import bracket_depth, locate_keys, split_lines, table_regions
 
 
 def render_plan_changes(text: str, old: Plan, new: Plan) -> str:
@@ -171,31 +171,12 @@ def _move_after(text: str, key: tuple[str, ...], after: tuple[str, ...]) -> str:
     # before the next key, header, comment or blank line at the table's level.
     end = start
     starts = {n - 1 for n in located.values()}
-    depth = _bracket_depth(lines[start])
+    depth = bracket_depth(lines[start])
     while depth > 0 and end + 1 < len(lines) and end + 1 not in starts:
         end += 1
-        depth += _bracket_depth(lines[end])
+        depth += bracket_depth(lines[end])
     lines.insert(end + 1, line)
     return "".join(lines)
-
-
-def _bracket_depth(line: str) -> int:
-    """Net open brackets on a line, ignoring strings and comments (a rough but safe count)."""
-    depth = 0
-    quote = ""
-    for ch in line:
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "\"'":
-            quote = ch
-        elif ch == "#":
-            break
-        elif ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth -= 1
-    return depth
 
 
 def _edit_settings(doc: Any, old: Plan, new: Plan) -> list[tuple[tuple[str, ...], str, str | None]]:

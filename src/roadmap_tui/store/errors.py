@@ -30,10 +30,14 @@ class PlanError(Exception):
 class PlanFileError(Exception):
     """The file cannot be read as text: missing, a directory, binary, too large (exit 2)."""
 
-    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], reason: str, *, line: int | None = None
+    ) -> None:
         self.path = str(path)
         self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
+        self.line = line
+        where = self.path if line is None else f"{self.path}:{line}"
+        super().__init__(f"{where}: {reason}")
 
 
 class ExternalChangeError(Exception):

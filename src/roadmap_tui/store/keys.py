@@ -213,3 +213,40 @@ def table_regions(text: str) -> list[tuple[tuple[str, ...], int, int]]:
         (keys, line - 1, headers[n + 1][1] - 1 if n + 1 < len(headers) else total)
         for n, (keys, line) in enumerate(headers)
     ]
+
+
+def bracket_depth(line: str) -> int:
+    """Net open brackets on a line, ignoring strings and comments (a rough but safe count)."""
+    return bracket_depths(line)[0]
+
+
+def bracket_depths(line: str) -> tuple[int, int]:
+    """(net, peak) open brackets on a line, strings and comments skipped roughly."""
+    depth = peak = 0
+    quote = ""
+    for ch in line:
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            break
+        elif ch in "[{":
+            depth += 1
+            peak = max(peak, depth)
+        elif ch in "]}":
+            depth -= 1
+    return depth, peak
+
+
+def deepest_line(text: str) -> int:
+    """The line on which brackets are nested deepest, for a too-deep-nesting error."""
+    depth = deepest = 0
+    line = 1
+    for number, text_line in enumerate(split_lines(text), start=1):
+        net, peak = bracket_depths(text_line)
+        if depth + peak > deepest:
+            deepest, line = depth + peak, number
+        depth += net
+    return line

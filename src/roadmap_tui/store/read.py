@@ -8,14 +8,14 @@ import re
 import stat
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from roadmap_tui.model.parse import ParseProblem, parse_plan
 from roadmap_tui.model.types import Plan
 from roadmap_tui.store.errors import PlanError, PlanFileError, Problem
-from roadmap_tui.store.keys import locate_keys, split_lines
+from roadmap_tui.store.keys import deepest_line, locate_keys, split_lines
 
 #: A plan larger than this is not a plan (and would make every command slow).
 MAX_BYTES = 5 * 1024 * 1024
@@ -30,6 +30,8 @@ class LoadedPlan:
     text: str
     digest: str = ""
     lines: Mapping[tuple[str, ...], int] = field(default_factory=dict, repr=False, compare=False)
+    #: The file began with a UTF-8 byte order mark (kept on save; `text` is without it).
+    bom: bool = False
 
     def line_of(self, *keys: str) -> int:
         """The line of a key (or of its nearest enclosing table), 1-based."""
@@ -40,8 +42,22 @@ def digest_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+BOM = "\ufeff"
+
+
+def file_bytes(text: str, bom: bool) -> bytes:
+    """The bytes a plan's text is saved as: UTF-8, with the byte order mark it was read with."""
+    return ((BOM if bom else "") + text).encode("utf-8")
+
+
 def read_text(path: str | os.PathLike[str]) -> tuple[str, str]:
     """The text of a plan file and the digest of its bytes; PlanFileError for anything odd."""
+    data = read_bytes(path)
+    return decode(data, path), digest_of(data)
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a plan file; PlanFileError for a missing, special or oversized file."""
     p = Path(path)
     try:
         st = p.stat()
@@ -64,7 +80,7 @@ def read_text(path: str | os.PathLike[str]) -> tuple[str, str]:
         raise PlanFileError(path, f"cannot read: {err.strerror or err}") from None
     if len(data) > MAX_BYTES:
         raise PlanFileError(path, f"is larger than {MAX_BYTES // 2**20} MB")
-    return decode(data, path), digest_of(data)
+    return data
 
 
 def decode(data: bytes, path: str | os.PathLike[str]) -> str:
@@ -76,15 +92,16 @@ def decode(data: bytes, path: str | os.PathLike[str]) -> str:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise PlanFileError(
-            path, f"line {line}: not valid UTF-8 text (byte {err.start}); expected a TOML file"
+            path, f"not valid UTF-8 text (byte {err.start}); expected a TOML file", line=line
         ) from None
-    return text.removeprefix("\ufeff")
+    return text.removeprefix(BOM)
 
 
 def load_plan(path: str | os.PathLike[str]) -> LoadedPlan:
     """Read and validate a plan file; PlanError lists every problem with its line."""
-    text, digest = read_text(path)
-    return load_plan_text(text, path, digest=digest)
+    data = read_bytes(path)
+    loaded = load_plan_text(decode(data, path), path, digest=digest_of(data))
+    return replace(loaded, bom=data.startswith(BOM.encode("utf-8")))
 
 
 def load_plan_text(
@@ -136,8 +153,9 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
         where = f" (column {m.group(2)})" if m else " (at the end of the file)"
         raise PlanError([Problem(name, line, f"TOML syntax error: {detail}{where}")]) from None
     except RecursionError:
+        line = deepest_line(text)
         raise PlanError(
-            [Problem(name, 1, "TOML syntax error: arrays or tables nested too deeply")]
+            [Problem(name, line, "TOML syntax error: arrays or tables nested too deeply")]
         ) from None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,15 @@ from roadmap_tui.model.types import Plan
 from roadmap_tui.store.atomic import atomic_write
 from roadmap_tui.store.edit import render_plan_changes
 from roadmap_tui.store.errors import ExternalChangeError, PlanFileError, SaveError
-from roadmap_tui.store.read import LoadedPlan, digest_of, load_plan_text
+from roadmap_tui.store.lock import locked
+from roadmap_tui.store.read import LoadedPlan, digest_of, file_bytes, load_plan_text
+
+
+def line_endings_like(text: str, original: str) -> str:
+    """`text` with the line endings of `original`: a CRLF file gets CRLF on inserted lines too."""
+    if "\r\n" not in original:
+        return text
+    return re.sub(r"(?<!\r)\n", "\r\n", text)
 
 
 def file_changed(loaded: LoadedPlan) -> bool:
@@ -30,16 +39,21 @@ def save_plan(loaded: LoadedPlan, new_plan: Plan, *, force: bool = False) -> Loa
     `force`), PlanError when `new_plan` is not valid (nothing is written then), and
     PlanFileError when the folder cannot be written. Returns the plan as now on disk.
     """
-    if not force and file_changed(loaded):
-        raise ExternalChangeError(loaded.path)
-    text = render_plan_changes(loaded.text, loaded.plan, new_plan)
-    saved = load_plan_text(text, loaded.path)
-    _check_round_trip(saved.plan, new_plan, loaded.path)
-    try:
-        atomic_write(loaded.path, text)
-    except OSError as err:
-        raise PlanFileError(loaded.path, f"cannot write: {err.strerror or err}") from None
-    return saved
+    with locked(loaded.path):
+        text = line_endings_like(
+            render_plan_changes(loaded.text, loaded.plan, new_plan), loaded.text
+        )
+        saved = load_plan_text(text, loaded.path)
+        _check_round_trip(saved.plan, new_plan, loaded.path)
+        data = file_bytes(text, loaded.bom)
+        # Checked under the lock, right before the rename: no save in between can be lost.
+        if not force and file_changed(loaded):
+            raise ExternalChangeError(loaded.path)
+        try:
+            atomic_write(loaded.path, data)
+        except OSError as err:
+            raise PlanFileError(loaded.path, f"cannot write: {err.strerror or err}") from None
+    return replace(saved, digest=digest_of(data), bom=loaded.bom)
 
 
 def write_new_plan(path: str | os.PathLike[str], text: str) -> LoadedPlan:
@@ -94,6 +108,7 @@ def _check_round_trip(saved: Plan, wanted: Plan, path: str | os.PathLike[str]) -
             plan.as_of,
             plan.runs,
             plan.seed,
+            plan.calibrate,
             plan.priority,
             items(plan),
             risks(plan),

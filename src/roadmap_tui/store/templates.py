@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 
@@ -15,6 +16,12 @@ def template_text(name: str) -> str:
 
 
 TEMPLATES: tuple[str, ...] = ("ai-feature", "blank")
+
+
+def next_monday(today: date | None = None) -> date:
+    """The Monday after today: where `roadmap new` starts a plan unless told otherwise."""
+    today = date.today() if today is None else today
+    return today + timedelta(days=7 - today.weekday())
 
 
 def template_plan_text(name: str, *, plan_name: str | None = None, start: Any = None) -> str:

@@ -75,6 +75,15 @@ ACTIONS: tuple[UserAction, ...] = (
         "items",
     ),
     UserAction(
+        "open-link",
+        "o",
+        "app.open_link",
+        "Open link",
+        "Open the selected item's link (its tracker issue) in the browser",
+        "items",
+        show=False,
+    ),
+    UserAction(
         "sort",
         "s",
         "app.sort_items",
@@ -95,6 +104,15 @@ ACTIONS: tuple[UserAction, ...] = (
         "Plan/item",
         "Forecast the whole plan or the selected item",
         "forecast",
+    ),
+    UserAction(
+        "history",
+        "h",
+        "app.show_history",
+        "History",
+        "The forecast at every commit of the plan: slip chart and accuracy",
+        "forecast",
+        show=False,
     ),
     UserAction(
         "scenario",

@@ -26,6 +26,7 @@ from roadmap_tui import store
 from roadmap_tui.forecast.engine import compare, simulate
 from roadmap_tui.forecast.result import ForecastResult
 from roadmap_tui.model.parse import validate_plan
+from roadmap_tui.model.text import display_plan
 from roadmap_tui.model.types import Item, Plan, PriorityConfig, Risk, Scenario
 from roadmap_tui.priority import PriorityError, Ranking, prioritize
 from roadmap_tui.tui.actions import VIEWS, bindings_for
@@ -100,6 +101,8 @@ class RoadmapApp(App[None]):
         self.forecast_plan: Plan | None = None
         self._forecast_for: tuple[Plan, str | None, int] | None = None
         self.comparison: dict[str | None, ForecastResult] | None = None
+        self.calibrated: ForecastResult | None = None
+        self.calibration_note: str | None = None
         self.ranking: Ranking | None = None
         self.forecast_error: str | None = None
         self._generation = 0
@@ -137,8 +140,10 @@ class RoadmapApp(App[None]):
         return self.plan.apply_scenario(self.scenario)
 
     def shown(self) -> Shown:
+        """What the views draw: the plan's text made safe to show (model.text.display_plan);
+        edits always start from `self.plan`, never from this copy."""
         return Shown(
-            plan=self.plan_in_force(),
+            plan=display_plan(self.plan_in_force()),
             forecast=self.forecast,
             ranking=self.ranking,
             comparison=self.comparison,
@@ -150,6 +155,8 @@ class RoadmapApp(App[None]):
             stale=self.stale,
             overridden=overridden_fields(self.plan, self.scenario),
             hidden=self.hidden_items(),
+            calibrated=self.calibrated,
+            calibration=self.calibration_note,
         )
 
     def hidden_items(self) -> frozenset[str]:
@@ -304,6 +311,16 @@ class RoadmapApp(App[None]):
         try:
             result = simulate(plan, runs=self.runs, seed=seed, scenario=scenario, progress=progress)
             self.call_from_thread(self._forecast_done, generation, plan, scenario, seed, result)
+            if plan.calibrate and not worker.is_cancelled and generation == self._generation:
+                from roadmap_tui.forecast import calibration as cal
+
+                found = cal.calibrate(plan)
+                calibrated = cal.calibrated_forecast(
+                    plan, found, runs=self.runs, seed=seed, scenario=scenario, progress=progress
+                )
+                self.call_from_thread(
+                    self._calibration_done, generation, calibrated, found.describe()
+                )
             if plan.scenarios and not worker.is_cancelled and generation == self._generation:
                 comparison = compare(
                     plan, runs=self.runs, seed=seed, progress=progress, known={scenario: result}
@@ -331,6 +348,8 @@ class RoadmapApp(App[None]):
         self.forecast_plan = plan.apply_scenario(scenario) if scenario else plan
         self._forecast_for = (_forecast_key(plan), scenario, seed)
         self.forecast_error = None
+        self.calibrated = None
+        self.calibration_note = "calibrating..." if plan.calibrate else None
         if not plan.scenarios:
             self.comparison = None
         self._rerank()
@@ -341,6 +360,14 @@ class RoadmapApp(App[None]):
             # figures are up lives as long as the app, so it is left out of them from now on.
             self.freeze_startup = False
             self.call_after_refresh(gc.freeze)
+
+    def _calibration_done(
+        self, generation: int, calibrated: ForecastResult | None, note: str
+    ) -> None:
+        if generation != self._generation:
+            return
+        self.calibrated, self.calibration_note = calibrated, note
+        self.refresh_views()
 
     def _comparison_done(self, generation: int, comparison: dict[str | None, Any]) -> None:
         if generation != self._generation:
@@ -584,6 +611,17 @@ class RoadmapApp(App[None]):
 
         self.push_screen(ScenarioList(self.plan, self.scenario), done)
 
+    def action_open_link(self) -> None:
+        """`o`: the selected item's issue in the browser (the link `roadmap import` set)."""
+        item = self.plan.item_by_id.get(self.selected_id or "")
+        if item is None or not item.link:
+            self.notify("The selected item has no link", severity="warning")
+            return
+        import webbrowser
+
+        opened = webbrowser.open(item.link)
+        self.notify(f"Opened {item.link}" if opened else f"No browser to open {item.link}")
+
     def action_add_risk(self) -> None:
         def add(risk: Risk) -> None:
             self.apply(self.plan.with_risk(risk), f"add risk {risk.id}")
@@ -670,6 +708,30 @@ class RoadmapApp(App[None]):
             self.notify("This plan has no scenarios")
             return
         self.set_scenario(order[(order.index(self.scenario) + 1) % len(order)])
+
+    def action_show_history(self) -> None:
+        """The forecast at every commit of the plan file, in a dialog (git runs off-thread)."""
+        self.notify("Forecasting the plan's past commits...", timeout=2)
+        self._load_history(self.loaded.path)
+
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
+    def _load_history(self, path: Path) -> None:
+        from roadmap_tui.report.history import HistoryError, plan_history
+
+        try:
+            found = plan_history(path)
+        except HistoryError as error:
+            message = str(error)
+        else:
+            from roadmap_tui.console.history import slip_chart
+
+            lines = [slip_chart(found).plain, found.accuracy.sentence()]
+            lines += [f"note: {n}" for n in found.notes]
+            message = "\n".join(lines)
+        self.call_from_thread(
+            self.push_screen,
+            ChoiceDialog(escape(message), [Choice("close", "Close")], title="Forecast history"),
+        )
 
     def action_toggle_focus(self) -> None:
         self.focus_item = not self.focus_item

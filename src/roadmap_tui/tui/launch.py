@@ -78,14 +78,14 @@ NEW_PLAN = Path("<new plan>")
 def new_plan(root: Path) -> Path | None:
     """Ask for a file name and create a plan there from the template, starting next Monday."""
     from roadmap_tui import store
-    from roadmap_tui.cli import next_monday
 
     name = click.prompt("New plan file", default="plan.toml", err=True)
     target = root / name if not Path(name).is_absolute() else Path(name)
     title = click.prompt("Plan name", default="My AI feature", err=True)
     try:
         store.write_new_plan(
-            target, store.template_plan_text("ai-feature", plan_name=title, start=next_monday())
+            target,
+            store.template_plan_text("ai-feature", plan_name=title, start=store.next_monday()),
         )
     except store.PlanFileError as error:
         click.echo(str(error), err=True)
@@ -136,7 +136,7 @@ def fix_problems_first(path: Path) -> int | None:
 
     None: the plan is valid now (open it); an exit code: the PM quit with problems left."""
     from roadmap_tui import store
-    from roadmap_tui.cli import EXIT_INVALID
+    from roadmap_tui.exits import EXIT_INVALID
     from roadmap_tui.tui.problems import ProblemsApp
 
     try:
@@ -151,7 +151,7 @@ def fix_problems_first(path: Path) -> int | None:
 
 def edit(path: str | Path, *, runs: int | None = None) -> int:
     """Open the editor on `path`; a missing file can be created from the template first."""
-    from roadmap_tui.cli import EXIT_USAGE, open_plan
+    from roadmap_tui.exits import EXIT_USAGE, open_plan
 
     path = Path(path)
     if not path.exists():

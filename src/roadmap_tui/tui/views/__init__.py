@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.containers import Vertical
 
+from roadmap_tui.model.calendar import FAR_FUTURE, FAR_FUTURE_LABEL
 from roadmap_tui.model.types import Estimate, Item, Plan
 
 if TYPE_CHECKING:
@@ -17,8 +18,11 @@ if TYPE_CHECKING:
 
 
 def fmt_date(value: date | None) -> str:
-    """A percentile that falls among futures that never finish is shown as 'never'."""
-    return "never" if value is None else value.isoformat()
+    """A percentile that falls among futures that never finish is shown as 'never'; a date
+    the calendar clamped as '9999 or later'."""
+    if value is None:
+        return "never"
+    return FAR_FUTURE_LABEL if value >= FAR_FUTURE else value.isoformat()
 
 
 def fmt_pct(value: float | None) -> str:
@@ -68,6 +72,8 @@ class Shown:
     scenario: str | None = None
     focus_item: bool = False
     stale: bool = False
+    calibrated: ForecastResult | None = None  # with [forecast] calibrate = true
+    calibration: str | None = None  # what the calibration drew from, or why there is none
     overridden: frozenset[tuple[str, str, str]] = frozenset()
     #: items the Items, Timeline and Graph views leave out (the filter, `/`)
     hidden: frozenset[str] = frozenset()

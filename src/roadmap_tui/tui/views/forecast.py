@@ -233,6 +233,8 @@ class ForecastView(View):
         if p_on_time is not None:
             text.append(f"   P(on time) {fmt_pct(p_on_time)} (target {target.target})")
         text.append("\n")
+        if shown.calibration is not None:
+            text.append_text(self.calibrated_line(shown, target is forecast.plan))
         if target is forecast.plan:  # the plan has no target of its own: its deadlines do
             targeted = [f for f in forecast.items.values() if f.p_on_time is not None]
             if targeted:
@@ -251,6 +253,21 @@ class ForecastView(View):
         p50 = target.finish_days.p50
         if p50 is not None:
             text.append(f" ({p50 - target.deterministic_days:+.0f} working days to P50)")
+        return text
+
+    def calibrated_line(self, shown: Shown, plan: bool) -> Text:
+        """The same figures with calibration (`[forecast] calibrate = true`), beside them."""
+        text = Text("calibrated  ", style="bold")
+        cal = shown.calibrated
+        target = None
+        if cal is not None:
+            target = cal.plan if plan else cal.items.get(shown.selected or "")
+        if target is None:
+            text.append(f"{shown.calibration}\n", style="dim")
+            return text
+        f = target.finish
+        text.append(f"P50 {fmt_date(f.p50)}   P80 {fmt_date(f.p80)}   P95 {fmt_date(f.p95)}")
+        text.append("   (durations scaled by the done items' actual/estimate)\n", style="dim")
         return text
 
     def comparison(self, shown: Shown) -> Table | Text:

@@ -169,8 +169,12 @@ class ItemsView(View):
                 f"P(success) {fmt_pct(f.p_success)}",
             ]
         field = "remaining" if doing else "estimate"
+        sized = not doing and item.estimate is not None and item.estimate.size
+        size = f" ({item.estimate.size})" if sized else ""  # type: ignore[union-attr]
         figures.append(
-            shown.marked(f"{field} {fmt_estimate(getattr(item, field))}", "items", item.id, field)
+            shown.marked(
+                f"{field} {fmt_estimate(getattr(item, field))}{size}", "items", item.id, field
+            )
         )
         if f is not None:
             figures.append(f"critical {fmt_pct(f.criticality)}")
@@ -200,6 +204,8 @@ class ItemsView(View):
             parts.append(part(f"target {item.target}", "target") + Text(on_time, style="dim"))
         if item.owner:
             parts.append(part(f"owner {item.owner}", "owner"))
+        if item.link:
+            parts.append(part(f"link {item.link} (o opens it)", "link"))
         text.append(Text(" · ", style="dim").join(parts))
         last: list[Text] = []
         if item.metric is not None:

@@ -53,7 +53,7 @@ ITEM_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("title", "title", placeholder="required"),
     FieldSpec("kind", "kind", options=tuple((k, k) for k in KINDS)),
     FieldSpec("status", "status", options=tuple((s, s) for s in STATUSES)),
-    FieldSpec("estimate", "estimate", placeholder="low, likely, high  or one number (days)"),
+    FieldSpec("estimate", "estimate", placeholder="low, likely, high  or days  or a size"),
     FieldSpec("distribution", "distribution", options=tuple((d, d) for d in DISTRIBUTIONS)),
     FieldSpec("depends_on", "depends on", placeholder="ids, comma separated"),
     FieldSpec("impact", "impact", placeholder="0-5"),
@@ -73,6 +73,7 @@ ITEM_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("owner", "owner"),
     FieldSpec("tags", "tags", placeholder="comma separated"),
     FieldSpec("notes", "notes"),
+    FieldSpec("link", "link", placeholder="https://... the issue (o in the items view opens it)"),
 )
 
 RISK_FIELDS: tuple[FieldSpec, ...] = (
@@ -91,7 +92,7 @@ FIELDS_NOT_FOR_KIND: dict[str, tuple[str, ...]] = {
 }
 
 _LIST_FIELDS = {"depends_on", "tags", "affects"}
-_TEXT_FIELDS = {"id", "title", "owner", "notes"}
+_TEXT_FIELDS = {"id", "title", "owner", "notes", "link"}
 
 
 def format_value(name: str, value: Any) -> str:
@@ -224,7 +225,7 @@ class _Editor(ModalScreen[T | None], Generic[T]):
                         else:
                             yield FieldInput(
                                 format_value(spec.name, value),
-                                placeholder=spec.placeholder,
+                                placeholder=self.placeholder(spec),
                                 id=f"field-{spec.name}",
                                 compact=True,
                             )
@@ -234,6 +235,9 @@ class _Editor(ModalScreen[T | None], Generic[T]):
                 yield Button("Apply", id="apply", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
         yield Footer(compact=True)
+
+    def placeholder(self, spec: FieldSpec) -> str:
+        return spec.placeholder
 
     def on_mount(self) -> None:
         self.set_focus(self.query(Input).first())  # now: keys typed ahead are on their way
@@ -403,13 +407,24 @@ class ItemEditor(_Editor[Item]):
         return FIELDS_NOT_FOR_KIND.get(str(kind), ())
 
     def parse_whole(self, obj_id: str, table: dict[str, Any]) -> tuple[Item | None, list[Any]]:
-        return model_parse.parse_item(obj_id, table)
+        return model_parse.parse_item(obj_id, table, self.plan.sizes)
+
+    def placeholder(self, spec: FieldSpec) -> str:
+        """The estimate field offers the plan's sizes: `... or a size: XS S M L XL`."""
+        if spec.name == "estimate":
+            return f"{spec.placeholder}: {' '.join(self.plan.sizes)}"
+        return spec.placeholder
 
     def check(self, name: str, value: Any) -> str | None:
         if name == "id":
             if self.original is not None and value == self.original.id:
                 return None
             return self.check_new_id(value, self.plan.item_by_id, "an item")
+        if name == "estimate" and isinstance(value, str):
+            try:
+                model_parse.resolve_size(value, self.plan.sizes)
+            except model_parse.FieldError as err:
+                return str(err)
         if name == "depends_on" and value:
             item_id = self.current_id()
             g = graph.build_graph(self.plan)

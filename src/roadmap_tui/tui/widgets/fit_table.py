@@ -14,6 +14,8 @@ from textual import events
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
+from roadmap_tui.model.text import clean
+
 
 @dataclass(frozen=True)
 class Column:
@@ -61,7 +63,9 @@ def fit_columns(
 
 
 def clip(cell: Any, width: int) -> Text:
-    text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
+    """A cell as Text (a string is never read as markup; its control characters are made
+    visible, model.text.clean), cut to `width` with an ellipsis."""
+    text = cell.copy() if isinstance(cell, Text) else Text(clean(str(cell)))
     text.no_wrap = True
     text.truncate(width, overflow="ellipsis")
     return text

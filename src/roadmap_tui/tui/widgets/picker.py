@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from roadmap_tui.model import graph
+from roadmap_tui.model.text import clean
 from roadmap_tui.model.types import Plan
 
 
@@ -78,9 +79,8 @@ class DependencyPicker(ModalScreen[str | None]):
         for candidate in self.candidates(text):
             title = self.plan.item(candidate).title
             mark = "[b]✓ linked[/b] (enter unlinks)  " if candidate in linked else ""
-            options.add_option(
-                Option(f"{mark}{candidate}  [dim]{escape(title)}[/dim]", id=candidate)
-            )
+            label = f"{mark}{candidate}  [dim]{escape(clean(title))}[/dim]"
+            options.add_option(Option(label, id=candidate))
         if options.option_count:
             options.highlighted = 0
 
