@@ -27,6 +27,12 @@ SHOTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("5-priorities", ("5",)),
     ("6-risks", ("6",)),
     ("item-editor", ("1", "down", "enter")),
+    ("1-items-scenario", ("c", "1", *["down"] * 10)),  # label-intents, which it overrides
+    ("2-timeline-weeks", ("2", "z")),
+    ("3-graph-compact", ("3", "m")),
+    ("filter", ("slash",)),
+    ("scenarios", ("C",)),
+    ("plan-settings", ("p",)),
 )
 
 

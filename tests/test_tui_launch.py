@@ -84,7 +84,10 @@ def test_no_argument_on_a_fresh_machine_opens_a_copy_of_the_bundled_example(
     opened: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, [])
+    quit_ = CliRunner().invoke(main, [], input="q\n")  # it asks before writing anything
+    assert quit_.exit_code == 0 and "[n] a new plan" in quit_.output
+    assert list(tmp_path.iterdir()) == [] and opened == []
+    result = CliRunner().invoke(main, [], input="e\n")
     assert result.exit_code == 0, result.output
     copy = tmp_path / launch.EXAMPLE_COPY
     assert opened == [copy]
@@ -116,7 +119,7 @@ def test_no_argument_with_plans_offers_a_picker(
     monkeypatch.setattr(launch.PlanPicker, "run", pick)
     monkeypatch.chdir(tmp_path)
     assert CliRunner().invoke(main, []).exit_code == 0
-    assert offered == [launch.find_plans(tmp_path)]
+    assert offered == [[*launch.find_plans(tmp_path), launch.NEW_PLAN]]
     assert opened == [tmp_path / "plans/b.toml"]
 
 
@@ -127,3 +130,28 @@ async def test_the_picker_returns_the_chosen_plan(tmp_path: Path) -> None:
         await pilot.press("down", "enter")
         await pilot.pause()
     assert app.return_value == plans[1]
+
+
+def test_a_new_plan_from_the_first_run_or_the_picker(
+    opened: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [], input="n\nbot.toml\nSupport bot\n")
+    assert result.exit_code == 0, result.output
+    assert opened == [tmp_path / "bot.toml"]
+    assert store.load_plan(tmp_path / "bot.toml").plan.name == "Support bot"
+    (tmp_path / "other.toml").write_text(EXAMPLE.read_text())
+    monkeypatch.setattr(launch.PlanPicker, "run", lambda self: launch.NEW_PLAN)
+    result = CliRunner().invoke(main, [], input="third.toml\nThird\n")
+    assert result.exit_code == 0, result.output
+    assert opened[-1] == tmp_path / "third.toml"
+
+
+async def test_the_picker_offers_a_new_plan_last(tmp_path: Path) -> None:
+    app = launch.PlanPicker([tmp_path / "a.toml", launch.NEW_PLAN])
+    async with app.run_test() as pilot:
+        labels = [str(o.prompt) for o in app.query_one("OptionList").options]
+        assert labels[-1] == "+ a new plan from the template"
+        await pilot.press("down", "enter")
+        await pilot.pause()
+    assert app.return_value == launch.NEW_PLAN

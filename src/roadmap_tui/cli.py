@@ -11,7 +11,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -151,12 +151,20 @@ def validate_command(plans: tuple[str, ...]) -> None:
     help="ai-feature: a small worked AI-feature roadmap; blank: the minimum, every field "
     "explained in comments.",
 )
-def new_command(path: Path, template: str) -> None:
+@click.option("--name", help="The plan's name (default: the template's).")
+@click.option(
+    "--start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The plan's first day, YYYY-MM-DD (default: next Monday).",
+)
+def new_command(path: Path, template: str, name: str | None, start: Any) -> None:
     """Create a new plan file at PATH from a template; never overwrites an existing file."""
     from roadmap_tui import store
 
+    first = start.date() if start is not None else store.next_monday()
     try:
-        loaded = store.write_new_plan(path, store.template_text(template))
+        text = store.template_plan_text(template, plan_name=name, start=first)
+        loaded = store.write_new_plan(path, text)
     except store.PlanFileError as err:
         fail(str(err), EXIT_USAGE)
     plan = loaded.plan
@@ -242,6 +250,37 @@ def _set_field(plan: Path, section: str, target_id: str, field: str, raw: object
         sys.exit(EXIT_INVALID)
     except store.ExternalChangeError as err:
         fail(str(err), EXIT_USAGE)
+
+
+@main.command("rename", short_help="Rename an item id and every reference to it.")
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.argument("old")
+@click.argument("new")
+def rename_command(plan: Path, old: str, new: str) -> None:
+    """Rename the item OLD to NEW in PLAN: its table, and every depends_on, affects and
+    scenario override that names it. The save changes only those lines. Exits 2 for an
+    unknown OLD or a NEW that is taken or not a valid id."""
+    from roadmap_tui import store
+    from roadmap_tui.model import parse
+
+    loaded = open_plan(plan)
+    if old not in loaded.plan.item_by_id:
+        fail(f"{plan}: no item '{old}'" + parse.did_you_mean(old, loaded.plan.item_by_id))
+    if not parse.ID_RE.match(new):
+        fail(f"{plan}: '{new}' is not an id; expected letters, digits, '-' and '_' only")
+    if new in loaded.plan.item_by_id:
+        fail(f"{plan}: item '{new}' already exists")
+    renamed = loaded.plan.with_item_renamed(old, new)
+    try:
+        saved = store.save_plan(loaded, renamed)
+    except store.PlanError as err:
+        print_problems(err)
+        sys.exit(EXIT_INVALID)
+    except (store.PlanFileError, store.ExternalChangeError) as err:
+        fail(str(err), EXIT_USAGE)
+    before, after = loaded.text.splitlines(), saved.text.splitlines()
+    changed = sum(a != b for a, b in zip(before, after, strict=False))
+    click.echo(f"{plan}: renamed {old} to {new} ({changed} lines changed)")
 
 
 @main.command("fmt", short_help="Rewrite plans in the canonical layout (--check for CI).")

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from roadmap_tui.forecast.engine import DEFAULT_CHUNK, ForecastError, _Model
+from roadmap_tui.forecast.engine import DEFAULT_CHUNK, ForecastError, build_model
 from roadmap_tui.forecast.stats import quantile_rank
 from roadmap_tui.model.calendar import Calendar
 from roadmap_tui.model.types import Plan
@@ -113,7 +113,7 @@ class _Runs:
     """Per-run plan finish and target finishes of one version of the plan (float64)."""
 
     def __init__(self, plan: Plan, calendar: Calendar, as_of: date | None, seed: int, n: int):
-        model = _Model(plan, calendar, as_of, seed)
+        model = build_model(plan, calendar, as_of, seed, n)
         m = len(model.nodes)
         targeted = [node for node in model.nodes if node.item.target is not None]
         self.targets = {node.item.id: calendar.end_offset(node.item.target) for node in targeted}

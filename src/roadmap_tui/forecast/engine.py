@@ -565,6 +565,28 @@ def _frozen(a: np.ndarray) -> np.ndarray:
     return a
 
 
+def build_model(
+    plan: Plan,
+    calendar: Calendar,
+    as_of: date | None,
+    seed: int,
+    runs: int,
+    chunk_size: int = DEFAULT_CHUNK,
+    calibration: Mapping[str, np.ndarray] | None = None,
+) -> _Model:
+    """The compiled plan every forecast of it draws from: with its calibration ratios, and,
+    when teams bind, the queue the capacity schedule follows (from a pilot forecast without
+    capacity). Everything that simulates a plan builds it here, so all agree run for run."""
+    model = _Model(plan, calendar, as_of, seed, calibration)
+    if cap_mod.uses_capacity(plan):
+        pilot = min(runs, cap_mod.QUEUE_RUNS)
+        queue = cap_mod.queue_for(
+            plan, lambda: cap_mod.pilot_figures(model, calendar, pilot, chunk_size)
+        )
+        model.use_queue(plan, calendar, queue)
+    return model
+
+
 def simulate(
     plan: Plan,
     *,
@@ -599,13 +621,7 @@ def simulate(
         plan = plan.apply_scenario(scenario)
     as_of = plan.as_of if as_of is None else as_of
     calendar = Calendar.of(plan)
-    model = _Model(plan, calendar, as_of, seed, calibration)
-    if cap_mod.uses_capacity(plan):
-        pilot = min(runs, cap_mod.QUEUE_RUNS)
-        queue = cap_mod.queue_for(
-            plan, lambda: cap_mod.pilot_figures(model, calendar, pilot, chunk_size)
-        )
-        model.use_queue(plan, calendar, queue)
+    model = build_model(plan, calendar, as_of, seed, runs, chunk_size, calibration)
     nodes = model.nodes
     m = len(nodes)
     if 4 * m * runs > MAX_STORE_BYTES:

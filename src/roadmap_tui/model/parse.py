@@ -977,11 +977,23 @@ def _team_problems(plan: Plan) -> list[ParseProblem]:
 
 
 def plan_warnings(plan: Plan) -> list[ParseProblem]:
-    """What is suspicious but not wrong: a team no item (nor any scenario) uses."""
+    """Things a valid plan probably did not mean; `validate` prints them, still exiting 0:
+    a `started` date on a todo item, a team no item (nor any scenario) uses."""
+    warnings: list[ParseProblem] = []
+    for item in plan.items:
+        if item.status == "todo" and item.started is not None:
+            warnings.append(
+                ParseProblem(
+                    ("items", item.id, "started"),
+                    f"item '{item.id}': started {item.started.isoformat()} but status is "
+                    '"todo"; expected status = "doing" (or no started date): a todo item is '
+                    "forecast from the start of its dependencies, its started date is ignored",
+                )
+            )
     used = {i.team for i in plan.items}
     for scenario in plan.scenarios:
         used.update(o.value for o in scenario.overrides if o.field == "team")
-    return [
+    warnings.extend(
         ParseProblem(
             ("teams", team.id),
             f"team '{team.id}': no item uses it; expected team = \"{team.id}\" on an item, "
@@ -989,7 +1001,8 @@ def plan_warnings(plan: Plan) -> list[ParseProblem]:
         )
         for team in plan.teams
         if team.id not in used
-    ]
+    )
+    return warnings
 
 
 def _table(

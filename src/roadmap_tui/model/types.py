@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from functools import cached_property
 from typing import Any, Literal
@@ -113,6 +113,20 @@ class Metric:
     name: str
     current: float | None = None
     target: float | None = None
+
+    @property
+    def progress(self) -> float | None:
+        """How close `current` is to `target`, 0-1: current/target, or target/current when
+        the target is below the current value (a latency or an error rate to bring down).
+        None without both values, or when a zero makes the ratio meaningless."""
+        if self.current is None or self.target is None:
+            return None
+        if self.current == self.target:
+            return 1.0
+        low, high = sorted((abs(self.current), abs(self.target)))
+        if high == 0 or (self.current < 0) != (self.target < 0):
+            return None
+        return low / high
 
 
 @dataclass(frozen=True)
@@ -347,6 +361,76 @@ class Plan:
             risks=tuple(r for r in self.risks if r.id != risk_id),
             scenarios=self._scenarios_without("risks", risk_id),
         )
+
+    def with_scenario(self, scenario: Scenario) -> Plan:
+        """A copy with `scenario` replaced (same id) or appended (new id)."""
+        if scenario.id in self.scenario_by_id:
+            scenarios = tuple(scenario if s.id == scenario.id else s for s in self.scenarios)
+        else:
+            scenarios = (*self.scenarios, scenario)
+        return replace(self, scenarios=scenarios)
+
+    def without_scenario(self, scenario_id: str) -> Plan:
+        return replace(self, scenarios=tuple(s for s in self.scenarios if s.id != scenario_id))
+
+    def with_item_renamed(self, old_id: str, new_id: str) -> Plan:
+        """A copy with the item `old_id` called `new_id`, in its place, and every reference
+        to it renamed: `depends_on`, risks' `affects`, scenario overrides and their values."""
+
+        def ids(values: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(new_id if v == old_id else v for v in values)
+
+        def override(o: Override) -> Override:
+            if o.section == "items" and o.id == old_id:
+                o = replace(o, id=new_id)
+            if o.field in ("depends_on", "affects"):
+                o = replace(o, value=ids(o.value))
+            return o
+
+        items = tuple(
+            replace(i, id=new_id if i.id == old_id else i.id, depends_on=ids(i.depends_on))
+            for i in self.items
+        )
+        risks = tuple(replace(r, affects=ids(r.affects)) for r in self.risks)
+        scenarios = tuple(
+            replace(s, overrides=tuple(override(o) for o in s.overrides)) for s in self.scenarios
+        )
+        return replace(self, items=items, risks=risks, scenarios=scenarios)
+
+    def with_scenario_seeing(self, scenario_id: str, obj: Item | Risk) -> Plan:
+        """A copy whose scenario sees `obj` (an item or a risk of this plan) as given: an
+        override for each field where `obj` differs from the plan's own, none where they agree
+        (an edit back to the base value removes the override). Other overrides stay in order."""
+        section: Literal["items", "risks"] = "items" if isinstance(obj, Item) else "risks"
+        base: Item | Risk = self.item(obj.id) if isinstance(obj, Item) else self.risk_by_id[obj.id]
+        scenario = self.scenario_by_id[scenario_id]
+        wanted: dict[str, Any] = {}
+        for f in fields(obj):
+            value, before = getattr(obj, f.name), getattr(base, f.name)
+            if f.name == "id" or value == before:
+                continue
+            wanted[f.name] = value
+            if isinstance(value, Estimate) and (
+                before is None or value.distribution != before.distribution
+            ):
+                # written as numbers only: the distribution is an override of its own
+                wanted["distribution"] = value.distribution
+        kept = [
+            replace(o, value=wanted.pop(o.field))
+            for o in scenario.overrides
+            if (o.section, o.id) == (section, obj.id) and o.field in wanted
+        ]
+        others = [o for o in scenario.overrides if (o.section, o.id) != (section, obj.id)]
+        mine = [*kept, *(Override(section, obj.id, k, v) for k, v in wanted.items())]
+        position = next(
+            (n for n, o in enumerate(scenario.overrides) if (o.section, o.id) == (section, obj.id)),
+            len(others),
+        )
+        overrides = (*others[:position], *mine, *others[position:])
+        scenarios = tuple(
+            replace(s, overrides=overrides) if s.id == scenario_id else s for s in self.scenarios
+        )
+        return replace(self, scenarios=scenarios)
 
     def apply_scenario(self, scenario_id: str) -> Plan:
         """The plan as the scenario sees it; raises KeyError for an unknown scenario."""

@@ -37,7 +37,12 @@ from roadmap_tui.store.read import (
     value_from_text,
 )
 from roadmap_tui.store.save import file_changed, save_plan, write_new_plan
-from roadmap_tui.store.templates import TEMPLATES, template_text
+from roadmap_tui.store.templates import (
+    TEMPLATES,
+    next_monday,
+    template_plan_text,
+    template_text,
+)
 
 __all__ = [
     "MAX_BYTES",
@@ -59,6 +64,7 @@ __all__ = [
     "load_plan_text",
     "locate_keys",
     "locked",
+    "next_monday",
     "parse_toml",
     "plan_text",
     "problems_at",
@@ -68,6 +74,7 @@ __all__ = [
     "render_table",
     "save_plan",
     "split_lines",
+    "template_plan_text",
     "template_text",
     "value_from_text",
     "write_new_plan",

@@ -116,6 +116,7 @@ def already_canonical(text: str) -> bool:
     from roadmap_tui.model import parse as P
 
     orders = {"plan": P.PLAN_FIELDS, "forecast": P.FORECAST_FIELDS, "priority": P.PRIORITY_FIELDS}
+    tables = {"items": P.ITEM_FIELDS, "risks": P.RISK_FIELDS, "teams": P.TEAM_FIELDS}
     lines = split_lines(text)
     if not lines or not text.endswith("\n"):
         return False
@@ -130,9 +131,9 @@ def already_canonical(text: str) -> bool:
             parts = header.group(1).split(".")
             if len(parts) == 1 and parts[0] in orders:
                 order = orders[parts[0]]
-            elif len(parts) == 2 and parts[0] in ("items", "risks"):
-                order = P.ITEM_FIELDS if parts[0] == "items" else P.RISK_FIELDS
-            elif len(parts) == 2 and parts[0] == "scenarios":
+            elif len(parts) == 2 and parts[0] in tables:
+                order = tables[parts[0]]
+            elif parts == ["sizes"] or (len(parts) == 2 and parts[0] == "scenarios"):
                 order = None
             else:
                 return False

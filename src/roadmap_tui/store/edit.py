@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from roadmap_tui.model.types import Plan
@@ -15,6 +16,25 @@ def render_plan_changes(text: str, old: Plan, new: Plan) -> str:
     import tomlkit
 
     from roadmap_tui.model import parse as P
+
+    # A renamed item keeps its table (and comments): its header is renamed in the text, then
+    # the references to it are ordinary one-key changes.
+    for old_id, new_id in _renamed_items(old, new):
+        text = _rename_item_keys(text, old_id, new_id)
+        old = replace(
+            old,
+            items=tuple(replace(i, id=new_id) if i.id == old_id else i for i in old.items),
+            scenarios=tuple(
+                replace(
+                    s,
+                    overrides=tuple(
+                        replace(o, id=new_id) if (o.section, o.id) == ("items", old_id) else o
+                        for o in s.overrides
+                    ),
+                )
+                for s in old.scenarios
+            ),
+        )
 
     # Whole tables go in and out as text, so neighbouring comments and spacing stay put.
     for section, old_ids, new_ids in (
@@ -195,6 +215,56 @@ def _table_span(lines: list[str], section: str, table_id: str) -> tuple[int, int
     if own[-1] >= end:  # a sub-table of it elsewhere in the file
         return None
     return start, end
+
+
+def _renamed_items(old: Plan, new: Plan) -> list[tuple[str, str]]:
+    """(old id, new id) of each item that reads as renamed: one is gone, one is new, and the
+    new one is the old one renamed (or at least has its title)."""
+    gone = [i for i in old.items if i.id not in new.item_by_id]
+    came = [i for i in new.items if i.id not in old.item_by_id]
+    pairs = []
+    for before in gone:
+        for after in came:
+            renamed = old.with_item_renamed(before.id, after.id).item(after.id)
+            if renamed == after or before.title == after.title:
+                pairs.append((before.id, after.id))
+                came.remove(after)
+                break
+    return pairs
+
+
+def _rename_item_keys(text: str, old_id: str, new_id: str) -> str:
+    """The item's header `[items.old]` and the scenario overrides `items.old.field = ...`
+    renamed in place, each line keeping its comment and layout."""
+    import re
+
+    import tomlkit
+
+    new_key = tomlkit.key(new_id).as_string()
+    lines = split_lines(text)
+    for found, start, _ in table_regions(text):
+        at = _id_position(found, old_id)
+        if at is not None:
+            renamed = (*found[:at], new_id, *found[at + 1 :])
+            header = ".".join(tomlkit.key(k).as_string() for k in renamed)
+            line = lines[start]
+            rest = line[line.index("]") + 1 :] if "]" in line else "\n"
+            lines[start] = f"[{header}]{rest}"
+    dotted = re.compile(r"^(\s*items\s*\.\s*)(\"|'|)" + re.escape(old_id) + r"\2(\s*\.)")
+    for found, line_no in locate_keys(text).items():
+        if found[:1] == ("scenarios",) and found[2:4] == ("items", old_id):
+            n = line_no - 1
+            lines[n] = dotted.sub(lambda m: m.group(1) + new_key + m.group(3), lines[n], count=1)
+    return "".join(lines)
+
+
+def _id_position(keys: tuple[str, ...], old_id: str) -> int | None:
+    """Where a table header names the item: [items.ID...] or [scenarios.S.items.ID...]."""
+    if keys[:2] == ("items", old_id):
+        return 1
+    if keys[:1] == ("scenarios",) and keys[2:4] == ("items", old_id):
+        return 3
+    return None
 
 
 def _move_after(text: str, key: tuple[str, ...], after: tuple[str, ...]) -> str:

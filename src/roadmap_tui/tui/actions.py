@@ -26,7 +26,7 @@ class UserAction:
     @property
     def keys_shown(self) -> str:
         """The keys as a person types them: `question_mark,f1` -> `? / f1`."""
-        names = {"question_mark": "?", "delete": "del"}
+        names = {"question_mark": "?", "delete": "del", "slash": "/"}
         return " / ".join(names.get(k, k) for k in self.key.split(","))
 
     def binding(self) -> Binding:
@@ -67,7 +67,12 @@ ACTIONS: tuple[UserAction, ...] = (
         "delete-item", "delete", "app.delete_item", "Delete", "Delete the selected item", "items"
     ),
     UserAction(
-        "link", "l", "app.link_dependency", "Link", "Add a dependency to the selected item", "items"
+        "link",
+        "l",
+        "app.link_dependency",
+        "Link",
+        "Add or remove a dependency of the selected item",
+        "items",
     ),
     UserAction(
         "open-link",
@@ -83,7 +88,7 @@ ACTIONS: tuple[UserAction, ...] = (
         "s",
         "app.sort_items",
         "Sort",
-        "Sort the items by the next column",
+        "Choose the column to sort the items by",
         "items",
         show=False,
     ),
@@ -133,6 +138,54 @@ ACTIONS: tuple[UserAction, ...] = (
         "app.next_scenario",
         "Scenario",
         "Switch to the next scenario (baseline first)",
+        show=False,
+    ),
+    UserAction(
+        "graph-compact",
+        "m",
+        "app.graph_compact",
+        "Compact",
+        "Graph: one line per item (compact) or boxes with their P50",
+        "graph",
+    ),
+    UserAction(
+        "graph-focus",
+        "f",
+        "app.graph_focus",
+        "Focus",
+        "Graph: only the selected item, its ancestors and descendants (the rest folded)",
+        "graph",
+    ),
+    UserAction(
+        "zoom",
+        "z",
+        "app.timeline_zoom",
+        "Zoom",
+        "Timeline zoom: the whole plan, weeks, months or quarters (scrolls sideways)",
+        "timeline",
+    ),
+    UserAction(
+        "filter",
+        "slash",
+        "app.filter_items",
+        "Filter",
+        "Show only some items (owner, team, tag, status, kind, critical path, milestones)",
+        show=False,
+    ),
+    UserAction(
+        "scenarios",
+        "C",
+        "app.scenarios",
+        "Scenarios",
+        "Add, edit, duplicate or delete scenarios",
+        show=False,
+    ),
+    UserAction(
+        "settings",
+        "p",
+        "app.edit_settings",
+        "Plan",
+        "Edit the plan's settings: name, start, workdays, holidays, as of, runs, seed",
         show=False,
     ),
     UserAction("undo", "ctrl+z", "app.undo", "Undo", "Undo the last edit"),

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from rich.markup import escape
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.timer import Timer
-from textual.widgets import Footer, HelpPanel, TabbedContent, TabPane
+from textual.widgets import Footer, HelpPanel, Input, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from roadmap_tui import store
@@ -29,7 +29,7 @@ from roadmap_tui.forecast.engine import compare, simulate
 from roadmap_tui.forecast.result import ForecastResult
 from roadmap_tui.model.parse import validate_plan
 from roadmap_tui.model.text import display_plan
-from roadmap_tui.model.types import Item, Plan, PriorityConfig, Risk
+from roadmap_tui.model.types import Item, Plan, PriorityConfig, Risk, Scenario
 from roadmap_tui.priority import PriorityError, Ranking, prioritize
 from roadmap_tui.tui.actions import VIEWS, bindings_for
 from roadmap_tui.tui.commands import RoadmapCommands
@@ -41,7 +41,7 @@ from roadmap_tui.tui.messages import (
     WeightsChanged,
 )
 from roadmap_tui.tui.state import History
-from roadmap_tui.tui.views import Shown, View
+from roadmap_tui.tui.views import Shown, View, overridden_fields
 from roadmap_tui.tui.views.forecast import ForecastView
 from roadmap_tui.tui.views.graph import GraphView
 from roadmap_tui.tui.views.items import ItemsView
@@ -49,8 +49,10 @@ from roadmap_tui.tui.views.priorities import PrioritiesView
 from roadmap_tui.tui.views.risks import RisksView
 from roadmap_tui.tui.views.timeline import TimelineView
 from roadmap_tui.tui.widgets.dialogs import Choice, ChoiceDialog
-from roadmap_tui.tui.widgets.editor import ItemEditor, RiskEditor, TeamEditor
+from roadmap_tui.tui.widgets.editor import ItemEditor, RiskEditor, SettingsEditor, TeamEditor
+from roadmap_tui.tui.widgets.filters import FilterDialog, ItemFilter
 from roadmap_tui.tui.widgets.picker import DependencyPicker
+from roadmap_tui.tui.widgets.scenarios import ScenarioEditor, ScenarioList, copy_id
 from roadmap_tui.tui.widgets.status import StatusLine
 
 VIEW_CLASSES: dict[str, type[View]] = {
@@ -126,8 +128,13 @@ class RoadmapApp(App[None]):
         self._debounce_timer: Timer | None = None
         self._forecast_running = False
         self._disk_prompt_open = False
+        self._disk_check_running = False
         self._disk_signature: tuple[int, int] | None = self._signature()
         self._dismissed_digest: str | None = None
+        self._typed_ahead: list[events.Key] | None = None
+        self.item_filter = ItemFilter()
+        #: under each scenario, whether edits go to it (True) or to the baseline (False)
+        self.edit_scenario: dict[str, bool] = {}
         self.sub_title = str(self.loaded.path)
 
     # -- state -------------------------------------------------------------------------------
@@ -145,11 +152,17 @@ class RoadmapApp(App[None]):
     def forecasting(self) -> bool:
         return self._forecast_running or self._debounce_timer is not None
 
+    def plan_in_force(self) -> Plan:
+        """The plan as the selected scenario sees it (the plan itself for the baseline)."""
+        if self.scenario is None or self.scenario not in self.plan.scenario_by_id:
+            return self.plan
+        return self.plan.apply_scenario(self.scenario)
+
     def shown(self) -> Shown:
         """What the views draw: the plan's text made safe to show (model.text.display_plan);
         edits always start from `self.plan`, never from this copy."""
         return Shown(
-            plan=display_plan(self.plan),
+            plan=display_plan(self.plan_in_force()),
             forecast=self.forecast,
             ranking=self.ranking,
             comparison=self.comparison,
@@ -161,9 +174,40 @@ class RoadmapApp(App[None]):
             scenario=self.scenario,
             focus_item=self.focus_item,
             stale=self.stale,
+            overridden=overridden_fields(self.plan, self.scenario),
+            hidden=self.hidden_items(),
             calibrated=self.calibrated,
             calibration=self.calibration_note,
         )
+
+    def hidden_items(self) -> frozenset[str]:
+        """The items the filter leaves out of the Items, Timeline and Graph views."""
+        if not self.item_filter.active:
+            return frozenset()
+        plan = self.plan_in_force()
+        figures = self.forecast.items if self.forecast is not None else {}
+        return frozenset(
+            i.id
+            for i in plan.items
+            if not self.item_filter.matches(
+                i, figures[i.id].criticality if i.id in figures else None
+            )
+        )
+
+    def action_filter_items(self) -> None:
+        """Show only some items: by owner, team, tag, status, kind, critical path, milestones."""
+
+        def done(chosen: ItemFilter | None) -> None:
+            if chosen is None:
+                return
+            self.item_filter = chosen
+            hidden = self.hidden_items()
+            visible = [i.id for i in self.plan.items if i.id not in hidden]
+            if self.selected_id in hidden and visible:
+                self.selected_id = visible[0]
+            self.refresh_views()
+
+        self.push_screen(FilterDialog(self.plan_in_force(), self.item_filter), done)
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -202,7 +246,64 @@ class RoadmapApp(App[None]):
             runs=self.forecast.runs if self.forecast is not None else None,
             seed=self.seed,
             scenario=self.scenario,
+            editing=self.editing,
+            filtered=self.filter_note(),
         )
+
+    def filter_note(self) -> str | None:
+        if not self.item_filter.active:
+            return None
+        shown = len(self.plan.items) - len(self.hidden_items())
+        return f"{shown}/{len(self.plan.items)} shown: {self.item_filter.describe()}"
+
+    # -- keys typed ahead --------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """Note the screen each key was typed on; while keys typed ahead of a screen that is
+        opening wait for it, later keys wait behind them, so none overtakes another."""
+        if isinstance(event, events.Key) and not event.is_forwarded and self.screen_stack:
+            if self._typed_ahead is not None:
+                self._typed_ahead.append(event)
+                return
+            event.typed_on = self.screen  # type: ignore[attr-defined]
+        await super().on_event(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        """A key typed right after one that opened a form (`a`, then `abc` in one burst) was
+        already on its way to the table under it: it comes back here unhandled. It is kept
+        and typed into the form once the form is up, instead of being lost or misplaced."""
+        typed_on = getattr(event, "typed_on", None)
+        if typed_on is None or not self.screen_stack or typed_on is self.screen:
+            return
+        event.prevent_default()
+        event.stop()
+        if self._typed_ahead is None:
+            self._typed_ahead = []
+            self.set_timer(0.01, self._replay_typed_ahead)
+        self._typed_ahead.append(event)
+
+    async def _replay_typed_ahead(self, tries: int = 100) -> None:
+        if not self.screen_stack:
+            return
+        if self.screen.focused is None and tries:  # the new screen is not up yet
+            self.set_timer(0.01, lambda: self._replay_typed_ahead(tries - 1))
+            return
+        keys, self._typed_ahead = self._typed_ahead or [], None
+        for key in keys:  # in order, each handled before the next, as if typed now
+            if await self._check_bindings(key.key, priority=True):
+                continue
+            focused = self.screen.focused
+            if isinstance(focused, Input) and key.is_printable and key.character:
+                focused.insert_text_at_cursor(key.character)
+            else:
+                await self._check_bindings(key.key)
+
+    @property
+    def editing(self) -> str | None:
+        """What edits change under the selected scenario, once asked: its id or `baseline`."""
+        if self.scenario is None or self.scenario not in self.edit_scenario:
+            return None
+        return self.scenario if self.edit_scenario[self.scenario] else "baseline"
 
     # -- live forecast -----------------------------------------------------------------------
 
@@ -370,7 +471,9 @@ class RoadmapApp(App[None]):
             self.schedule_forecast()
 
     def _edit(
-        self, editor: ItemEditor | RiskEditor | TeamEditor, then: Callable[[Any], None]
+        self,
+        editor: ItemEditor | RiskEditor | TeamEditor | SettingsEditor,
+        then: Callable[[Any], None],
     ) -> None:
         """Open a form; `then` runs with what it built, unless it was cancelled."""
 
@@ -401,14 +504,75 @@ class RoadmapApp(App[None]):
 
         self._edit(ItemEditor(self.plan, None), add)
 
+    def edit_where(self, then: Callable[[bool], None]) -> None:
+        """Under a scenario, ask once whether edits go to it or to the baseline; remember the
+        answer for that scenario. `then(True)` edits the scenario, `then(False)` the plan."""
+        scenario = self.scenario
+        if scenario is None:
+            then(False)
+            return
+        if scenario in self.edit_scenario:
+            then(self.edit_scenario[scenario])
+            return
+
+        def done(choice: str | None) -> None:
+            if choice not in ("scenario", "baseline"):
+                return
+            self.edit_scenario[scenario] = choice == "scenario"
+            self.refresh_status()
+            then(choice == "scenario")
+
+        self.push_screen(
+            ChoiceDialog(
+                f"You are looking at the scenario [b]{escape(scenario)}[/b]. Should your edits "
+                "change this scenario (its overrides) or the baseline plan? The answer is "
+                "remembered for this scenario; the status line shows it.",
+                [
+                    Choice("scenario", "This scenario", "primary"),
+                    Choice("baseline", "The baseline"),
+                    Choice("cancel", "Cancel"),
+                ],
+                title="Edit which plan?",
+            ),
+            done,
+        )
+
+    def apply_change(
+        self, obj: Item | Risk, to_scenario: bool, label: str, renamed_from: str | None = None
+    ) -> None:
+        """An edited item or risk, into the plan or, as overrides, into the scenario shown.
+
+        An item whose id was changed is renamed first, everywhere (ids are the plan's own,
+        never a scenario's)."""
+        plan = self.plan
+        if renamed_from is not None and renamed_from != obj.id:
+            plan = plan.with_item_renamed(renamed_from, obj.id)
+            label = f"rename {renamed_from} to {obj.id}"
+            if self.selected_id == renamed_from:
+                self.selected_id = obj.id
+        if to_scenario and self.scenario is not None:
+            plan = plan.with_scenario_seeing(self.scenario, obj)
+            label = f"{label} in {self.scenario}"
+        elif isinstance(obj, Item):
+            plan = plan.with_item(obj)
+        else:
+            plan = plan.with_risk(obj)
+        self.apply(plan, label)
+
     def action_edit_item(self) -> None:
-        if self.selected_id is None:
+        item_id = self.selected_id
+        if item_id is None:
             self.notify("No item selected", severity="warning")
             return
-        self._edit(
-            ItemEditor(self.plan, self.plan.item(self.selected_id)),
-            lambda item: self.apply(self.plan.with_item(item), f"edit {item.id}"),
-        )
+
+        def edit(to_scenario: bool) -> None:
+            plan = self.plan_in_force() if to_scenario else self.plan
+            self._edit(
+                ItemEditor(plan, plan.item(item_id)),
+                lambda item: self.apply_change(item, to_scenario, f"edit {item.id}", item_id),
+            )
+
+        self.edit_where(edit)
 
     def action_delete_item(self) -> None:
         item_id = self.selected_id
@@ -434,14 +598,66 @@ class RoadmapApp(App[None]):
             return
         item_id = self.selected_id
 
-        def done(dep: str | None) -> None:
-            if dep is None:
-                return
-            item = self.plan.item(item_id)
-            linked = replace(item, depends_on=(*item.depends_on, dep))
-            self.apply(self.plan.with_item(linked), f"link {item_id} to {dep}")
+        def link(to_scenario: bool) -> None:
+            plan = self.plan_in_force() if to_scenario else self.plan
 
-        self.push_screen(DependencyPicker(self.plan, item_id), done)
+            def done(dep: str | None) -> None:
+                if dep is None:
+                    return
+                item = plan.item(item_id)
+                if dep in item.depends_on:
+                    deps = tuple(d for d in item.depends_on if d != dep)
+                    label = f"unlink {item_id} from {dep}"
+                else:
+                    deps, label = (*item.depends_on, dep), f"link {item_id} to {dep}"
+                self.apply_change(replace(item, depends_on=deps), to_scenario, label)
+
+            self.push_screen(DependencyPicker(plan, item_id), done)
+
+        self.edit_where(link)
+
+    def action_edit_settings(self) -> None:
+        """The plan's name, start, workdays, holidays, as-of date, runs and seed."""
+
+        def done(plan: Plan) -> None:
+            if plan.seed != self.plan.seed:
+                self.seed = plan.seed  # the seed shown is the plan's, until `r` reseeds
+            self.apply(plan, "edit plan settings")
+
+        self._edit(SettingsEditor(self.plan, self.plan), done)
+
+    def action_scenarios(self) -> None:
+        """Add, edit, duplicate or delete scenarios."""
+
+        def done(choice: tuple[str, str | None] | None) -> None:
+            if choice is None:
+                return
+            what, scenario_id = choice
+            if what == "delete" and scenario_id is not None:
+                self._confirm_delete(
+                    "scenario",
+                    f"Delete the scenario [b]{escape(scenario_id)}[/b] and its overrides?",
+                    lambda: self.apply(
+                        self.plan.without_scenario(scenario_id), f"delete scenario {scenario_id}"
+                    ),
+                )
+                return
+            original = self.plan.scenario_by_id.get(scenario_id or "")
+            new_id = ""
+            if what == "new":
+                original = None
+            elif what == "duplicate" and original is not None:
+                new_id = copy_id(self.plan, original.id)
+                original = replace(original, title=f"{original.title} (copy)")
+
+            def apply(scenario: Scenario) -> None:
+                verb = "edit" if what == "edit" else "add"
+                self.apply(self.plan.with_scenario(scenario), f"{verb} scenario {scenario.id}")
+                self.set_scenario(scenario.id)
+
+            self._edit(ScenarioEditor(self.plan, original, new_id=new_id), apply)
+
+        self.push_screen(ScenarioList(self.plan, self.scenario), done)
 
     def action_open_link(self) -> None:
         """`o`: the selected item's issue in the browser (the link `roadmap import` set)."""
@@ -463,12 +679,18 @@ class RoadmapApp(App[None]):
         self._edit(RiskEditor(self.plan, None), add)
 
     def action_edit_risk(self) -> None:
-        if self.selected_risk is None:
+        risk_id = self.selected_risk
+        if risk_id is None:
             return
-        self._edit(
-            RiskEditor(self.plan, self.plan.risk_by_id[self.selected_risk]),
-            lambda risk: self.apply(self.plan.with_risk(risk), f"edit risk {risk.id}"),
-        )
+
+        def edit(to_scenario: bool) -> None:
+            plan = self.plan_in_force() if to_scenario else self.plan
+            self._edit(
+                RiskEditor(plan, plan.risk_by_id[risk_id]),
+                lambda risk: self.apply_change(risk, to_scenario, f"edit risk {risk.id}"),
+            )
+
+        self.edit_where(edit)
 
     def action_add_team(self) -> None:
         def add(team: Any) -> None:
@@ -620,10 +842,30 @@ class RoadmapApp(App[None]):
     def view(self, name: str) -> View:
         return next(v for v in self.views if v.id == f"{name}-view")
 
+    def action_graph_compact(self) -> None:
+        view = self.view("graph")
+        assert isinstance(view, GraphView)
+        self.notify("Graph: compact" if view.toggle_compact() else "Graph: boxes", timeout=1.5)
+
+    def action_graph_focus(self) -> None:
+        view = self.view("graph")
+        assert isinstance(view, GraphView)
+        focused = view.toggle_focus(self.shown())
+        self.notify(
+            f"Graph: {focused}, its ancestors and descendants" if focused else "Graph: all items",
+            timeout=1.5,
+            markup=False,
+        )
+
+    def action_timeline_zoom(self) -> None:
+        view = self.view("timeline")
+        assert isinstance(view, TimelineView)
+        self.notify(f"Timeline zoom: {view.zoom()}", timeout=1.5)
+
     def action_sort_items(self) -> None:
         view = self.view("items")
         assert isinstance(view, ItemsView)
-        view.sort_next()
+        view.pick_sort()
 
     def action_reforecast(self) -> None:
         self.seed += 1
@@ -668,19 +910,40 @@ class RoadmapApp(App[None]):
     def check_disk(self) -> None:
         """Polled: a `git pull` or another editor changed the file under us.
 
-        A cheap stat first; only when it moved is the file read and its digest compared.
+        The stat and, when it moved, the read and digest run in a thread: a slow disk (a
+        network drive, a file being written) must never hold up the keys.
         """
-        if self._disk_prompt_open:
+        if self._disk_prompt_open or self._disk_check_running:
             return
-        signature = self._signature()
+        self._disk_check_running = True
+        self._check_disk_in_thread(self.loaded, self._disk_signature)
+
+    @work(thread=True, group="disk", exit_on_error=False)
+    def _check_disk_in_thread(
+        self, loaded: store.LoadedPlan, known: tuple[int, int] | None
+    ) -> None:
+        signature = digest = None
+        try:
+            st = os.stat(loaded.path)
+            signature = (st.st_mtime_ns, st.st_size)
+            if signature != known:
+                _, digest = store.read_text(loaded.path)
+        except (OSError, store.PlanFileError):
+            pass
+        finally:
+            self.call_from_thread(self._disk_checked, loaded, signature, digest)
+
+    def _disk_checked(
+        self, loaded: store.LoadedPlan, signature: tuple[int, int] | None, digest: str | None
+    ) -> None:
+        """On the app's thread. A save or reload meanwhile makes the answer moot."""
+        self._disk_check_running = False
+        if loaded is not self.loaded or self._disk_prompt_open:
+            return
         if signature is None or signature == self._disk_signature:
             return
         self._disk_signature = signature
-        try:
-            _, digest = store.read_text(self.loaded.path)
-        except store.PlanFileError:
-            return
-        if digest not in (self.loaded.digest, self._dismissed_digest):
+        if digest is not None and digest not in (self.loaded.digest, self._dismissed_digest):
             self._dismissed_digest = None
             self.offer_reload_or_overwrite(disk_digest=digest)
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual.containers import Vertical
 
 from roadmap_tui.model.calendar import FAR_FUTURE, FAR_FUTURE_LABEL
-from roadmap_tui.model.types import Estimate, Plan
+from roadmap_tui.model.types import Estimate, Item, Plan
 
 if TYPE_CHECKING:
     from roadmap_tui.forecast import ForecastResult, RiskEffects
@@ -43,9 +44,30 @@ def fmt_working_days(estimate: Estimate) -> str:
     return f"{estimate.low:g} to {estimate.high:g} working days (likely {estimate.likely:g})"
 
 
+#: How a value set by the selected scenario is marked (and the style of the mark).
+OVERRIDE_MARK = "*"
+OVERRIDE_STYLE = "magenta"
+
+
+def overridden_fields(plan: Plan, scenario: str | None) -> frozenset[tuple[str, str, str]]:
+    """(section, id, field) of every value the scenario sets; `distribution` marks `estimate`."""
+    if scenario is None or scenario not in plan.scenario_by_id:
+        return frozenset()
+    found = set()
+    for o in plan.scenario_by_id[scenario].overrides:
+        found.add((o.section, o.id, o.field))
+        if o.field == "distribution":
+            found |= {(o.section, o.id, "estimate"), (o.section, o.id, "remaining")}
+    return frozenset(found)
+
+
 @dataclass(frozen=True)
 class Shown:
-    """Everything a view draws: the plan, its latest forecast and ranking, the selection."""
+    """Everything a view draws: the plan, its latest forecast and ranking, the selection.
+
+    `plan` is the plan in force: under a scenario, with the scenario's overrides applied
+    (`overridden` lists them, so views can mark them); edits go to the app's own plan.
+    """
 
     plan: Plan
     forecast: ForecastResult | None = None
@@ -61,6 +83,33 @@ class Shown:
     stale: bool = False
     calibrated: ForecastResult | None = None  # with [forecast] calibrate = true
     calibration: str | None = None  # what the calibration drew from, or why there is none
+    overridden: frozenset[tuple[str, str, str]] = frozenset()
+    #: items the Items, Timeline and Graph views leave out (the filter, `/`)
+    hidden: frozenset[str] = frozenset()
+
+    @property
+    def visible_items(self) -> tuple[Item, ...]:
+        return tuple(i for i in self.plan.items if i.id not in self.hidden)
+
+    def visible_plan(self) -> Plan:
+        """The plan without the hidden items (links to them dropped), for drawing only."""
+        if not self.hidden:
+            return self.plan
+        items = tuple(
+            replace(i, depends_on=tuple(d for d in i.depends_on if d not in self.hidden))
+            for i in self.visible_items
+        )
+        return replace(self.plan, items=items)
+
+    def is_overridden(self, section: str, obj_id: str, field: str) -> bool:
+        return (section, obj_id, field) in self.overridden
+
+    def marked(self, text: str, section: str, obj_id: str, field: str, style: str = "") -> Text:
+        """`text` in `style`, with the scenario's mark when the scenario sets that value."""
+        out = Text(text, style=style)
+        if self.is_overridden(section, obj_id, field):
+            out.append(OVERRIDE_MARK, style=OVERRIDE_STYLE)
+        return out
 
 
 class View(Vertical):

@@ -3,13 +3,14 @@ the single-number plan beside the percentiles, a scenario switcher and the compa
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Label, Select, Static
@@ -182,7 +183,15 @@ def draw_tornado(shown: Shown, width: int) -> Text:
 
 
 class ForecastView(View):
-    BINDINGS = bindings_for("forecast")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *bindings_for("forecast"),
+        # the figures scroll wherever the focus is in the view (the scenario switcher too)
+        Binding("pagedown", "scroll_body('page_down')", "Page down", show=False),
+        Binding("pageup", "scroll_body('page_up')", "Page up", show=False),
+    ]
+
+    def action_scroll_body(self, how: str) -> None:
+        getattr(self.query_one("#forecast-body", VerticalScroll), f"scroll_{how}")()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="forecast-bar"):

@@ -3,9 +3,12 @@ the ranking re-orders as you type."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Label, Select, Static
 
@@ -45,6 +48,17 @@ class RankTable(FitTable):
     BINDINGS = bindings_for("items")
 
 
+class WeightInput(Input):
+    """A weight box: escape gives the keys back to the ranking (and so to the app)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Done", id="roadmap.weight-leave")
+    ]
+
+    def action_leave(self) -> None:
+        self.screen.set_focus(self.screen.query_one(RankTable))
+
+
 class PrioritiesView(View):
     _syncing = True  # until the first snapshot fills the weights in
 
@@ -67,7 +81,9 @@ class PrioritiesView(View):
                 for name in FACTORS:
                     with Horizontal(classes="weight-row"):
                         yield Label(name, classes="weight-label")
-                        yield Input("", id=f"weight-{name}", classes="weight-input", compact=True)
+                        yield WeightInput(
+                            "", id=f"weight-{name}", classes="weight-input", compact=True
+                        )
                 yield Label("", id="weights-error", classes="editor-error", markup=False)
                 yield Static("", id="weights-note")
 

@@ -123,11 +123,17 @@ class RisksView(View):
                         risk.id,
                         {
                             "id": risk.id,
-                            "title": risk.title,
-                            "probability": f"{risk.probability:.0%}",
-                            "delay": fmt_estimate(risk.delay),
+                            "title": shown.marked(risk.title, "risks", risk.id, "title"),
+                            "probability": shown.marked(
+                                f"{risk.probability:.0%}", "risks", risk.id, "probability"
+                            ),
+                            "delay": shown.marked(
+                                fmt_estimate(risk.delay), "risks", risk.id, "delay"
+                            ),
                             "effect": effect_cell(shown, risk.id),
-                            "affects": ", ".join(risk.affects) or "-",
+                            "affects": shown.marked(
+                                ", ".join(risk.affects) or "-", "risks", risk.id, "affects"
+                            ),
                         },
                     )
                     for risk in risks
@@ -201,6 +207,8 @@ class RisksView(View):
                 f"effect: {escape(effect_sentence(effect))} (the plan with and without it, "
                 f"same {plural(runs, 'run')})"
             )
+        if any(key[:2] == ("risks", risk.id) for key in shown.overridden):
+            lines.append(f"[magenta]*[/] set by the scenario {escape(shown.scenario or '')}")
         for item_id in risk.affects:
             item = shown.plan.item_by_id.get(item_id)
             lines.append(f"  • {item_id}: {escape(item.title) if item else '(unknown item)'}")

@@ -9,8 +9,9 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer
 from textual.widget import Widget
+from textual.widgets import Static
 
 from roadmap_tui.model.calendar import Calendar
 from roadmap_tui.tui.actions import bindings_for
@@ -23,6 +24,18 @@ LEGEND = (
     "█ to P50  ─ to P80  ┄ to P95  ◆ target (red: missed at P80)  ",
     "▼│ as of  red: critical  ░ never ready in half the futures",
 )
+
+
+#: Zoom levels: calendar days per column (None: the whole plan fits the width).
+ZOOMS: dict[str, int | None] = {"fit": None, "weeks": 1, "months": 3, "quarters": 7}
+
+
+def month_label(month: date, first_label: bool) -> str:
+    """`Feb`, or `Jan 2027` at a year's start and on the first label: no `Feb 27` to read
+    as the 27th of February."""
+    if first_label or month.month == 1:
+        return month.strftime("%b %Y")
+    return month.strftime("%b")
 
 
 def _month_starts(first: date, last: date) -> list[date]:
@@ -40,6 +53,7 @@ class TimelineChart(Widget, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *bindings_for("items"),
+        *bindings_for("timeline"),
         Binding("down,j", "move(1)", "Next", show=False, id="roadmap.timeline-down"),
         Binding("up,k", "move(-1)", "Previous", show=False, id="roadmap.timeline-up"),
     ]
@@ -48,12 +62,32 @@ class TimelineChart(Widget, can_focus=True):
         super().__init__(**kwargs)
         self.shown: Shown | None = None
         self.row_ids: list[str] = []
+        self.zoom = "fit"
 
     def set_shown(self, shown: Shown) -> None:
         self.shown = shown
-        self.row_ids = [i.id for i in shown.plan.items]
-        self.styles.height = len(self.row_ids) + 4
+        self.row_ids = [i.id for i in shown.visible_items]
+        self.styles.height = len(self.row_ids) + 2
+        self.styles.width = self.zoomed_width() or "1fr"
         self.refresh(layout=True)
+
+    def label_width(self) -> int:
+        return min(max((len(i) for i in self.row_ids), default=4), 22) + 1
+
+    def zoomed_width(self) -> int | None:
+        """The chart's width at a fixed scale (it scrolls sideways), None to fit the view."""
+        scale = ZOOMS[self.zoom]
+        if scale is None or self.shown is None or self.shown.forecast is None:
+            return None
+        first, last = self.span(self.shown)
+        return self.label_width() + 2 + (last - first).days // scale + 1
+
+    def cycle_zoom(self) -> str:
+        names = list(ZOOMS)
+        self.zoom = names[(names.index(self.zoom) + 1) % len(names)]
+        if self.shown is not None:
+            self.set_shown(self.shown)
+        return self.zoom
 
     def render(self) -> Text:
         shown = self.shown
@@ -62,40 +96,48 @@ class TimelineChart(Widget, can_focus=True):
             return Text("waiting for the first forecast...")
         return self.draw(shown, width)
 
-    def draw(self, shown: Shown, width: int) -> Text:
+    def span(self, shown: Shown) -> tuple[date, date]:
+        """First and last day drawn: from the start (or as_of) to the last P95 or target."""
         plan, forecast = shown.plan, shown.forecast
         assert forecast is not None
-        label_w = min(max((len(i) for i in self.row_ids), default=4), 22) + 1
-        chart_x = label_w + 1
-        chart_w = max(width - chart_x - 1, 10)
-        first = plan.as_of or plan.start
-        first = min(first, plan.start)
+        first = min(plan.as_of or plan.start, plan.start)
         ends = [first + timedelta(days=14)]
-        for item in plan.items:
+        for item in shown.visible_items:
             f = forecast.items.get(item.id)
             if f is not None:
                 ends += [d for d in (f.finish.p95, f.finish.p80, f.finish.p50) if d is not None]
             if item.target is not None:
                 ends.append(item.target)
-        last = max(ends)
+        return first, max(ends)
+
+    def draw(self, shown: Shown, width: int) -> Text:
+        plan, forecast = shown.plan, shown.forecast
+        assert forecast is not None
+        label_w = self.label_width()
+        chart_x = label_w + 1
+        chart_w = max(width - chart_x - 1, 10)
+        first, last = self.span(shown)
         span = max((last - first).days, 1)
 
         def col(day: date) -> int:
             return chart_x + round((day - first).days / span * (chart_w - 1))
 
         calendar = Calendar.of(plan)
-        canvas = Canvas(width, len(self.row_ids) + 4)
+        canvas = Canvas(width, len(self.row_ids) + 2)
         as_of_x = col(plan.as_of) if plan.as_of is not None else None
         free_from = 0  # month labels never overwrite each other: a crowded axis shows ticks
-        for month in _month_starts(first, last):
+        months = _month_starts(first, last)
+        if not months or months[0] != first:
+            months.insert(0, first)  # the first month is labelled too, where the chart starts
+        for n, month in enumerate(months):
             x = col(month)
-            label = "╷" + month.strftime("%b %y")
+            label = "╷" + month_label(month, n == 0)
             # nor run off the right edge or under the as-of marker (drawn last): a tick alone
             fits = x >= free_from and x + len(label) <= width
             fits = fits and (as_of_x is None or not x <= as_of_x <= x + len(label))
             canvas.put(x, 0, label if fits else "╷", "dim")
             free_from = x + len(label) + 1 if fits else free_from
-        for row, item in enumerate(plan.items, start=1):
+        for row, item in enumerate(shown.visible_items, start=1):
             selected = item.id == shown.selected
             canvas.put(0, row, item.id[: label_w - 1], "reverse bold" if selected else "bold")
             if as_of_x is not None:
@@ -148,15 +190,6 @@ class TimelineChart(Widget, can_focus=True):
                 canvas.put(col(item.target), row, "◆", "bold red" if missed else "bold yellow")
         if as_of_x is not None:
             canvas.put(as_of_x, 0, "▼", "bold magenta")
-        legend_y = len(self.row_ids) + 2
-        legend = LEGEND
-        if forecast.teams:  # plans with teams: the wait for a free unit is drawn apart
-            legend = (LEGEND[0] + "▒ waits for its team  ", LEGEND[1])
-        if width > len("".join(legend)):
-            canvas.put(0, legend_y, "".join(legend), "dim")
-        else:
-            canvas.put(0, legend_y, legend[0], "dim")
-            canvas.put(0, legend_y + 1, legend[1], "dim")
         return canvas.to_text()
 
     def action_move(self, step: int) -> None:
@@ -170,7 +203,7 @@ class TimelineChart(Widget, can_focus=True):
 
     def scroll_visible_row(self, row: int) -> None:
         parent = self.parent
-        if isinstance(parent, VerticalScroll):
+        if isinstance(parent, ScrollableContainer):
             parent.scroll_to(y=max(row - parent.size.height // 2, 0), animate=False)
 
     def on_click(self, event: events.Click) -> None:
@@ -181,8 +214,29 @@ class TimelineChart(Widget, can_focus=True):
 
 class TimelineView(View):
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        with ScrollableContainer(id="timeline-scroll"):
             yield TimelineChart(id="timeline-chart", classes="main")
+        # under the scrolling chart, so it stays on screen however far it scrolls
+        yield Static("", id="timeline-legend")
 
     def show(self, shown: Shown) -> None:
         self.query_one(TimelineChart).set_shown(shown)
+        self.show_legend()
+
+    def show_legend(self) -> None:
+        chart = self.query_one(TimelineChart)
+        zoom = f"zoom {chart.zoom} (z)"
+        width = self.size.width or self.app.size.width
+        legend = LEGEND
+        shown = chart.shown
+        if shown is not None and shown.forecast is not None and shown.forecast.teams:
+            # plans with teams: the wait for a free unit is drawn apart from the work
+            legend = (LEGEND[0] + "▒ waits for its team  ", LEGEND[1])
+        one_line = "".join(legend) + "  " + zoom
+        text = one_line if len(one_line) <= width else f"{legend[0]}{zoom}\n{legend[1]}"
+        self.query_one("#timeline-legend", Static).update(Text(text, style="dim"))
+
+    def zoom(self) -> str:
+        zoom = self.query_one(TimelineChart).cycle_zoom()
+        self.show_legend()
+        return zoom

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar, Generic, TypeVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -34,7 +34,7 @@ from roadmap_tui.model.types import (
     readiness_name,
 )
 from roadmap_tui.store import value_from_text
-from roadmap_tui.tui.widgets.dialogs import Choice, ChoiceDialog
+from roadmap_tui.tui.widgets.dialogs import ButtonRow, Choice, ChoiceDialog
 
 T = TypeVar("T")
 
@@ -49,13 +49,14 @@ class FieldSpec:
 
 
 ITEM_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("id", "id", placeholder="collect-tickets (letters, digits, - and _)", new_only=True),
+    # editable on an existing item too: a new id renames it and every reference to it
+    FieldSpec("id", "id", placeholder="collect-tickets (letters, digits, - and _)"),
     FieldSpec("title", "title", placeholder="required"),
     FieldSpec("kind", "kind", options=tuple((k, k) for k in KINDS)),
     FieldSpec("status", "status", options=tuple((s, s) for s in STATUSES)),
     FieldSpec("estimate", "estimate", placeholder="low, likely, high  or days  or a size"),
     FieldSpec("distribution", "distribution", options=tuple((d, d) for d in DISTRIBUTIONS)),
-    FieldSpec("depends_on", "depends on", placeholder="ids, comma separated (or press l)"),
+    FieldSpec("depends_on", "depends on", placeholder="ids, comma separated"),
     FieldSpec("impact", "impact", placeholder="0-5"),
     FieldSpec("data", "data", placeholder="share of data in hand, 0.0-1.0"),
     FieldSpec(
@@ -84,6 +85,13 @@ RISK_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("delay", "delay", placeholder="low, likely, high working days"),
     FieldSpec("affects", "affects", placeholder="item ids, comma separated"),
 )
+
+#: Fields an item of a kind has no use for: the editor leaves them out (a data item is never
+#: "attempted", a milestone takes no time).
+FIELDS_NOT_FOR_KIND: dict[str, tuple[str, ...]] = {
+    "milestone": ("estimate", "distribution", "remaining", "p_success", "max_attempts"),
+    "data": ("p_success", "max_attempts"),
+}
 
 _LIST_FIELDS = {"depends_on", "tags", "affects"}
 _TEXT_FIELDS = {"id", "title", "owner", "notes", "link", "team"}
@@ -128,6 +136,20 @@ def to_raw(name: str, text: str) -> Any:
     if "," in text and not text.startswith("["):
         return value_from_text(f"[{text}]")
     return value_from_text(text)
+
+
+class FieldInput(Input):
+    """An input of a form: a paste with tabs in it fills this field and the ones after it,
+    as it would have had it been typed."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if "\t" not in event.text or not isinstance(self.screen, _Editor):
+            return  # Input's own handler pastes it
+        event.prevent_default()
+        event.stop()
+        first, *rest = event.text.splitlines()[0].split("\t")
+        self.insert_text_at_cursor(first)
+        self.screen.fill_after(self, rest)
 
 
 class _Editor(ModalScreen[T | None], Generic[T]):
@@ -190,7 +212,7 @@ class _Editor(ModalScreen[T | None], Generic[T]):
                 for spec in self.FIELDS:
                     if spec not in self.specs():
                         continue
-                    with Horizontal(classes="editor-row"):
+                    with Horizontal(classes="editor-row", id=f"row-{spec.name}"):
                         yield Label(spec.label, classes="editor-label")
                         value = self.initial(spec.name)
                         if spec.options is not None:
@@ -203,7 +225,7 @@ class _Editor(ModalScreen[T | None], Generic[T]):
                                 compact=True,
                             )
                         else:
-                            yield Input(
+                            yield FieldInput(
                                 format_value(spec.name, value),
                                 placeholder=self.placeholder(spec),
                                 id=f"field-{spec.name}",
@@ -211,7 +233,7 @@ class _Editor(ModalScreen[T | None], Generic[T]):
                             )
                     yield Label("", id=f"error-{spec.name}", classes="editor-error", markup=False)
             yield Static("", id="editor-problems", classes="editor-error", markup=False)
-            with Horizontal(classes="dialog-buttons"):
+            with ButtonRow(classes="dialog-buttons"):
                 yield Button("Apply", id="apply", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
         yield Footer(compact=True)
@@ -220,9 +242,30 @@ class _Editor(ModalScreen[T | None], Generic[T]):
         return spec.placeholder
 
     def on_mount(self) -> None:
-        self.query(Input).first().focus()
+        self.set_focus(self.query(Input).first())  # now: keys typed ahead are on their way
         for spec in self.specs():
             self.validate_field(spec)
+        self.show_fields()
+
+    def fields_not_for(self) -> Collection[str]:
+        """Fields that mean nothing for the object as filled in so far (e.g. by its kind)."""
+        return ()
+
+    def show_fields(self) -> None:
+        """Hide the rows of fields that do not apply, unless they hold a value (never hide
+        what would then be saved unseen)."""
+        hidden = self.fields_not_for()
+        for spec in self.specs():
+            row = self.query_one(f"#row-{spec.name}")
+            row.display = spec.name not in hidden or self.raw(spec) is not None
+
+    def fill_after(self, start: Input, texts: list[str]) -> None:
+        """Put each text in the next input after `start` (a paste of tab-separated text)."""
+        inputs = list(self.query(FieldInput))
+        following = inputs[inputs.index(start) + 1 :] if start in inputs else []
+        for box, text in zip(following, texts, strict=False):
+            box.value = text
+            self.set_focus(box)
 
     def specs(self) -> list[FieldSpec]:
         """The fields shown: `team` only in a plan that has teams."""
@@ -233,8 +276,8 @@ class _Editor(ModalScreen[T | None], Generic[T]):
         ]
 
     def current_id(self) -> str:
-        if self.original is not None:
-            return self.original.id  # type: ignore[attr-defined]
+        if not any(spec.name == "id" for spec in self.specs()):
+            return self.original.id  # type: ignore[union-attr, attr-defined]
         return self.query_one("#field-id", Input).value.strip()
 
     def raw(self, spec: FieldSpec) -> Any:
@@ -276,6 +319,8 @@ class _Editor(ModalScreen[T | None], Generic[T]):
             if spec.name == name:
                 self.validate_field(spec)
         self.query_one("#editor-problems", Static).update("")
+        if name == "kind":
+            self.show_fields()
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -364,6 +409,10 @@ class ItemEditor(_Editor[Item]):
     def parse_field(self, name: str, raw: Any) -> Any:
         return model_parse.parse_item_field(name, raw)
 
+    def fields_not_for(self) -> Collection[str]:
+        kind = self.query_one("#field-kind", Select).value
+        return FIELDS_NOT_FOR_KIND.get(str(kind), ())
+
     def parse_whole(self, obj_id: str, table: dict[str, Any]) -> tuple[Item | None, list[Any]]:
         return model_parse.parse_item(obj_id, table, self.plan.sizes)
 
@@ -375,6 +424,8 @@ class ItemEditor(_Editor[Item]):
 
     def check(self, name: str, value: Any) -> str | None:
         if name == "id":
+            if self.original is not None and value == self.original.id:
+                return None
             return self.check_new_id(value, self.plan.item_by_id, "an item")
         if name == "estimate" and isinstance(value, str):
             try:
@@ -456,3 +507,76 @@ class TeamEditor(_Editor[Team]):
         if name == "id":
             return self.check_new_id(value, self.plan.team_by_id, "a team")
         return None
+
+
+SETTINGS_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("name", "name", placeholder="required"),
+    FieldSpec("start", "start", placeholder="YYYY-MM-DD: the first day of work"),
+    FieldSpec("workdays", "workdays", placeholder="mon, tue, wed, thu, fri"),
+    FieldSpec("holidays", "holidays", placeholder="YYYY-MM-DD, YYYY-MM-DD (no work)"),
+    FieldSpec("as_of", "as of", placeholder="YYYY-MM-DD: the status date (empty: the start)"),
+    FieldSpec("runs", "runs", placeholder="futures per forecast (default 10000)"),
+    FieldSpec("seed", "seed", placeholder="random seed: same seed, same figures"),
+)
+_SETTING_SECTION = {"runs": "forecast", "seed": "forecast"}
+
+
+class SettingsEditor(_Editor[Plan]):
+    """The plan's [plan] and [forecast] settings, each read by the model's own setting parser
+    (`parse.update_setting`, what `roadmap set plan.KEY` uses)."""
+
+    FIELDS = SETTINGS_FIELDS
+
+    def heading(self) -> str:
+        return "Plan settings"
+
+    def to_table(self, original: Plan) -> dict[str, Any]:
+        return {
+            "name": original.name,
+            "start": original.start,
+            "workdays": list(original.workdays),
+            "holidays": list(original.holidays),
+            "as_of": original.as_of,
+            "runs": original.runs,
+            "seed": original.seed,
+        }
+
+    def current_id(self) -> str:
+        return ""
+
+    def raw(self, spec: FieldSpec) -> Any:
+        text = self.query_one(f"#field-{spec.name}", Input).value.strip()
+        if spec.name in ("name", "workdays"):  # words, not TOML values
+            words = [w.strip(" \"'") for w in text.strip("[]").split(",")]
+            return (words if spec.name == "workdays" else text) if text else None
+        raw = super().raw(spec)
+        if spec.name == "holidays" and raw is not None and not isinstance(raw, list):
+            return [raw]  # one date typed alone
+        return raw
+
+    def parse_field(self, name: str, raw: Any) -> Any:
+        plan = self.original or self.plan
+        return model_parse.update_setting(plan, _SETTING_SECTION.get(name, "plan"), name, raw)
+
+    def parse_whole(self, obj_id: str, table: dict[str, Any]) -> tuple[Plan | None, list[Any]]:
+        plan = self.original or self.plan
+        problems = []
+        for spec in self.FIELDS:
+            section = _SETTING_SECTION.get(spec.name, "plan")
+            try:
+                plan = model_parse.update_setting(plan, section, spec.name, table.get(spec.name))
+            except model_parse.FieldError as error:
+                problems.append(model_parse.ParseProblem((spec.name,), str(error)))
+        return (None, problems) if problems else (plan, [])
+
+    def check(self, name: str, value: Any) -> str | None:
+        return None
+
+    def validate_field(self, spec: FieldSpec) -> None:
+        """Settings are checked even when emptied: a name and a start are required."""
+        try:
+            self.parse_field(spec.name, self.raw(spec))
+            message = None
+        except model_parse.FieldError as error:
+            message = str(error)
+        self.show_error(spec.name, message)

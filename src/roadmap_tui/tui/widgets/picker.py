@@ -20,7 +20,9 @@ from roadmap_tui.model.types import Plan
 
 
 class DependencyPicker(ModalScreen[str | None]):
-    """Dismisses with the id of the new dependency, or None."""
+    """Dismisses with the id of a dependency to add, or of a linked one to remove, or None.
+
+    The item's present dependencies are listed first, marked: choosing one unlinks it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="roadmap.picker-cancel"),
@@ -48,22 +50,36 @@ class DependencyPicker(ModalScreen[str | None]):
         self.query_one(Input).focus()
 
     def candidates(self, text: str) -> list[str]:
+        """Linked items first, then by how well the id matches: the exact id, an id that
+        starts with the text, an id that contains it, and last a title that contains it."""
         item = self.plan.item(self.item_id)
         needle = text.strip().lower()
-        return [
-            other.id
-            for other in self.plan.items
-            if other.id != self.item_id
-            and other.id not in item.depends_on
-            and (needle in other.id.lower() or needle in other.title.lower())
+
+        def rank(other_id: str, title: str) -> int | None:
+            lowered = other_id.lower()
+            if lowered == needle:
+                return 0
+            if lowered.startswith(needle):
+                return 1
+            if needle in lowered:
+                return 2
+            return 3 if needle in title.lower() else None
+
+        ranked = [
+            (other.id not in item.depends_on, r, n, other.id)
+            for n, other in enumerate(self.plan.items)
+            if other.id != self.item_id and (r := rank(other.id, other.title)) is not None
         ]
+        return [other_id for *_, other_id in sorted(ranked)]
 
     def fill(self, text: str) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
+        linked = self.plan.item(self.item_id).depends_on
         for candidate in self.candidates(text):
             title = self.plan.item(candidate).title
-            label = f"{candidate}  [dim]{escape(clean(title))}[/dim]"
+            mark = "[b]✓ linked[/b] (enter unlinks)  " if candidate in linked else ""
+            label = f"{mark}{candidate}  [dim]{escape(clean(title))}[/dim]"
             options.add_option(Option(label, id=candidate))
         if options.option_count:
             options.highlighted = 0
@@ -84,6 +100,9 @@ class DependencyPicker(ModalScreen[str | None]):
         self.choose(event.option.id or "")
 
     def choose(self, dep: str) -> None:
+        if dep in self.plan.item(self.item_id).depends_on:
+            self.dismiss(dep)  # unlink
+            return
         cycle = graph.path_that_would_close(self.graph, self.item_id, dep)
         if cycle is not None:
             self.query_one("#picker-message", Static).update(

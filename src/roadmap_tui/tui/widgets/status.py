@@ -26,6 +26,8 @@ class StatusLine(Static):
         runs: int | None,
         seed: int,
         scenario: str | None,
+        editing: str | None = None,
+        filtered: str | None = None,
     ) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
         if forecasting and not stale:
@@ -47,8 +49,14 @@ class StatusLine(Static):
         text.append(path.name, style="bold")
         if dirty:
             text.append(" [modified]", style="bold yellow")
-        text.append(f" · {plural(len(plan.items), 'item')} · {plural(len(plan.risks), 'risk')}")
-        text.append(f" · {scenario or 'baseline'} · seed {seed}")
+        if filtered is not None:
+            text.append(f" · filter {filtered}", style="bold cyan")
+        else:
+            text.append(f" · {plural(len(plan.items), 'item')} · {plural(len(plan.risks), 'risk')}")
+        text.append(f" · {scenario or 'baseline'}")
+        if editing is not None:
+            text.append(f" (editing {editing})", style="magenta")
+        text.append(f" · seed {seed}")
         if runs is not None:
             text.append(f" · {runs} runs")
         self.update(text)
