@@ -68,6 +68,10 @@ def with_text(item: RankedItem) -> str:
     return item.with_label()
 
 
+#: Rows `roadmap prioritize` prints unless asked for all (`--all`): a PM decides from the top,
+#: and rich lays out a table row by row (5,000 rows take seconds). --json is always complete.
+DEFAULT_ROWS = 50
+
 #: Columns that step aside, in this order, when the console is too narrow for all of them.
 OPTIONAL_COLUMNS = ("with", "days", "score by factor")
 
@@ -192,8 +196,10 @@ def render_ranking(
     heading: str,
     ready_only: bool = False,
     explanation: Explanation | None = None,
+    limit: int | None = DEFAULT_ROWS,
 ) -> None:
-    """Print the ranking (or one item's explanation) the way `roadmap prioritize` shows it."""
+    """Print the ranking (or one item's explanation) the way `roadmap prioritize` shows it:
+    the first `limit` rows (None: all), with a line saying how many were left out."""
     if explanation is not None:
         console.print(explain_table(explanation, heading))
         for note in explanation.notes:
@@ -210,8 +216,13 @@ def render_ranking(
         console.print(plain(heading) + Text(f"\n{why}"))
         return
     title = heading + (" (ready items only)" if ready_only else "")
+    total = len(items)
+    if limit is not None and total > limit:
+        items = items[:limit]
     table = ranking_table(items, title, console.width)
     console.print(table)
+    if len(items) < total:
+        console.print(f"showing {len(items):,} of {total:,} items; --all for every item")
     if any(column.header == "score by factor" for column in table.columns):
         console.print(bar_legend())
     if ranking.curve.total > 0:
