@@ -948,8 +948,8 @@ def _order_greedy(inst: _Instance, comp: _Greedy) -> list[Block]:
     """The approximation for large components: repeatedly the item whose unscheduled ancestors
     and itself have the highest value per day (fewer items, then the lowest id on a tie),
     scheduled with them in dependency order. Exact when every best start is one item with its
-    ancestors, e.g. on chains and in-trees; each step is a few vector operations over the
-    items still unscheduled (the arrays shrink as the sequence grows)."""
+    ancestors, e.g. on chains and in-trees; each step is a few vector operations (dropping
+    the scheduled items from the arrays as they thin out costs more than it saves)."""
     items, anc, desc, _ = comp
     # value and days of each item with its unscheduled ancestors. No BLAS (@) here or in the
     # loop: its threads spin after each call and slow the steps several times over.
@@ -957,7 +957,6 @@ def _order_greedy(inst: _Instance, comp: _Greedy) -> list[Block]:
     days_own = inst.days[items]
     tot_v = _column_sums(desc, value)
     tot_t = comp.days.copy()
-    live = np.arange(len(items))  # positions in `items` the arrays below still hold
     alive = np.ones(len(items), dtype=bool)
     left = len(items)
     ratio = np.empty(len(items))
@@ -965,13 +964,6 @@ def _order_greedy(inst: _Instance, comp: _Greedy) -> list[Block]:
     blocks: list[Block] = []
     with np.errstate(divide="ignore", invalid="ignore"):
         while left:
-            if 2 * left < len(live) and len(live) > 64:  # drop the scheduled: half the work
-                keep = np.flatnonzero(alive)
-                live, value, days_own = live[keep], value[keep], days_own[keep]
-                tot_v, tot_t = tot_v[keep], tot_t[keep]
-                anc, desc = _square(anc, keep), _square(desc, keep)
-                alive = np.ones(len(keep), dtype=bool)
-                ratio, days = np.empty(len(keep)), np.empty(len(keep))
             # a scheduled item is never updated again (its ancestors went first), so it is
             # parked at -inf; 1e-300 makes 0 / 0 (an unscheduled milestone) +inf
             np.maximum(tot_t, 0.0, out=days)
@@ -988,14 +980,14 @@ def _order_greedy(inst: _Instance, comp: _Greedy) -> list[Block]:
                 values = -tot_v[cand] if math.isinf(top) else np.zeros(len(cand))
                 pick = min(
                     zip(values.round(9).tolist(), sizes.tolist(), cand.tolist(), strict=True),
-                    key=lambda vsc: (vsc[0], vsc[1], inst.ids[items[live[vsc[2]]]]),
+                    key=lambda vsc: (vsc[0], vsc[1], inst.ids[items[vsc[2]]]),
                 )[2]
             idx = np.flatnonzero(anc[pick] & alive)  # ascending: in dependency order
             got_v, got_t = value[idx].sum(), days_own[idx].sum()
-            blocks.append(Block(tuple(items[live[idx]].tolist()), float(got_v), float(got_t)))
-            if len(idx) == 1:  # the usual step: subtract where the row is set, no temporaries
-                np.subtract(tot_v, value[pick], out=tot_v, where=desc[pick])
-                np.subtract(tot_t, days_own[pick], out=tot_t, where=desc[pick])
+            blocks.append(Block(tuple(items[idx].tolist()), float(got_v), float(got_t)))
+            if len(idx) == 1:  # the usual step (x - v x 1 and x - v x 0 are exact)
+                tot_v -= value[pick] * desc[pick]
+                tot_t -= days_own[pick] * desc[pick]
             else:
                 rows = desc[idx]
                 tot_v -= (value[idx, None] * rows).sum(axis=0)
@@ -1005,11 +997,6 @@ def _order_greedy(inst: _Instance, comp: _Greedy) -> list[Block]:
             tot_v[idx] = -math.inf
             tot_t[idx] = 1.0
     return blocks
-
-
-def _square(matrix: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """matrix[keep][:, keep], without the (len(keep), n) intermediate of np.ix_ on the rows."""
-    return matrix[keep][:, keep] if len(keep) * 4 > matrix.shape[0] else matrix[np.ix_(keep, keep)]
 
 
 def _column_sums(rows: np.ndarray, weights: np.ndarray, chunk: int = 256) -> np.ndarray:
