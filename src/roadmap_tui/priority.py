@@ -880,19 +880,19 @@ def _interchange(inst: _Instance, order: list[int]) -> list[int]:
 
 
 class _Greedy(NamedTuple):
-    """A large component, prepared for the greedy rule: its items in dependency order and
-    `anc[a, b]` when item b is item a or one of its ancestors (positions in that order);
-    `desc` is its transpose, rows contiguous for the update of each step."""
+    """A large component, prepared for the greedy rule: its items in dependency order,
+    `preds` the direct predecessors of each (positions in that order) and `desc[a, b]` when
+    item b is item a or one of its descendants, rows contiguous for the update of each step."""
 
     items: np.ndarray
-    anc: np.ndarray
+    preds: list[list[int]]
     desc: np.ndarray
     days: np.ndarray  # the days of each item with all its ancestors
 
 
 class _Sequencer:
     """The structure the sequence needs, computed once and reused for every weight set: the
-    components of the dependency graph, and for the large ones their ancestor matrices."""
+    components of the dependency graph, and for the large ones their descendant matrices."""
 
     def __init__(self, inp: _Inputs):
         self.inp = inp
@@ -910,9 +910,10 @@ class _Sequencer:
                 order = _topological(plain, comp)
                 desc = inp.waits_on[np.ix_(order, order)]  # bools: a float copy is 8x the memory
                 np.fill_diagonal(desc, True)
-                anc = _transposed(desc)
+                where = {m: a for a, m in enumerate(order)}
+                preds = [[where[p] for p in inp.preds[m]] for m in order]
                 days = _column_sums(desc, inp.days[order])
-                self.large[k] = _Greedy(np.array(order), anc, desc, days)
+                self.large[k] = _Greedy(np.array(order), preds, desc, days)
 
     def blocks(self, value: np.ndarray) -> list[Block]:
         """Sidney's decomposition of the open items for these values: the starts in order,
@@ -950,7 +951,7 @@ def _order_greedy(inst: _Instance, comp: _Greedy) -> list[Block]:
     scheduled with them in dependency order. Exact when every best start is one item with its
     ancestors, e.g. on chains and in-trees; each step is a few vector operations (dropping
     the scheduled items from the arrays as they thin out costs more than it saves)."""
-    items, anc, desc, _ = comp
+    items, preds, desc, _ = comp
     # value and days of each item with its unscheduled ancestors. No BLAS (@) here or in the
     # loop: its threads spin after each call and slow the steps several times over.
     value = inst.value[items]
@@ -976,13 +977,13 @@ def _order_greedy(inst: _Instance, comp: _Greedy) -> list[Block]:
             near = ratio >= (top if math.isinf(top) else top - abs(top) * _RATIO_RTOL - 1e-12)
             if np.count_nonzero(near) > 1:  # a tie: fewer items, then the lowest id
                 cand = np.flatnonzero(near)
-                sizes = (anc[cand] & alive).sum(axis=1)
+                sizes = [len(_alive_closure(preds, alive, c)) for c in cand.tolist()]
                 values = -tot_v[cand] if math.isinf(top) else np.zeros(len(cand))
                 pick = min(
-                    zip(values.round(9).tolist(), sizes.tolist(), cand.tolist(), strict=True),
+                    zip(values.round(9).tolist(), sizes, cand.tolist(), strict=True),
                     key=lambda vsc: (vsc[0], vsc[1], inst.ids[items[vsc[2]]]),
                 )[2]
-            idx = np.flatnonzero(anc[pick] & alive)  # ascending: in dependency order
+            idx = np.array(sorted(_alive_closure(preds, alive, pick)))  # dependency order
             got_v, got_t = value[idx].sum(), days_own[idx].sum()
             blocks.append(Block(tuple(items[idx].tolist()), float(got_v), float(got_t)))
             if len(idx) == 1:  # the usual step (x - v x 1 and x - v x 0 are exact)
@@ -1008,13 +1009,16 @@ def _column_sums(rows: np.ndarray, weights: np.ndarray, chunk: int = 256) -> np.
     return out
 
 
-def _transposed(matrix: np.ndarray, tile: int = 512) -> np.ndarray:
-    """A C-contiguous transpose, tile by tile: a plain copy of `.T` walks memory column-wise
-    and takes ~15x longer on a 5,000-item component."""
-    out = np.empty((matrix.shape[1], matrix.shape[0]), dtype=matrix.dtype)
-    for r in range(0, matrix.shape[0], tile):
-        for c in range(0, matrix.shape[1], tile):
-            out[c : c + tile, r : r + tile] = matrix[r : r + tile, c : c + tile].T
+def _alive_closure(preds: list[list[int]], alive: np.ndarray, j: int) -> set[int]:
+    """j and its unscheduled ancestors, by a walk up the direct predecessors: a block is a
+    few items, so this beats a row of an ancestor matrix (and its n x n transpose)."""
+    out = {j}
+    stack = [j]
+    while stack:
+        for p in preds[stack.pop()]:
+            if p not in out and alive[p]:
+                out.add(p)
+                stack.append(p)
     return out
 
 
