@@ -1242,22 +1242,28 @@ def prioritize(
 
     g = _terms(inp.values, method)
     share = w / w.sum()
+    # every item's contributions at once, then plain floats: no numpy call per item
+    if method == "weighted":
+        contribs = (100.0 * inp.values * share).tolist()
+    else:
+        weighted_g = w * g
+        totals = weighted_g.sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            split = own[:, None] * weighted_g / totals[:, None]
+        contribs = np.where(totals[:, None] > 0, split, 0.0).tolist()
+    values_list = inp.values.tolist()
+    weights_list = w.tolist()
     ranked: list[RankedItem] = []
     for i, item_id in enumerate(inp.ids):
-        if method == "weighted":
-            contrib = 100.0 * inp.values[i] * share
-        else:
-            weighted_g = w * g[i]
-            total = weighted_g.sum()
-            contrib = own[i] * weighted_g / total if total > 0 else np.zeros_like(weighted_g)
+        raws, value, contrib = inp.raws[i], values_list[i], contribs[i]
         factors = {
             name: FactorValue(
-                raw=inp.raws[i][name][0],
-                value=float(inp.values[i, k]),
-                weight=float(w[k]),
-                contribution=float(contrib[k]),
+                raw=raws[name][0],
+                value=value[k],
+                weight=weights_list[k],
+                contribution=contrib[k],
                 source=SOURCES[name],
-                detail=inp.raws[i][name][1],
+                detail=raws[name][1],
             )
             for k, name in enumerate(FACTORS)
         }
