@@ -18,6 +18,7 @@ Timings are medians of --repeat runs. Note the machine's load with the figures.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import subprocess
@@ -119,7 +120,7 @@ def bench_stages() -> None:
             render_ranking(ranking, Console(file=io.StringIO(), width=120), heading="", limit=limit)
             mark(name)
     print("5,000 items, in one process:")
-    for (_, t0, c0), (name, t1, c1) in zip(marks, marks[1:], strict=False):
+    for (_, t0, c0), (name, t1, c1) in itertools.pairwise(marks):
         print(f"  {name:<16} {t1 - t0:6.2f} s wall {c1 - c0:6.2f} s CPU")
 
 
