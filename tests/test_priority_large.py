@@ -14,6 +14,7 @@ from rich.console import Console
 
 from helpers import invoke
 from roadmap_tui import priority as P
+from roadmap_tui.console import priority as C
 from roadmap_tui.console.priority import DEFAULT_ROWS, render_ranking
 from roadmap_tui.model.types import Item, Plan
 
@@ -163,3 +164,50 @@ def test_render_ranking_prints_every_row_within_the_limit() -> None:
         text = out.export_text()
         assert ("showing 39 of 40 items" in text) is cut
         assert sum(f" {r.id} " in text for r in ranking.items) == (39 if cut else 40)
+
+
+def text_of(print_to) -> str:  # type: ignore[no-untyped-def]
+    console = Console(width=print_to[0], record=True, file=io.StringIO())
+    print_to[1](console)
+    return console.export_text()
+
+
+@pytest.mark.parametrize("width", [70, 120, 200])
+def test_the_fast_table_prints_what_the_rich_table_prints(width: int) -> None:
+    plan, figures = random_plan(45, 4)
+    odd = Item("odd", "A [bold]title[/] with \x1b[2J escapes and 漢字 wide", impact=3)
+    plan = Plan("big", START, items=(*plan.items, odd))
+    ranking = P.prioritize(plan, {**figures, "odd": P.Figures(mean_duration=3)})
+    heading = "big: weighted"
+    fast = C.fast_table(ranking.items, heading, width)
+    assert fast is not None
+    rich_text = text_of((width, lambda c: c.print(C.ranking_table(ranking.items, heading, width))))
+    fast_text = text_of((width, lambda c: c.print(fast, no_wrap=True, crop=False)))
+    def lines(text: str) -> list[str]:
+        return [line.rstrip() for line in text.splitlines()]
+
+    assert lines(fast_text) == lines(rich_text)  # the same, up to trailing blanks
+    assert "\x1b" not in fast_text and "[bold]title[/]" in fast_text
+
+
+def test_render_ranking_uses_the_fast_table_for_many_rows_unless_too_narrow(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    plan, figures = random_plan(30, 6)
+    ranking = P.prioritize(plan, figures)
+    calls: list[bool] = []
+    real = C.fast_table
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        out = real(*args, **kwargs)
+        calls.append(out is not None)
+        return out
+
+    monkeypatch.setattr(C, "fast_table", spy)
+    monkeypatch.setattr(C, "FAST_ROWS", 10)
+    wide = text_of((120, lambda c: render_ranking(ranking, c, heading="big", limit=None)))
+    assert calls == [True] and "bar: " in wide
+    assert sum(f" {r.id} " in wide for r in ranking.items) == 30
+    narrow = text_of((40, lambda c: render_ranking(ranking, c, heading="big", limit=None)))
+    assert calls == [True, False]  # too narrow: rich squeezes the columns instead
+    assert all(len(line) <= 40 for line in narrow.splitlines())
