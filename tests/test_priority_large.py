@@ -183,6 +183,7 @@ def test_the_fast_table_prints_what_the_rich_table_prints(width: int) -> None:
     assert fast is not None
     rich_text = text_of((width, lambda c: c.print(C.ranking_table(ranking.items, heading, width))))
     fast_text = text_of((width, lambda c: c.print(fast, no_wrap=True, crop=False)))
+
     def lines(text: str) -> list[str]:
         return [line.rstrip() for line in text.splitlines()]
 
