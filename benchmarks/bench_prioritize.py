@@ -1,13 +1,16 @@
 """Benchmark of the prioritisation (issue 11): run once, by hand, and read the figures.
 
     python benchmarks/bench_prioritize.py            # both scenarios
-    python benchmarks/bench_prioritize.py --only ranking|cli
+    python benchmarks/bench_prioritize.py --only ranking|cli|stages
 
 1. ranking: a 1,000-item layered plan (the forecast benchmark's, ~3 dependencies per item),
    forecast once; then `prioritize` (the sequence plus its 14 rank-range reruns) is timed
    alone. Goal: under 1 s beyond the forecast. `sequence` alone is timed too.
 2. cli: `roadmap prioritize` on a 5,000-item plan written to a temporary file, the whole
    process (start-up, load, forecast at the plan's runs, ranking, table). Goal: under 3 s.
+3. stages: the same 5,000-item plan in one process, stage by stage (wall and CPU seconds):
+   load, forecast, ranking (above 2,000 open items with approximate rank ranges), the
+   default table (top 50 rows) and the whole table (`--all`).
 
 Timings are medians of --repeat runs. Note the machine's load with the figures.
 """
@@ -15,6 +18,7 @@ Timings are medians of --repeat runs. Note the machine's load with the figures.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import subprocess
@@ -90,9 +94,39 @@ def bench_cli(repeat: int) -> None:
     print(f"  goal < 3 s: {'met' if took < 3.0 else 'NOT met'}")
 
 
+def bench_stages() -> None:
+    import io
+
+    from rich.console import Console
+
+    from roadmap_tui.console.priority import render_ranking
+    from roadmap_tui.store import load_plan
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "plan.toml"
+        path.write_text(plan_toml(5000), encoding="utf-8")
+        marks = [("start", time.perf_counter(), time.process_time())]
+
+        def mark(name: str) -> None:
+            marks.append((name, time.perf_counter(), time.process_time()))
+
+        plan = load_plan(path).plan
+        mark("load")
+        forecast = simulate(plan)
+        mark("forecast")
+        ranking = prioritize(plan, forecast)
+        mark("ranking")
+        for limit, name in ((50, "table, top 50"), (None, "table, all rows")):
+            render_ranking(ranking, Console(file=io.StringIO(), width=120), heading="", limit=limit)
+            mark(name)
+    print("5,000 items, in one process:")
+    for (_, t0, c0), (name, t1, c1) in itertools.pairwise(marks):
+        print(f"  {name:<16} {t1 - t0:6.2f} s wall {c1 - c0:6.2f} s CPU")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["ranking", "cli"])
+    parser.add_argument("--only", choices=["ranking", "cli", "stages"])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
@@ -100,6 +134,8 @@ def main() -> None:
         bench_ranking(args.repeat)
     if args.only in (None, "cli"):
         bench_cli(args.repeat)
+    if args.only in (None, "stages"):
+        bench_stages()
 
 
 if __name__ == "__main__":

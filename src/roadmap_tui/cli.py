@@ -485,6 +485,9 @@ def calibrate_command(plan: Path, others: tuple[Path, ...], as_json: bool) -> No
 @click.option("--explain", "explain_id", metavar="ID", help="Explain one item's score.")
 @click.option("--ready", "ready_only", is_flag=True, help="Only items that can start today.")
 @click.option(
+    "--all", "show_all", is_flag=True, help="Print every item (the table stops at the top 50)."
+)
+@click.option(
     "--weight",
     "weight_args",
     multiple=True,
@@ -505,6 +508,7 @@ def prioritize_command(
     as_json: bool,
     explain_id: str | None,
     ready_only: bool,
+    show_all: bool,
     weight_args: tuple[str, ...],
     method: str | None,
     order: str | None,
@@ -549,7 +553,7 @@ def prioritize_command(
         return
     from rich.console import Console
 
-    from roadmap_tui.console.priority import ranking_heading, render_ranking
+    from roadmap_tui.console.priority import DEFAULT_ROWS, ranking_heading, render_ranking
 
     render_ranking(
         ranking,
@@ -557,6 +561,7 @@ def prioritize_command(
         heading=ranking_heading(loaded.plan.name, ranking, result, scenario),
         ready_only=ready_only,
         explanation=explanation,
+        limit=None if show_all else DEFAULT_ROWS,
     )
 
 

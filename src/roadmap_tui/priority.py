@@ -642,6 +642,9 @@ EXACT_MAX_ITEMS = 30
 #: k items has k + 1) are ordered inside exactly, by dynamic programming; wider ones by the
 #: greedy closure rule and adjacent interchanges.
 INSIDE_MAX_STARTS = 500
+#: Plans of more than this many open items get approximate rank ranges in sequence order
+#: (see _BlockShifts); the sequence itself and smaller plans are never approximated.
+RANGE_EXACT_MAX = 2000
 #: Ratios (value per day) are compared with this relative tolerance, so float noise never
 #: decides a tie.
 _RATIO_RTOL = 1e-9
@@ -877,19 +880,19 @@ def _interchange(inst: _Instance, order: list[int]) -> list[int]:
 
 
 class _Greedy(NamedTuple):
-    """A large component, prepared for the greedy rule: its items in dependency order and
-    `anc[a, b]` when item b is item a or one of its ancestors (positions in that order);
-    `desc` is its transpose, rows contiguous for the update of each step."""
+    """A large component, prepared for the greedy rule: its items in dependency order,
+    `preds` the direct predecessors of each (positions in that order) and `desc[a, b]` when
+    item b is item a or one of its descendants, rows contiguous for the update of each step."""
 
     items: np.ndarray
-    anc: np.ndarray
+    preds: list[list[int]]
     desc: np.ndarray
     days: np.ndarray  # the days of each item with all its ancestors
 
 
 class _Sequencer:
     """The structure the sequence needs, computed once and reused for every weight set: the
-    components of the dependency graph, and for the large ones their ancestor matrices."""
+    components of the dependency graph, and for the large ones their descendant matrices."""
 
     def __init__(self, inp: _Inputs):
         self.inp = inp
@@ -907,9 +910,10 @@ class _Sequencer:
                 order = _topological(plain, comp)
                 desc = inp.waits_on[np.ix_(order, order)]  # bools: a float copy is 8x the memory
                 np.fill_diagonal(desc, True)
-                anc = np.ascontiguousarray(desc.T)
+                where = {m: a for a, m in enumerate(order)}
+                preds = [[where[p] for p in inp.preds[m]] for m in order]
                 days = _column_sums(desc, inp.days[order])
-                self.large[k] = _Greedy(np.array(order), anc, desc, days)
+                self.large[k] = _Greedy(np.array(order), preds, desc, days)
 
     def blocks(self, value: np.ndarray) -> list[Block]:
         """Sidney's decomposition of the open items for these values: the starts in order,
@@ -945,22 +949,27 @@ def _order_greedy(inst: _Instance, comp: _Greedy) -> list[Block]:
     """The approximation for large components: repeatedly the item whose unscheduled ancestors
     and itself have the highest value per day (fewer items, then the lowest id on a tie),
     scheduled with them in dependency order. Exact when every best start is one item with its
-    ancestors, e.g. on chains and in-trees; each step is a few vector operations."""
-    items, anc, desc, _ = comp
-    vt = np.stack([inst.value[items], inst.days[items]])  # (2, n)
-    # value and days of each item with its unscheduled ancestors. No BLAS (@, einsum) here or
-    # in the loop: its threads spin after each call and slow the steps several times over.
-    tot = np.stack([_column_sums(desc, vt[0]), comp.days])
+    ancestors, e.g. on chains and in-trees; each step is a few vector operations (dropping
+    the scheduled items from the arrays as they thin out costs more than it saves)."""
+    items, preds, desc, _ = comp
+    # value and days of each item with its unscheduled ancestors. No BLAS (@) here or in the
+    # loop: its threads spin after each call and slow the steps several times over.
+    value = inst.value[items]
+    days_own = inst.days[items]
+    tot_v = _column_sums(desc, value)
+    tot_t = comp.days.copy()
     alive = np.ones(len(items), dtype=bool)
+    left = len(items)
     ratio = np.empty(len(items))
     days = np.empty(len(items))
     blocks: list[Block] = []
     with np.errstate(divide="ignore", invalid="ignore"):
-        for _ in range(len(items)):
+        while left:
             # a scheduled item is never updated again (its ancestors went first), so it is
             # parked at -inf; 1e-300 makes 0 / 0 (an unscheduled milestone) +inf
-            np.maximum(tot[1], 0.0, out=days)
-            np.divide(tot[0] + 1e-300, days, out=ratio)
+            np.maximum(tot_t, 0.0, out=days)
+            np.add(tot_v, 1e-300, out=ratio)
+            np.divide(ratio, days, out=ratio)
             pick = int(ratio.argmax())
             top = ratio[pick]
             if top == -math.inf:
@@ -968,30 +977,112 @@ def _order_greedy(inst: _Instance, comp: _Greedy) -> list[Block]:
             near = ratio >= (top if math.isinf(top) else top - abs(top) * _RATIO_RTOL - 1e-12)
             if np.count_nonzero(near) > 1:  # a tie: fewer items, then the lowest id
                 cand = np.flatnonzero(near)
-                sizes = (anc[cand] & alive).sum(axis=1)
-                values = -tot[0, cand] if math.isinf(top) else np.zeros(len(cand))
+                sizes = [len(_alive_closure(preds, alive, c)) for c in cand.tolist()]
+                values = -tot_v[cand] if math.isinf(top) else np.zeros(len(cand))
                 pick = min(
-                    zip(values.round(9).tolist(), sizes.tolist(), cand.tolist(), strict=True),
+                    zip(values.round(9).tolist(), sizes, cand.tolist(), strict=True),
                     key=lambda vsc: (vsc[0], vsc[1], inst.ids[items[vsc[2]]]),
                 )[2]
-            idx = np.flatnonzero(anc[pick] & alive)  # ascending: in dependency order
-            got = vt[:, idx].sum(axis=1)
-            blocks.append(Block(tuple(items[idx].tolist()), float(got[0]), float(got[1])))
-            tot -= (vt[:, idx, None] * desc[idx]).sum(axis=1)
+            idx = np.array(sorted(_alive_closure(preds, alive, pick)))  # dependency order
+            got_v, got_t = value[idx].sum(), days_own[idx].sum()
+            blocks.append(Block(tuple(items[idx].tolist()), float(got_v), float(got_t)))
+            if len(idx) == 1:  # the usual step (x - v x 1 and x - v x 0 are exact)
+                tot_v -= value[pick] * desc[pick]
+                tot_t -= days_own[pick] * desc[pick]
+            else:
+                rows = desc[idx]
+                tot_v -= (value[idx, None] * rows).sum(axis=0)
+                tot_t -= (days_own[idx, None] * rows).sum(axis=0)
             alive[idx] = False
-            tot[0, idx] = -math.inf
-            tot[1, idx] = 1.0
+            left -= len(idx)
+            tot_v[idx] = -math.inf
+            tot_t[idx] = 1.0
     return blocks
 
 
 def _column_sums(rows: np.ndarray, weights: np.ndarray, chunk: int = 256) -> np.ndarray:
-    """weights @ rows for a boolean matrix, in chunks of rows: no BLAS (see _order_greedy)
-    and no float copy of the whole matrix."""
+    """weights @ rows for a boolean matrix, in chunks of rows: no BLAS (einsum without
+    `optimize` never calls it; see _order_greedy) and no float copy of the whole matrix."""
     out = np.zeros(rows.shape[1])
     for start in range(0, rows.shape[0], chunk):
-        part = rows[start : start + chunk]
-        out += (part * weights[start : start + chunk, None]).sum(axis=0)
+        out += np.einsum("i,ij->j", weights[start : start + chunk], rows[start : start + chunk])
     return out
+
+
+def _alive_closure(preds: list[list[int]], alive: np.ndarray, j: int) -> set[int]:
+    """j and its unscheduled ancestors, by a walk up the direct predecessors: a block is a
+    few items, so this beats a row of an ancestor matrix (and its n x n transpose)."""
+    out = {j}
+    stack = [j]
+    while stack:
+        for p in preds[stack.pop()]:
+            if p not in out and alive[p]:
+                out.add(p)
+                stack.append(p)
+    return out
+
+
+class _BlockShifts:
+    """Approximate rank ranges for plans of more than RANGE_EXACT_MAX open items, where 14
+    full reruns of the greedy sequence take seconds: the blocks of the sequence are kept
+    whole, and at the changed weights they are put in order again by value per day, each
+    as soon as the blocks it waits on have gone (a list schedule, O(n log n) a rerun). At
+    the plan's own weights this gives the sequence back, so an item's rank moves by what
+    its block gains or loses, added to its rank in the sequence."""
+
+    def __init__(self, blocks: list[Block], inp: _Inputs, value: np.ndarray):
+        n = len(inp.ids)
+        self.sizes = np.array([len(b.members) for b in blocks], dtype=np.int64)
+        self.seq = np.array([m for b in blocks for m in b.members], dtype=np.int64)
+        self.starts = np.cumsum(self.sizes) - self.sizes
+        self.days = np.array([b.days for b in blocks])
+        self.block_of = np.empty(n, dtype=np.int64)
+        self.block_of[self.seq] = np.repeat(np.arange(len(blocks)), self.sizes)
+        self.inside = np.empty(n, dtype=np.int64)  # place inside its block, 0 first
+        self.inside[self.seq] = np.arange(n) - np.repeat(self.starts, self.sizes)
+        succs: list[set[int]] = [set() for _ in blocks]
+        for j, ps in enumerate(inp.preds):
+            bj = int(self.block_of[j])
+            for p in ps:
+                bp = int(self.block_of[p])
+                if bp != bj:
+                    succs[bp].add(bj)
+        self.succs = [sorted(s) for s in succs]
+        self.waiting = [0] * len(blocks)
+        for s in self.succs:
+            for b in s:
+                self.waiting[b] += 1
+        self.base = self._schedule(value)
+
+    def _schedule(self, value: np.ndarray) -> np.ndarray:
+        """Each item's rank when the blocks go by value per day, dependencies first; equal
+        ratios keep the sequence's order. Timeless blocks first, the most valuable first."""
+        got = np.add.reduceat(value[self.seq], self.starts) if len(self.seq) else np.zeros(0)
+        timeless = self.days <= 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            key = np.where(timeless, -got, -got / np.where(timeless, 1.0, self.days))
+        first = np.where(timeless, 0, 1)
+        keys = list(zip(first.tolist(), key.tolist(), range(len(got)), strict=True))
+        waiting = list(self.waiting)
+        heap = [keys[b] for b in range(len(got)) if waiting[b] == 0]
+        heapq.heapify(heap)
+        order: list[int] = []
+        while heap:
+            b = heapq.heappop(heap)[2]
+            order.append(b)
+            for s in self.succs[b]:
+                waiting[s] -= 1
+                if waiting[s] == 0:
+                    heapq.heappush(heap, keys[s])
+        at = np.array(order, dtype=np.int64)
+        start = np.empty(len(got), dtype=np.int64)
+        start[at] = np.cumsum(self.sizes[at]) - self.sizes[at]
+        return start[self.block_of] + self.inside + 1
+
+    def ranks(self, ranks: np.ndarray, value: np.ndarray) -> np.ndarray:
+        """Approximate ranks at other values: the sequence's ranks moved by their blocks'."""
+        moved = ranks + self._schedule(value) - self.base
+        return np.clip(moved, 1, len(ranks))
 
 
 def _topological(inst: _Instance, comp: list[int]) -> list[int]:
@@ -1137,34 +1228,42 @@ def prioritize(
 
     best = ranks.copy()
     worst = ranks.copy()
+    shifts = _BlockShifts(blocks, inp, own) if order == "sequence" and n > RANGE_EXACT_MAX else None
     for k in range(len(FACTORS)):
         if w[k] == 0:
             continue  # halving or doubling zero changes nothing
         for mult in STABILITY_MULTIPLIERS:
             w2 = w.copy()
             w2[k] *= mult
-            r2, _ = ranks_for(_own_scores(inp.values, w2, method))
+            own2 = _own_scores(inp.values, w2, method)
+            r2 = ranks_for(own2)[0] if shifts is None else shifts.ranks(ranks, own2)
             np.minimum(best, r2, out=best)
             np.maximum(worst, r2, out=worst)
 
     g = _terms(inp.values, method)
     share = w / w.sum()
+    # every item's contributions at once, then plain floats: no numpy call per item
+    if method == "weighted":
+        contribs = (100.0 * inp.values * share).tolist()
+    else:
+        weighted_g = w * g
+        totals = weighted_g.sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            split = own[:, None] * weighted_g / totals[:, None]
+        contribs = np.where(totals[:, None] > 0, split, 0.0).tolist()
+    values_list = inp.values.tolist()
+    weights_list = w.tolist()
     ranked: list[RankedItem] = []
     for i, item_id in enumerate(inp.ids):
-        if method == "weighted":
-            contrib = 100.0 * inp.values[i] * share
-        else:
-            weighted_g = w * g[i]
-            total = weighted_g.sum()
-            contrib = own[i] * weighted_g / total if total > 0 else np.zeros_like(weighted_g)
+        raws, value, contrib = inp.raws[i], values_list[i], contribs[i]
         factors = {
             name: FactorValue(
-                raw=inp.raws[i][name][0],
-                value=float(inp.values[i, k]),
-                weight=float(w[k]),
-                contribution=float(contrib[k]),
+                raw=raws[name][0],
+                value=value[k],
+                weight=weights_list[k],
+                contribution=contrib[k],
                 source=SOURCES[name],
-                detail=inp.raws[i][name][1],
+                detail=raws[name][1],
             )
             for k, name in enumerate(FACTORS)
         }

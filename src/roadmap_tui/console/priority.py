@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich import box
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -68,17 +69,18 @@ def with_text(item: RankedItem) -> str:
     return item.with_label()
 
 
+#: Rows `roadmap prioritize` prints unless asked for all (`--all`): a PM decides from the top,
+#: and rich lays out a table row by row (5,000 rows take seconds). --json is always complete.
+DEFAULT_ROWS = 50
+
 #: Columns that step aside, in this order, when the console is too narrow for all of them.
 OPTIONAL_COLUMNS = ("with", "days", "score by factor")
 
 
-def ranking_table(items: list[RankedItem], title: str, width: int | None = None) -> Table:
-    """Rank with its range (`3 (2-5)`), id, title, score, days, value per day of the set it
-    goes with, that set, the bar and whether it can start now.
-
-    One line per item: given the console `width`, the title and `with` give way (ellipsis),
-    and on a narrow console `with`, then the days, then the bar step aside.
-    """
+def _layout(
+    items: list[RankedItem], width: int | None
+) -> tuple[list[str], dict[str, int], int | None, int | None]:
+    """The columns shown, the widths of the fixed ones, and the room of title and `with`."""
     cells: dict[str, list[str]] = {
         "rank": [r.rank_label for r in items],
         "id": [r.id for r in items],
@@ -107,6 +109,17 @@ def ranking_table(items: list[RankedItem], title: str, width: int | None = None)
         room = max(room, 8 * len(elastic))
     title_room = None if room is None else (room * 3 // 5 if "with" in shown else room)
     with_room = None if room is None or title_room is None else max(room - title_room, 8)
+    return shown, fixed, title_room, with_room
+
+
+def ranking_table(items: list[RankedItem], title: str, width: int | None = None) -> Table:
+    """Rank with its range (`3 (2-5)`), id, title, score, days, value per day of the set it
+    goes with, that set, the bar and whether it can start now.
+
+    One line per item: given the console `width`, the title and `with` give way (ellipsis),
+    and on a narrow console `with`, then the days, then the bar step aside.
+    """
+    shown, _, title_room, with_room = _layout(items, width)
     table = Table(title=plain(title, "table.title"), box=box.SIMPLE_HEAD, pad_edge=False)
     specs = {
         "rank": {"justify": "right"},
@@ -133,6 +146,69 @@ def ranking_table(items: list[RankedItem], title: str, width: int | None = None)
         }
         table.add_row(*(row[name] for name in shown))
     return table
+
+
+#: Above this many rows the table is drawn line by line (`fast_table`): rich lays out a Table
+#: cell by cell, about a millisecond a row, which is seconds for `--all` on a large plan.
+FAST_ROWS = 200
+_RIGHT = {"rank", "score", "days", "per day"}
+
+
+def fast_table(items: list[RankedItem], title: str, width: int | None = None) -> Text | None:
+    """The ranking table as plain lines with the same columns, widths and ellipses as
+    `ranking_table`, but no per-cell layout: what `roadmap prioritize --all` prints for a
+    large plan, in a tenth of the time. None when the console is too narrow even for the
+    narrowest columns (rich squeezes them further; the caller falls back to it)."""
+    shown, fixed, title_room, with_room = _layout(items, width)
+    rows = [
+        {
+            "rank": r.rank_label,
+            "id": clean(r.id),
+            "title": clean(r.title),
+            "score": f"{r.score:.1f}",
+            "days": days_text(r.days),
+            "per day": per_day_text(r),
+            "with": clean(with_text(r)),
+            "ready": "yes" if r.ready else "no",
+        }
+        for r in items
+    ]
+    widths = {name: fixed.get(name, 0) for name in shown}
+    widths["id"] = max(len("id"), *(cell_len(row["id"]) for row in rows))
+    for name, room in (("title", title_room), ("with", with_room)):
+        if name in shown:
+            longest = max(len(name), *(cell_len(row[name]) for row in rows))
+            widths[name] = longest if room is None else min(longest, room)
+
+    def fit(name: str, cell: str) -> str:
+        w = widths[name]
+        if cell_len(cell) > w:
+            cell = set_cell_size(cell, w - 1) + "…"
+        pad = " " * (w - cell_len(cell))
+        return pad + cell if name in _RIGHT else cell + pad
+
+    total = sum(widths.values()) + 3 * (len(shown) - 1) + 2  # a blank edge on each side
+    if width is not None and total > width:
+        return None
+    out = Text()
+    head = set_cell_size(clean(title), total).strip()
+    out.append(" " * ((total - cell_len(head)) // 2) + head, style="table.title")
+    out.append("\n\n ")
+    out.append("   ".join(fit(name, name) for name in shown), style="table.header")
+    out.append("\n " + "─" * (total - 2))
+    for r, row in zip(items, rows, strict=True):
+        out.append("\n ")
+        for k, name in enumerate(shown):
+            if k:
+                out.append("   ")
+            if name == "score by factor":
+                bar = score_bar(r)
+                out.append_text(bar)
+                out.append(" " * (widths[name] - bar.cell_len))
+            else:
+                out.append(fit(name, row[name]))
+    out.append("\n")  # the table's blank bottom edge
+    return out
 
 
 def value_chart(curve: ValueCurve, width: int = 24) -> Text:
@@ -192,8 +268,10 @@ def render_ranking(
     heading: str,
     ready_only: bool = False,
     explanation: Explanation | None = None,
+    limit: int | None = DEFAULT_ROWS,
 ) -> None:
-    """Print the ranking (or one item's explanation) the way `roadmap prioritize` shows it."""
+    """Print the ranking (or one item's explanation) the way `roadmap prioritize` shows it:
+    the first `limit` rows (None: all), with a line saying how many were left out."""
     if explanation is not None:
         console.print(explain_table(explanation, heading))
         for note in explanation.notes:
@@ -210,9 +288,20 @@ def render_ranking(
         console.print(plain(heading) + Text(f"\n{why}"))
         return
     title = heading + (" (ready items only)" if ready_only else "")
-    table = ranking_table(items, title, console.width)
-    console.print(table)
-    if any(column.header == "score by factor" for column in table.columns):
+    total = len(items)
+    if limit is not None and total > limit:
+        items = items[:limit]
+    fast = fast_table(items, title, console.width) if len(items) > FAST_ROWS else None
+    if fast is not None:
+        console.print(fast, no_wrap=True, crop=False)
+        shown = _layout(items, console.width)[0]
+    else:
+        table = ranking_table(items, title, console.width)
+        console.print(table)
+        shown = [str(column.header) for column in table.columns]
+    if len(items) < total:
+        console.print(f"showing {len(items):,} of {total:,} items; --all for every item")
+    if "score by factor" in shown:
         console.print(bar_legend())
     if ranking.curve.total > 0:
         console.print(value_chart(ranking.curve))
