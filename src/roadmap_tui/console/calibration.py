@@ -7,29 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from roadmap_tui.console.tables import new_table, pct
 from roadmap_tui.forecast import ForecastResult
 from roadmap_tui.forecast.calibration import MIN_SAMPLES, Calibration, Sample, summaries
 from roadmap_tui.report.common import fmt_date
-
-
-def _pct(p: float | None) -> str:
-    return "-" if p is None else f"{100 * p:.0f}%"
-
-
-def _table(title: str) -> Table:
-    return Table(
-        title=title,
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-        collapse_padding=True,
-    )
 
 
 def render_calibration(
@@ -48,7 +33,7 @@ def render_calibration(
     if not samples:
         console.print(f"  no done items to learn from; at least {MIN_SAMPLES} are needed")
         return
-    table = _table("")
+    table = new_table("")
     table.add_column("Kind", no_wrap=True)
     for head in ("Count", "Median", "P80", "Inside range", "Above est. P80"):
         table.add_column(head, justify="right", no_wrap=True)
@@ -59,8 +44,8 @@ def render_calibration(
             str(s.count),
             f"{s.median:.2f}x",
             f"{s.p80:.2f}x",
-            f"{s.inside} of {s.count} ({_pct(s.share_inside)})",
-            f"{s.above_p80} of {s.count} ({_pct(s.share_above_p80)})",
+            f"{s.inside} of {s.count} ({pct(s.share_inside)})",
+            f"{s.above_p80} of {s.count} ({pct(s.share_above_p80)})",
             end_section=k == len(found) - 2,
         )
     console.print(table)
@@ -73,7 +58,7 @@ def calibrated_table(
     base: ForecastResult, calibrated: ForecastResult, calibration: Calibration
 ) -> Table:
     """The plan finish and every milestone: uncalibrated and calibrated side by side."""
-    table = _table(
+    table = new_table(
         "Calibrated against uncalibrated (same runs and seed: the difference is the calibration)"
     )
     table.add_column("", overflow="fold", min_width=8)
@@ -89,7 +74,7 @@ def calibrated_table(
             fmt_date(a.finish.p80),
             fmt_date(b.finish.p50),
             fmt_date(b.finish.p80),
-            _pct(b.p_success),  # a ratio scales durations, never success: the same
+            pct(b.p_success),  # a ratio scales durations, never success: the same
         )
     table.caption = calibration.describe()
     table.caption_justify = "left"

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from roadmap_tui.console.tables import new_table
 from roadmap_tui.report.common import fmt_date
 from roadmap_tui.report.history import History
 
@@ -19,20 +19,9 @@ from roadmap_tui.report.history import History
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def _table(title: str) -> Table:
-    return Table(
-        title=title,
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-        collapse_padding=True,
-    )
-
-
 def history_table(history: History) -> Table:
     """The plan's P50, P80 and P(success) at every commit."""
-    table = _table("")
+    table = new_table("")
     # the figures keep their width; the subject gets what is left
     table.add_column("Commit", no_wrap=True, min_width=8)
     table.add_column("Date", no_wrap=True, min_width=10)
@@ -59,7 +48,7 @@ def milestone_table(history: History) -> Table | None:
     ids = history.milestone_ids()
     if not ids:
         return None
-    table = _table("Milestones: P50 .. P80 at every commit")
+    table = new_table("Milestones: P50 .. P80 at every commit")
     table.add_column("Commit", no_wrap=True)
     for k, mid in enumerate(ids):
         table.add_column(f"{LETTERS[k % 26]} {mid}", justify="right")

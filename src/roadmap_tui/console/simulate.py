@@ -6,11 +6,11 @@ A face: it only formats a ForecastResult; every figure comes from the engine.
 from __future__ import annotations
 
 import numpy as np
-from rich import box
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from roadmap_tui.console.tables import new_table, pct
 from roadmap_tui.forecast import ForecastResult, RiskEffects
 from roadmap_tui.model.text import clean, display_plan
 from roadmap_tui.model.types import Plan
@@ -19,22 +19,6 @@ from roadmap_tui.report.common import capacity_text, fmt_date, fmt_finish
 from roadmap_tui.vocabulary import P_SUCCESS, plural
 
 _BLOCKS = " ▁▂▃▄▅▆▇█"
-
-
-def _pct(p: float | None) -> str:
-    return "-" if p is None else f"{100 * p:.0f}%"
-
-
-def _table(title: str) -> Table:
-    """A borderless table with a rule under the head, as every table of the forecast uses."""
-    return Table(
-        title=title,
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-        collapse_padding=True,
-    )
 
 
 def _header(result: ForecastResult, plan: Plan) -> str:
@@ -64,9 +48,9 @@ def items_table(result: ForecastResult, width: int | None = None) -> Table:
             "P50": p50,
             "P80": p80,
             "P95": p95,
-            P_SUCCESS: _pct(f.p_success),
-            "On time": _pct(f.p_on_time),
-            "Critical": _pct(f.criticality),
+            P_SUCCESS: pct(f.p_success),
+            "On time": pct(f.p_on_time),
+            "Critical": pct(f.criticality),
         }
         if teams:  # mean working days waited for a unit of the item's team
             cells["Wait d"] = "-" if f.wait_days is None else f"{f.wait_days:.1f}"
@@ -82,7 +66,9 @@ def items_table(result: ForecastResult, width: int | None = None) -> Table:
         if width is None or needed(keys) <= width:
             break
         keys.remove(optional)
-    table = _table("Items in dependency order: finish dates (◆ milestone, ✓ done, ▸ in progress)")
+    table = new_table(
+        "Items in dependency order: finish dates (◆ milestone, ✓ done, ▸ in progress)"
+    )
     table.padding = (0, 0)  # the box's own separator keeps one space between columns
     for key in keys:
         table.add_column(key, justify="left" if key == "Item" else "right", no_wrap=True)
@@ -93,13 +79,13 @@ def items_table(result: ForecastResult, width: int | None = None) -> Table:
 
 def teams_table(result: ForecastResult) -> Table:
     """Each team's capacity, utilisation up to the plan's P50 finish and peak queue."""
-    table = _table("Teams: capacity used up to the P50 finish; the longest queue (median run)")
+    table = new_table("Teams: capacity used up to the P50 finish; the longest queue (median run)")
     table.add_column("Team", overflow="fold", min_width=8)
     table.add_column("Capacity", no_wrap=True)
     table.add_column("Utilisation", justify="right", no_wrap=True)
     table.add_column("Peak queue", justify="right", no_wrap=True)
     for t in result.teams.values():
-        table.add_row(t.id, capacity_text(t.capacity), _pct(t.utilisation), str(t.peak_queue))
+        table.add_row(t.id, capacity_text(t.capacity), pct(t.utilisation), str(t.peak_queue))
     return table
 
 
@@ -113,7 +99,7 @@ def plan_summary(result: ForecastResult) -> Text:
     )
     low, high = p.p80_interval_dates
     text.append(
-        f"  P(success) {_pct(p.p_success)}; {100 * p.confidence:.0f}% interval of the P80: "
+        f"  P(success) {pct(p.p_success)}; {100 * p.confidence:.0f}% interval of the P80: "
         f"{fmt_date(low)} .. {fmt_date(high)}\n"
     )
     text.append("Single-number plan ", style="bold")
@@ -185,7 +171,7 @@ def histogram_text(result: ForecastResult, height: int = 6, width: int = 60) -> 
 
 def risks_table(effects: RiskEffects) -> Table:
     """Risks ranked by what they cost the plan: its P80 with the risk minus without it."""
-    table = _table(
+    table = new_table(
         f"Risks ranked by effect: the plan with and without each, on the same "
         f"{plural(effects.runs, 'run')} (± one standard error)"
     )
@@ -224,7 +210,7 @@ def render_compare(results: dict[str | None, ForecastResult], plan: Plan, consol
             style="bold",
         )
     )
-    table = _table("Plan, milestones (◆) and targets: baseline and every scenario")
+    table = new_table("Plan, milestones (◆) and targets: baseline and every scenario")
     table.padding = (0, 0)  # the box's separator keeps one space: fits 80 columns
     table.add_column("", no_wrap=True)  # ids never wrap
     table.add_column("P50", justify="right", no_wrap=True)
@@ -252,7 +238,7 @@ def render_compare(results: dict[str | None, ForecastResult], plan: Plan, consol
                 continue
             # P80 where both sides have one, else P50, else P(success): always a number
             s = None if key is None else shift(base_f, f)
-            success = _pct(f.p_success) + ("" if s is None else f" ({fmt_points(s.p_success)})")
+            success = pct(f.p_success) + ("" if s is None else f" ({fmt_points(s.p_success)})")
             p50_shift = [""] if s is None else [fmt_shift(s.p50_days)]
             table.add_row(
                 name,
@@ -261,7 +247,7 @@ def render_compare(results: dict[str | None, ForecastResult], plan: Plan, consol
                 *(p50_shift if teams else []),
                 "" if s is None else s.headline,
                 success,
-                _pct(getattr(f, "p_on_time", None)),
+                pct(getattr(f, "p_on_time", None)),
                 end_section=last,
             )
     console.print(table)

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 from roadmap_tui.forecast.result import TeamForecast
 from roadmap_tui.model.types import Risk
 from roadmap_tui.report.answers import effect_cells, effect_sentence
+from roadmap_tui.report.common import capacity_text
 from roadmap_tui.tui.actions import bindings_for
 from roadmap_tui.tui.messages import RiskSelected, TeamSelected
 from roadmap_tui.tui.views import Shown, View, fmt_estimate, fmt_working_days
@@ -61,13 +62,6 @@ class RiskTable(FitTable):
 
 class TeamTable(FitTable):
     BINDINGS = bindings_for("teams")
-
-
-def capacity_text(capacity: int | tuple[tuple[Any, int], ...]) -> str:
-    if isinstance(capacity, int):
-        return str(capacity)
-    first, *rest = capacity
-    return ", ".join([str(first[1]), *(f"{n} from {day.isoformat()}" for day, n in rest)])
 
 
 def load_lines(team: TeamForecast, start: Any, width: int) -> list[str]:
