@@ -83,10 +83,12 @@ def _rewrite_removed_keys(text: str) -> str:
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
 
+    if "inherit" not in text:
+        return text  # nothing to rewrite: no tomlkit parse (slow, and deep nesting recurses)
     try:
         doc = tomlkit.parse(text)
-    except TOMLKitError:
-        return text
+    except (TOMLKitError, RecursionError):
+        return text  # the loader reports what is wrong, with its line
     priority = doc.get("priority")
     if not isinstance(priority, dict) or "inherit" not in priority:
         return text
