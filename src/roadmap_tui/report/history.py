@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from roadmap_tui import __version__
+from roadmap_tui.report.gitrev import locate_in_repo, run_git
 
 #: Runs per commit unless asked: the textconv budget, ample for P50/P80 of a trend.
 HISTORY_RUNS = 2000
@@ -176,17 +177,7 @@ class History:
 
 
 def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    try:
-        return subprocess.run(
-            ["git", *args],
-            cwd=cwd,
-            input=stdin,
-            capture_output=True,
-            check=False,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_PAGER": "cat"},
-        )
-    except FileNotFoundError as exc:
-        raise HistoryError("git is not installed (needed for history)") from exc
+    return run_git(args, cwd, HistoryError, "history", stdin)
 
 
 @dataclass(frozen=True)
@@ -199,18 +190,7 @@ class _Version:
 
 
 def _repo(path: Path) -> tuple[Path, str]:
-    folder = path.resolve().parent
-    if not folder.is_dir():
-        raise HistoryError(f"{path}: folder does not exist")
-    top = _git(["rev-parse", "--show-toplevel"], folder)
-    if top.returncode != 0:
-        raise HistoryError(f"{path}: not inside a git repository: no history to show")
-    root = Path(top.stdout.decode("utf-8", "replace").strip()).resolve()
-    try:
-        rel = path.resolve().relative_to(root).as_posix()
-    except ValueError as exc:
-        raise HistoryError(f"{path}: not inside the git repository {root}") from exc
-    return root, rel
+    return locate_in_repo(path, HistoryError, ": no history to show", "history")
 
 
 def _versions(root: Path, rel: str, notes: list[str]) -> list[_Version]:
