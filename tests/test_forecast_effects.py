@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from roadmap_tui import store
-from roadmap_tui.forecast import simulate
-from roadmap_tui.forecast.effects import RISK_EFFECT_RUNS, risk_effects
+from roadmap_tui.forecast import DEFAULT_CHUNK, simulate
+from roadmap_tui.forecast.effects import RISK_EFFECT_RUNS, risk_effects, simulate_with_effects
 from roadmap_tui.model.types import Estimate, Item, Plan, Risk
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -133,3 +133,29 @@ def test_a_zero_day_kickoff_at_the_start_is_as_critical_as_the_milestones_after_
     items = simulate(plan, runs=200, seed=1).items
     assert (items["work"].criticality, items["after"].criticality) == (0.0, 1.0)
     assert items["kickoff"].criticality == 0.0  # its path ends at the item that was done
+
+
+@pytest.mark.parametrize(
+    ("name", "runs", "scenario"),
+    [
+        ("support-assistant.toml", 2500, None),  # teams bind; effects on the first 2,000 runs
+        ("fraud-detection.toml", 700, "first"),  # fewer runs than RISK_EFFECT_RUNS, a scenario
+    ],
+)
+@pytest.mark.parametrize("chunk_size", [DEFAULT_CHUNK, 333])
+def test_effects_measured_during_the_forecast_equal_those_measured_apart(
+    name: str, runs: int, scenario: str | None, chunk_size: int
+) -> None:
+    """The effects read off the forecast's own first runs (across chunks too) are the
+    figures of risk_effects called apart, and the forecast is simulate's."""
+    plan: Plan = store.load_plan(ROOT / "plans" / name).plan
+    assert plan.teams and plan.risks
+    if scenario == "first":
+        scenario = plan.scenarios[0].id
+    apart = risk_effects(plan, runs=runs, seed=3, scenario=scenario)
+    forecast, together = simulate_with_effects(
+        plan, runs=runs, seed=3, scenario=scenario, chunk_size=chunk_size
+    )
+    assert together == apart and together.effects
+    expected = simulate(plan, runs=runs, seed=3, scenario=scenario)
+    assert forecast.to_json_dict() == expected.to_json_dict()

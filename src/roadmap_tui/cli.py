@@ -385,21 +385,17 @@ def simulate_command(
     _check_scenario(plan, loaded, scenario)
     try:
         with progress_bar(f"Forecasting {loaded.plan.name}", delay=1.0) as update:
+            effects = None  # not for --compare
             if compare:
                 results = forecast.compare(
                     loaded.plan, runs=runs, seed=seed, as_of=day, progress=update
                 )
             else:
-                results = {
-                    scenario: forecast.simulate(
-                        loaded.plan,
-                        runs=runs,
-                        seed=seed,
-                        scenario=scenario,
-                        as_of=day,
-                        progress=update,
-                    )
-                }
+                # what each risk costs the plan, measured on the forecast's first runs
+                result, effects = forecast.simulate_with_effects(
+                    loaded.plan, runs=runs, seed=seed, scenario=scenario, as_of=day, progress=update
+                )
+                results = {scenario: result}
             calibration = calibrated = None
             if (loaded.plan.calibrate if calibrate is None else calibrate) and not compare:
                 from roadmap_tui.forecast import calibration as cal
@@ -407,12 +403,6 @@ def simulate_command(
                 calibration = cal.calibrate(loaded.plan)
                 calibrated = cal.calibrated_forecast(
                     loaded.plan, calibration, runs=runs, seed=seed, scenario=scenario, as_of=day
-                )
-            # what each risk costs the plan, on the same runs (not for --compare)
-            effects = None
-            if not compare:
-                effects = forecast.risk_effects(
-                    loaded.plan, runs=runs, seed=seed, scenario=scenario, as_of=day
                 )
     except ValueError as exc:  # ForecastError: a plan the engine cannot simulate
         fail(f"{plan}: {exc}")

@@ -8,6 +8,7 @@ from roadmap_tui.forecast.effects import (
     RiskEffect,
     RiskEffects,
     risk_effects,
+    simulate_with_effects,
 )
 from roadmap_tui.forecast.engine import (
     DEFAULT_CHUNK,
@@ -53,4 +54,5 @@ __all__ = [
     "compare_to_json_dict",
     "risk_effects",
     "simulate",
+    "simulate_with_effects",
 ]

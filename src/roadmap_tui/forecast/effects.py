@@ -21,7 +21,14 @@ from typing import Any
 
 import numpy as np
 
-from roadmap_tui.forecast.engine import DEFAULT_CHUNK, ForecastError, _Model, build_model
+from roadmap_tui.forecast.engine import (
+    DEFAULT_CHUNK,
+    ForecastError,
+    _Model,
+    build_model,
+    simulate,
+)
+from roadmap_tui.forecast.result import ForecastResult
 from roadmap_tui.forecast.stats import quantile_rank
 from roadmap_tui.model.calendar import Calendar
 from roadmap_tui.model.types import Plan
@@ -123,36 +130,58 @@ class _Runs:
         self.target[:, done : done + k] = finish[rows]
 
 
-def _measure(
-    plan: Plan, calendar: Calendar, as_of: date | None, seed: int, n: int
-) -> tuple[dict[str, float], _Runs, dict[str, _Runs]]:
-    """(target offsets, the plan's runs, the runs without each risk the engine simulates).
+class _Measure:
+    """The plan's runs and the runs without each risk the engine simulates, from the
+    chunks of a forecast (an `engine.ChunkObserver`) or of `_measure`'s own loop.
 
     The plan is drawn once; each risk's version re-places the same draws without that risk
     (`_Model.again`), so the two differ by the risk alone, and with teams both keep the
     baseline's queue (a risk's effect is not confounded with a reshuffled queue).
     """
+
+    def __init__(self, runs: int) -> None:
+        self.runs = runs
+        self.targets: dict[str, float] = {}
+        self.base: _Runs | None = None
+        self.offs: dict[str, _Runs] = {}
+
+    def __call__(
+        self,
+        model: _Model,
+        done: int,
+        finish: np.ndarray,
+        keep: tuple[np.ndarray, np.ndarray],
+        risk_delay: list[np.ndarray],
+    ) -> None:
+        targeted = [node for node in model.nodes if node.item.target is not None]
+        rows = [node.index for node in targeted]
+        if self.base is None:
+            calendar = model.calendar
+            self.targets = {n.item.id: calendar.end_offset(n.item.target) for n in targeted}
+            self.base = _Runs(self.runs, len(rows))
+            self.offs = {risk.id: _Runs(self.runs, len(rows)) for risk in model.risks}
+        self.base.record(model, rows, finish, done)
+        without = np.empty_like(finish)
+        for r, risk in enumerate(model.risks):
+            np.copyto(without, finish)
+            model.again(without, keep, risk_delay, r)
+            self.offs[risk.id].record(model, rows, without, done)
+
+
+def _measure(plan: Plan, calendar: Calendar, as_of: date | None, seed: int, n: int) -> _Measure:
+    """The measure of the first n runs, drawn here (the editor's background effects)."""
     model = build_model(plan, calendar, as_of, seed, n)
+    measure = _Measure(n)
     m = len(model.nodes)
-    targeted = [node for node in model.nodes if node.item.target is not None]
-    targets = {node.item.id: calendar.end_offset(node.item.target) for node in targeted}
-    rows = [node.index for node in targeted]
-    base = _Runs(n, len(rows))
-    offs = {risk.id: _Runs(n, len(rows)) for risk in model.risks}
     done = 0
     while done < n:
         k = min(DEFAULT_CHUNK, n - done)
         finish = np.empty((m, k), dtype=np.float32)
         keep = (np.empty((m, k), dtype=np.float32), np.empty((m, k), dtype=bool))
         delays = model.chunk(finish, keep=keep)
-        base.record(model, rows, finish, done)
-        without = np.empty_like(finish)
-        for r, risk in enumerate(model.risks):
-            np.copyto(without, finish)
-            model.again(without, keep, delays, r)
-            offs[risk.id].record(model, rows, without, done)
+        measure(model, done, finish, keep, delays)
         done += k
-    return targets, base, offs
+    return measure
 
 
 def _on_time(targets: dict[str, float], runs: _Runs) -> dict[str, float]:
@@ -198,7 +227,51 @@ def risk_effects(
         plan = plan.apply_scenario(scenario)
     as_of = plan.as_of if as_of is None else as_of
     calendar = Calendar.of(plan)
-    targets, base, offs = _measure(plan, calendar, as_of, seed, n)
+    measure = _measure(plan, calendar, as_of, seed, n)
+    return _effects(plan, calendar, measure, seed, scenario, progress)
+
+
+def simulate_with_effects(
+    plan: Plan,
+    *,
+    runs: int | None = None,
+    seed: int | None = None,
+    scenario: str | None = None,
+    as_of: date | None = None,
+    progress: Progress | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+) -> tuple[ForecastResult, RiskEffects]:
+    """`simulate` and `risk_effects` of the same arguments, in one pass: the effects are
+    measured on the forecast's own first runs as they are drawn (the same figures as
+    `risk_effects`, without drawing and placing the plan a second time)."""
+    n = min(plan.runs if runs is None else int(runs), RISK_EFFECT_RUNS)
+    measure = _Measure(max(n, 0))
+    result = simulate(
+        plan,
+        runs=runs,
+        seed=seed,
+        scenario=scenario,
+        as_of=as_of,
+        progress=progress,
+        chunk_size=chunk_size,
+        observer=measure,
+    )
+    if scenario is not None:
+        plan = plan.apply_scenario(scenario)
+    return result, _effects(plan, Calendar.of(plan), measure, result.seed, scenario, None)
+
+
+def _effects(
+    plan: Plan,
+    calendar: Calendar,
+    measure: _Measure,
+    seed: int,
+    scenario: str | None,
+    progress: Progress | None,
+) -> RiskEffects:
+    """Each risk's effect from the measured runs (the plan's version: scenario applied)."""
+    targets, base, offs, n = measure.targets, measure.base, measure.offs, measure.runs
+    assert base is not None
     base_on_time = _on_time(targets, base)
     base_p80, base_p50 = float(_quantile(base.plan, 0.8)), float(_quantile(base.plan, 0.5))
     # one set of bootstrap resamples for every risk: their SEs are comparable

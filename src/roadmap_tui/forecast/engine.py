@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
@@ -301,6 +302,7 @@ class _Model:
         order = [i for i in ordered if plan.item(i).status != "dropped"]
         _check_durations(plan, order)
         index = {item_id: k for k, item_id in enumerate(order)}
+        self.calendar = calendar
         self.as_of_offset = float(max(calendar.start_offset(as_of), 0)) if as_of else 0.0
         a = self.as_of_offset
 
@@ -427,8 +429,8 @@ class _Model:
         it is placed (one row reused for every item: no (items x runs) buffer to fill), so
         what a caller needs of them it asks for: `sums` (float64, items) gets each item's
         durations summed, `first` (items, k <= n) the durations of the first k runs, and
-        `keep` = (durations, completes), both (items, n), the durations before risks and
-        whether each run's attempts succeeded, for `again`.
+        `keep` = (durations, completes), both (items, k <= n), the durations before risks
+        and whether each run's attempts succeeded in the first k runs, for `again`.
         Deterministic: one run at the likely values, in float64.
         """
         n = finish.shape[1]
@@ -455,8 +457,9 @@ class _Model:
             else:
                 completes = self._draw(node, d)
                 if keep is not None:
-                    keep[0][i] = d
-                    keep[1][i] = True if completes is None else completes
+                    w = keep[0].shape[1]
+                    keep[0][i] = d[:w]
+                    keep[1][i] = True if completes is None else completes[:w]
                 for r in node.risks:
                     d += risk_delay[r]
             if sums is not None:
@@ -520,10 +523,11 @@ class _Model:
         risk_delay: list[np.ndarray],
         without: int,
     ) -> None:
-        """Re-place the runs of a `chunk(finish, keep=keep)` as if risk `without` (an index
-        into `self.risks`) never struck: the same draws, so the difference is that risk's
-        alone (risk_effects). Only the items it reaches are recomputed; with teams, every
-        item is, in the same queue order (a risk can free a lane for anyone)."""
+        """Re-place the first k runs of a `chunk(..., keep=keep)` as if risk `without` (an
+        index into `self.risks`) never struck: the same draws, so the difference is that
+        risk's alone (risk_effects). `finish` (items, k) holds those runs' finishes and
+        `risk_delay` their delays. Only the items the risk reaches are recomputed; with
+        teams, every item is, in the same queue order (a risk can free a lane for anyone)."""
         durations, completes = keep
         if self.capacity is not None:
             self.capacity.begin(finish.shape[1], np.float32)
@@ -639,6 +643,22 @@ def _frozen(a: np.ndarray) -> np.ndarray:
     return a
 
 
+class ChunkObserver(Protocol):
+    """Something measured on the first `runs` runs of a forecast, as they are simulated
+    (forecast/effects.py: each risk's effect, without drawing the plan a second time)."""
+
+    runs: int
+
+    def __call__(
+        self,
+        model: _Model,
+        done: int,
+        finish: np.ndarray,
+        keep: tuple[np.ndarray, np.ndarray],
+        risk_delay: list[np.ndarray],
+    ) -> None: ...
+
+
 def build_model(
     plan: Plan,
     calendar: Calendar,
@@ -671,6 +691,7 @@ def simulate(
     progress: Progress | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     calibration: Mapping[str, np.ndarray] | None = None,
+    observer: ChunkObserver | None = None,
 ) -> ForecastResult:
     """Simulate the plan `runs` times; `runs`, `seed` and `as_of` default to the plan's.
 
@@ -681,6 +702,7 @@ def simulate(
     `progress(done_runs, total_runs)` is called after each chunk; an exception raised in it
     stops the simulation and propagates (how a caller cancels a stale forecast).
     `chunk_size` only trades memory for speed: the result is the same for any value.
+    `observer` is shown the first `observer.runs` runs of each chunk as they are simulated.
     """
     runs = plan.runs if runs is None else int(runs)
     seed = plan.seed if seed is None else int(seed)
@@ -718,11 +740,19 @@ def simulate(
         first = None
         if done < sens_runs:
             first = sens_store[:, done : done + min(n, sens_runs - done)]
-        model.chunk(finish, sums=duration_sum, first=first)
+        keep = None
+        if observer is not None and done < observer.runs:
+            k = min(n, observer.runs - done)
+            keep = (np.empty((m, k), dtype=np.float32), np.empty((m, k), dtype=bool))
+        delays = model.chunk(finish, sums=duration_sum, first=first, keep=keep)
         plan_store[done : done + n], crit = model.critical(finish)
         crit_count += crit
         if tracker is not None:
             tracker.after_chunk(done, n)
+        if keep is not None:
+            assert observer is not None
+            k = keep[0].shape[1]
+            observer(model, done, finish[:, :k], keep, [d[:k] for d in delays])
         done += n
         if progress is not None:
             progress(done, runs)
