@@ -301,7 +301,7 @@ def test_an_internal_error_exits_3_in_one_line(monkeypatch: pytest.MonkeyPatch) 
     def boom(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom\nsecond line")
 
-    monkeypatch.setattr(forecast, "simulate", boom)
+    monkeypatch.setattr(forecast, "simulate_with_effects", boom)
     plan = str(CORPUS / "title_rich_markup_and_link.toml")
     code, _, err = _cli("simulate", plan)
     assert code == cli.EXIT_INTERNAL == 3

@@ -161,11 +161,11 @@ class _Measure:
             self.base = _Runs(self.runs, len(rows))
             self.offs = {risk.id: _Runs(self.runs, len(rows)) for risk in model.risks}
         self.base.record(model, rows, finish, done)
-        without = np.empty_like(finish)
+        without = finish.copy()
         for r, risk in enumerate(model.risks):
-            np.copyto(without, finish)
-            model.again(without, keep, risk_delay, r)
+            changed = model.again(without, keep, risk_delay, r)
             self.offs[risk.id].record(model, rows, without, done)
+            without[changed] = finish[changed]  # back to the plan's runs for the next risk
 
 
 def _measure(plan: Plan, calendar: Calendar, as_of: date | None, seed: int, n: int) -> _Measure:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -522,12 +523,13 @@ class _Model:
         keep: tuple[np.ndarray, np.ndarray],
         risk_delay: list[np.ndarray],
         without: int,
-    ) -> None:
+    ) -> list[int]:
         """Re-place the first k runs of a `chunk(..., keep=keep)` as if risk `without` (an
         index into `self.risks`) never struck: the same draws, so the difference is that
         risk's alone (risk_effects). `finish` (items, k) holds those runs' finishes and
         `risk_delay` their delays. Only the items the risk reaches are recomputed; with
-        teams, every item is, in the same queue order (a risk can free a lane for anyone)."""
+        teams, every item is, in the same queue order (a risk can free a lane for anyone).
+        Returns the rows it rewrote."""
         durations, completes = keep
         if self.capacity is not None:
             self.capacity.begin(finish.shape[1], np.float32)
@@ -544,6 +546,7 @@ class _Model:
                     d += risk_delay[r]
             p = node.p < 1
             self._settle(node, finish, d, completes[node.index] if p else None)
+        return [node.index for node in rows if not node.done]
 
     def reach(self, risk: int) -> list[int]:
         """Indices, in topological order, of the items risk `risk` strikes and all after them."""
@@ -620,6 +623,27 @@ def _check_durations(plan: Plan, order: list[str]) -> None:
             raise ForecastError(
                 f"risk '{risk.id}': a delay must be finite, at most {MAX_DAYS:,} working days"
             )
+
+
+#: Store rows from which the sort of the store runs on several threads (numpy sorts without
+#: the GIL; below this the threads cost more than they save).
+_THREADED_ROWS = 512
+
+
+def _each_block(work: Callable[[int], None], m: int) -> None:
+    """`work(b)` for every block of _BLOCK_ROWS rows from row b, on up to 4 threads when
+    the store is large: the blocks are disjoint, so the result does not depend on it."""
+    starts = range(0, m, _BLOCK_ROWS)
+    workers = min(os.cpu_count() or 1, 4)
+    if m < _THREADED_ROWS or workers < 2:
+        for b in starts:
+            work(b)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for done in [pool.submit(work, b) for b in starts]:
+            done.result()  # re-raises a worker's exception here
 
 
 def _days(x: float) -> float | None:
@@ -774,10 +798,13 @@ def simulate(
     means = np.empty(m)
     completed = np.empty(m, dtype=np.int64)
     max_finite = np.full(m, -np.inf)
-    for b in range(0, m, _BLOCK_ROWS):
+
+    def summarise(b: int) -> None:
         # from here on only order-free statistics read the store: sort its rows in place
         s = slice(b, b + _BLOCK_ROWS)
         pcts[s], means[s], completed[s], max_finite[s] = stats.sort_rows_and_summarise(store[s])
+
+    _each_block(summarise, m)
     plan_finite = plan_store[np.isfinite(plan_store)]
     top = max(
         float(max_finite.max()) if m else 0.0,

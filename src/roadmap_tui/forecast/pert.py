@@ -76,7 +76,7 @@ def draw(table: np.ndarray, steps: np.ndarray, u: np.ndarray) -> np.ndarray:
     """
     u *= QUANTILES
     cell = u.astype(np.intp)
-    u -= cell
-    u *= steps[cell]
-    u += table[cell]
+    u -= cell.astype(np.float32)  # (float32 - int64 would compute in float64)
+    u *= np.take(steps, cell)  # take: half the cost of fancy indexing
+    u += np.take(table, cell)
     return u
