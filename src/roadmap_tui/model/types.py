@@ -362,6 +362,29 @@ class Plan:
             scenarios=self._scenarios_without("risks", risk_id),
         )
 
+    def without_team(self, team_id: str) -> Plan:
+        """A copy without the team: the items that named it lose their `team` (they are
+        forecast without a capacity limit, as before the team existed), and the scenarios lose
+        its overrides and every override that moved an item to it."""
+        items = tuple(replace(i, team=None) if i.team == team_id else i for i in self.items)
+        scenarios = tuple(
+            replace(
+                s,
+                overrides=tuple(
+                    o
+                    for o in s.overrides
+                    if not (o.section == "items" and o.field == "team" and o.value == team_id)
+                ),
+            )
+            for s in self._scenarios_without("teams", team_id)
+        )
+        return replace(
+            self,
+            teams=tuple(t for t in self.teams if t.id != team_id),
+            items=items,
+            scenarios=scenarios,
+        )
+
     def with_scenario(self, scenario: Scenario) -> Plan:
         """A copy with `scenario` replaced (same id) or appended (new id)."""
         if scenario.id in self.scenario_by_id:

@@ -100,6 +100,14 @@ ACTIONS: tuple[UserAction, ...] = (
     UserAction("add-team", "a", "app.add_team", "Add team", "Add a team", scope="teams"),
     UserAction("edit-team", "enter", "app.edit_team", "Edit", "Edit the selected team", "teams"),
     UserAction(
+        "delete-team",
+        "delete",
+        "app.delete_team",
+        "Delete",
+        "Delete the selected team (its items keep no team)",
+        "teams",
+    ),
+    UserAction(
         "team-more",
         "plus,equals_sign",
         "app.change_capacity(1)",

@@ -54,6 +54,7 @@ from roadmap_tui.tui.widgets.filters import FilterDialog, ItemFilter
 from roadmap_tui.tui.widgets.picker import DependencyPicker
 from roadmap_tui.tui.widgets.scenarios import ScenarioEditor, ScenarioList, copy_id
 from roadmap_tui.tui.widgets.status import StatusLine
+from roadmap_tui.vocabulary import plural
 
 VIEW_CLASSES: dict[str, type[View]] = {
     "items": ItemsView,
@@ -707,6 +708,47 @@ class RoadmapApp(App[None]):
         self._edit(
             TeamEditor(self.plan, team),
             lambda t: self.apply(self.plan.with_team(t), f"edit team {t.id}"),
+        )
+
+    def action_delete_team(self) -> None:
+        """Delete the selected team after a confirmation that says which items named it.
+
+        Those items lose their `team` rather than the delete being refused: a PM deletes a
+        team because the people are gone or were never separate (a vendor contract ended, two
+        teams merged), and refusing would make them edit every item first, one undo step
+        each, to reach the same plan. The dialog names the items and says their waits go
+        (they are forecast without a capacity limit), as deleting an item names the items
+        it unlinks; one undo brings the team and every reference back, and the save writes
+        only the lines that named it."""
+        team_id = self.selected_team
+        if team_id is None or team_id not in self.plan.team_by_id:
+            self.notify("No team selected", severity="warning")
+            return
+        users = [i.id for i in self.plan.items if i.team == team_id]
+        moved = sorted(
+            {
+                s.id
+                for s in self.plan.scenarios
+                for o in s.overrides
+                if (o.section == "teams" and o.id == team_id)
+                or (o.section, o.field, o.value) == ("items", "team", team_id)
+            }
+        )
+        team = self.plan.team_by_id[team_id]
+        lines = [f"Delete the team [b]{team_id}[/b] ({escape(team.title)})?"]
+        if users:
+            lines.append(
+                f"{plural(len(users), 'item')} name it and will have no team (no waiting for "
+                f"capacity): {', '.join(users)}"
+            )
+        else:
+            lines.append("No item names it.")
+        if moved:
+            lines.append("Its overrides go from the scenarios: " + ", ".join(moved))
+        self._confirm_delete(
+            "team",
+            "\n".join(lines),
+            lambda: self.apply(self.plan.without_team(team_id), f"delete team {team_id}"),
         )
 
     def action_delete_risk(self) -> None:

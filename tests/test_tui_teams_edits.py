@@ -1,0 +1,128 @@
+"""Teams in the editor, the rest of issue 10: a team deleted like a risk, team overrides in the
+scenario form, and team edits under a scenario."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, OptionList, Static
+
+from roadmap_tui import store
+from roadmap_tui.model.types import Override
+from roadmap_tui.tui.views.risks import TeamTable
+from roadmap_tui.tui.widgets.dialogs import ChoiceDialog
+from test_tui_teams import TEAM_PLAN
+from tui_helpers import cells, press, running, settle
+
+#: the fixture with a scenario that hires and moves the data work to the ML engineers
+SCENARIO = """
+[scenarios.hire]
+title = "Hire a second ML engineer"
+teams.ml.capacity = 2
+items.collect.team = "ml"
+"""
+
+
+@pytest.fixture
+def plan_path(tmp_path: Path) -> Path:
+    path = tmp_path / "plan.toml"
+    path.write_text(TEAM_PLAN + SCENARIO, encoding="utf-8")
+    return path
+
+
+def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
+    """The lines a save took out and put in."""
+    diff = list(difflib.ndiff(before.splitlines(), after.splitlines()))
+    return [d[2:] for d in diff if d.startswith("- ")], [d[2:] for d in diff if d.startswith("+ ")]
+
+
+def text_of(widget: Static) -> str:
+    return str(widget.render())
+
+
+async def focus_team(app, pilot, team_id: str) -> TeamTable:  # type: ignore[no-untyped-def]
+    await press(pilot, "6")
+    table = app.query_one(TeamTable)
+    table.focus()
+    await pilot.pause()
+    while app.selected_team != team_id:
+        await press(pilot, "down")
+    return table
+
+
+# -- deleting a team -----------------------------------------------------------------------------
+
+
+def test_without_team_clears_the_items_and_the_scenarios_overrides(plan_path: Path) -> None:
+    plan = store.load_plan(plan_path).plan
+    after = plan.without_team("ml")
+    assert [t.id for t in after.teams] == ["labeling"]
+    assert {i.id: i.team for i in after.items if i.team} == {"collect": "labeling"}
+    assert after.scenario_by_id["hire"].overrides == ()
+    # another team's users and overrides are left alone
+    kept = plan.without_team("labeling")
+    assert kept.item("collect").team is None and kept.item("model").team == "ml"
+    assert kept.scenario_by_id["hire"].overrides == plan.scenario_by_id["hire"].overrides
+
+
+async def test_deleting_a_team_asks_names_its_items_and_saves_one_edit(plan_path: Path) -> None:
+    before = plan_path.read_text(encoding="utf-8")
+    async with running(plan_path) as (app, pilot):
+        table = await focus_team(app, pilot, "ml")
+        await press(pilot, "delete")
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceDialog)
+        message = text_of(dialog.query_one(".dialog-message", Static))
+        assert "2 items name it" in message and "model, ui" in message
+        assert "no waiting for capacity" in message and "scenarios: hire" in message
+        await pilot.click("#delete")
+        await settle(app, pilot)
+        assert "ml" not in app.plan.team_by_id
+        assert [i.id for i in app.plan.items if i.team] == ["collect"]
+        assert app.plan.scenario_by_id["hire"].overrides == ()
+        assert cells(table, 0) == ["labeling"] and app.selected_team == "labeling"
+        assert app.forecast is not None and app.forecast.items["ui"].wait_days is None
+        await press(pilot, "ctrl+s")
+        await settle(app, pilot)
+        after = plan_path.read_text(encoding="utf-8")
+        removed, added = changed_lines(before, after)
+        assert added == []
+        assert removed.count("") <= 1  # the blank line that set the table apart
+        assert [line for line in removed if line] == [
+            "[teams.ml]",
+            'title = "ML engineers"',
+            "capacity = 1",
+            'team = "ml"',
+            'team = "ml"',
+            "teams.ml.capacity = 2",
+            'items.collect.team = "ml"',
+        ]
+        # one edit: one undo brings the team and every reference back
+        await press(pilot, "ctrl+z")
+        await settle(app, pilot)
+        assert app.plan == store.load_plan_text(before, plan_path).plan
+
+
+async def test_deleting_an_unused_team_says_no_item_names_it(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        app.apply(
+            app.plan.without_team("labeling").with_team(app.plan.team_by_id["labeling"]),
+            "unuse labeling",
+        )
+        await settle(app, pilot)
+        await focus_team(app, pilot, "labeling")
+        await press(pilot, "delete")
+        assert "No item names it." in text_of(app.screen.query_one(".dialog-message", Static))
+        await pilot.click("#cancel")
+        await pilot.pause()
+        assert "labeling" in app.plan.team_by_id
+
+
+def test_delete_team_is_in_the_registry_for_footer_and_palette() -> None:
+    from roadmap_tui.tui.actions import actions_for
+
+    keys = {a.id: a.key for a in actions_for("teams")}
+    assert keys["delete-team"] == "delete"
+    assert any(b.action == "app.delete_team" for b in TeamTable.BINDINGS)  # type: ignore[union-attr]
