@@ -126,3 +126,116 @@ def test_delete_team_is_in_the_registry_for_footer_and_palette() -> None:
     keys = {a.id: a.key for a in actions_for("teams")}
     assert keys["delete-team"] == "delete"
     assert any(b.action == "app.delete_team" for b in TeamTable.BINDINGS)  # type: ignore[union-attr]
+
+
+# -- team overrides in the scenario form ---------------------------------------------------------
+
+
+async def pick(app, pilot, option_id: str) -> None:  # type: ignore[no-untyped-def]
+    """In an option dialog: highlight `option_id` and press enter, as arrows then enter do."""
+    from roadmap_tui.tui.widgets.dialogs import OptionDialog
+
+    dialog = app.screen
+    assert isinstance(dialog, OptionDialog), dialog
+    ids = [option for option, _ in dialog.options]
+    dialog.query_one(OptionList).highlighted = ids.index(option_id)
+    await press(pilot, "enter")
+
+
+async def new_scenario(app, pilot, scenario_id: str, title: str):  # type: ignore[no-untyped-def]
+    from roadmap_tui.tui.widgets.scenarios import ScenarioEditor
+
+    await press(pilot, "C", "a")
+    editor = app.screen
+    assert isinstance(editor, ScenarioEditor)
+    editor.query_one("#scenario-id", Input).value = scenario_id
+    editor.query_one("#scenario-title", Input).value = title
+    return editor
+
+
+async def type_value(app, pilot, text: str) -> str:  # type: ignore[no-untyped-def]
+    """Type a value into the value dialog and press enter; the error shown, if any."""
+    from roadmap_tui.tui.widgets.scenarios import ValueDialog
+
+    dialog = app.screen
+    assert isinstance(dialog, ValueDialog)
+    dialog.query_one(Input).value = text
+    await press(pilot, "enter")
+    return text_of(dialog.query_one("#value-error", Static)) if app.screen is dialog else ""
+
+
+async def test_the_scenario_form_sets_a_teams_capacity_and_an_items_team(plan_path: Path) -> None:
+    from roadmap_tui.tui.widgets.dialogs import OptionDialog
+    from roadmap_tui.tui.widgets.scenarios import ValueDialog
+
+    async with running(plan_path) as (app, pilot):
+        editor = await new_scenario(app, pilot, "bigger", "Three ML engineers, UI to the vendor")
+        await pilot.click("#add-override")
+        await pilot.pause()
+        assert "item, risk or team" in app.screen.dialog_title
+        await pick(app, pilot, "teams.ml")
+        assert isinstance(app.screen, OptionDialog)
+        assert [f for f, _ in app.screen.options] == ["title", "capacity"]
+        await pick(app, pilot, "capacity")
+        value = app.screen
+        assert isinstance(value, ValueDialog) and value.query_one(Input).value == "1"
+        assert "integer >= 1" in await type_value(app, pilot, "0")
+        error = await type_value(app, pilot, "[[2027-02-01, 3]]")
+        assert "after the plan's start 2027-01-04" in error  # a rule of the plan, not the field
+        assert await type_value(app, pilot, "3") == ""
+        assert app.screen is editor
+        await pilot.click("#add-override")
+        await pilot.pause()
+        await pick(app, pilot, "items.ui")
+        assert "team" in [f for f, _ in app.screen.options]
+        await pick(app, pilot, "team")
+        assert "did you mean 'labeling'?" in await type_value(app, pilot, "lab")
+        assert await type_value(app, pilot, "labeling") == ""
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        scenario = app.plan.scenario_by_id["bigger"]
+        assert scenario.overrides == (
+            Override("teams", "ml", "capacity", 3),
+            Override("items", "ui", "team", "labeling"),
+        )
+        assert app.scenario == "bigger"
+        assert app.shown().plan.team_by_id["ml"].capacity == 3
+        assert app.shown().plan.item("ui").team == "labeling"
+        assert app.forecast is not None and app.forecast.scenario == "bigger"
+        assert app.save()
+        text = plan_path.read_text(encoding="utf-8")
+        assert 'teams.ml.capacity = 3\nitems.ui.team = "labeling"\n' in text
+        saved = store.load_plan(plan_path).plan.scenario_by_id["bigger"]
+        assert set(saved.overrides) == set(scenario.overrides)  # read back section by section
+
+
+async def test_the_scenario_form_starts_a_stepped_capacity_from_the_plans_steps(
+    plan_path: Path,
+) -> None:
+    async with running(plan_path) as (app, pilot):
+        await new_scenario(app, pilot, "vendor-stays", "The vendor stays all year")
+        await pilot.click("#add-override")
+        await pilot.pause()
+        await pick(app, pilot, "teams.labeling")
+        await pick(app, pilot, "capacity")
+        assert app.screen.query_one(Input).value == "[[2027-01-04, 3], [2027-06-01, 0]]"
+        assert await type_value(app, pilot, "[[2027-01-04, 3], [2027-06-01, 2]]") == ""
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        (override,) = app.plan.scenario_by_id["vendor-stays"].overrides
+        assert [n for _, n in override.value] == [3, 2]
+
+
+async def test_a_plan_without_teams_offers_no_team_override(tmp_path: Path) -> None:
+    from tui_helpers import PLAN
+
+    path = tmp_path / "plain.toml"
+    path.write_text(PLAN, encoding="utf-8")
+    async with running(path) as (app, pilot):
+        await new_scenario(app, pilot, "x", "X")
+        await pilot.click("#add-override")
+        await pilot.pause()
+        assert app.screen.dialog_title == "Override which item or risk?"
+        assert not any(o.startswith("teams.") for o, _ in app.screen.options)
+        await pick(app, pilot, "items.ui")
+        assert "team" not in [f for f, _ in app.screen.options]
