@@ -239,3 +239,57 @@ async def test_a_plan_without_teams_offers_no_team_override(tmp_path: Path) -> N
         assert not any(o.startswith("teams.") for o, _ in app.screen.options)
         await pick(app, pilot, "items.ui")
         assert "team" not in [f for f, _ in app.screen.options]
+
+
+# -- team edits under a scenario -----------------------------------------------------------------
+
+
+async def test_capacity_under_a_scenario_changes_the_scenario_when_asked_to(
+    plan_path: Path,
+) -> None:
+    from roadmap_tui.tui.widgets.editor import TeamEditor
+
+    async with running(plan_path) as (app, pilot):
+        app.set_scenario("hire")
+        await settle(app, pilot)
+        table = await focus_team(app, pilot, "ml")
+        assert cells(table, 2)[0] == "2*"  # the scenario's capacity, marked
+        detail = text_of(app.query_one("#team-detail", Static))
+        assert "set by the scenario hire" in detail
+        await press(pilot, "plus")
+        assert isinstance(app.screen, ChoiceDialog)  # asked once: scenario or baseline
+        await pilot.click("#scenario")
+        await settle(app, pilot)
+        assert app.plan.team_by_id["ml"].capacity == 1  # the baseline is untouched
+        hire = app.plan.scenario_by_id["hire"]
+        assert Override("teams", "ml", "capacity", 3) in hire.overrides
+        assert cells(table, 2)[0] == "3*"
+        await press(pilot, "enter")  # the form, on the values in force; no second question
+        editor = app.screen
+        assert isinstance(editor, TeamEditor)
+        assert editor.query_one("#field-capacity", Input).value == "3"
+        editor.query_one("#field-capacity", Input).value = "1"  # back to the plan's own
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert all(o.section != "teams" for o in app.plan.scenario_by_id["hire"].overrides)
+        assert cells(table, 2)[0] == "1"
+        await press(pilot, "ctrl+s")
+        await settle(app, pilot)
+        text = plan_path.read_text(encoding="utf-8")
+        assert "teams.ml.capacity" not in text and 'items.collect.team = "ml"' in text
+
+
+async def test_capacity_under_a_scenario_can_go_to_the_baseline(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        app.set_scenario("hire")
+        await settle(app, pilot)
+        await focus_team(app, pilot, "labeling")
+        await press(pilot, "minus")
+        await pilot.click("#baseline")
+        await settle(app, pilot)
+        steps = app.plan.team_by_id["labeling"].capacity
+        assert [n for _, n in steps] == [2, 0]  # type: ignore[union-attr]
+        assert all(
+            o.section != "teams" or o.id != "labeling"
+            for o in app.plan.scenario_by_id["hire"].overrides
+        )

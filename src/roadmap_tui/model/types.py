@@ -420,12 +420,18 @@ class Plan:
         )
         return replace(self, items=items, risks=risks, scenarios=scenarios)
 
-    def with_scenario_seeing(self, scenario_id: str, obj: Item | Risk) -> Plan:
-        """A copy whose scenario sees `obj` (an item or a risk of this plan) as given: an
+    def with_scenario_seeing(self, scenario_id: str, obj: Item | Risk | Team) -> Plan:
+        """A copy whose scenario sees `obj` (an item, risk or team of this plan) as given: an
         override for each field where `obj` differs from the plan's own, none where they agree
         (an edit back to the base value removes the override). Other overrides stay in order."""
-        section: Literal["items", "risks"] = "items" if isinstance(obj, Item) else "risks"
-        base: Item | Risk = self.item(obj.id) if isinstance(obj, Item) else self.risk_by_id[obj.id]
+        section: Literal["items", "risks", "teams"]
+        base: Item | Risk | Team
+        if isinstance(obj, Item):
+            section, base = "items", self.item(obj.id)
+        elif isinstance(obj, Team):
+            section, base = "teams", self.team_by_id[obj.id]
+        else:
+            section, base = "risks", self.risk_by_id[obj.id]
         scenario = self.scenario_by_id[scenario_id]
         wanted: dict[str, Any] = {}
         for f in fields(obj):

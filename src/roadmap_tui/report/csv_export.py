@@ -1,7 +1,8 @@
 """One CSV row per item with every forecast and priority figure, for spreadsheets.
 
 Dropped items have no forecast and done/dropped items no rank: those cells are empty, never
-zero; so is `wait_days` (the name `simulate --json` uses) for an item without a team. Dates are ISO, probabilities are fractions (0-1), durations are working days.
+zero; so is `wait_days` (the name `simulate --json` uses) for an item without a team. Dates
+are ISO, probabilities are fractions (0-1), durations are working days.
 
 Plan text (ids, titles, owners) is a cell a spreadsheet must not run: one that starts with
 = + - @ (after any blanks), a tab or a CR gets a leading apostrophe (OWASP's advice against

@@ -29,7 +29,7 @@ from roadmap_tui.forecast.engine import compare, simulate
 from roadmap_tui.forecast.result import ForecastResult
 from roadmap_tui.model.parse import validate_plan
 from roadmap_tui.model.text import display_plan
-from roadmap_tui.model.types import Item, Plan, PriorityConfig, Risk, Scenario
+from roadmap_tui.model.types import Item, Plan, PriorityConfig, Risk, Scenario, Team
 from roadmap_tui.priority import PriorityError, Ranking, prioritize
 from roadmap_tui.tui.actions import VIEWS, bindings_for
 from roadmap_tui.tui.commands import RoadmapCommands
@@ -539,9 +539,14 @@ class RoadmapApp(App[None]):
         )
 
     def apply_change(
-        self, obj: Item | Risk, to_scenario: bool, label: str, renamed_from: str | None = None
+        self,
+        obj: Item | Risk | Team,
+        to_scenario: bool,
+        label: str,
+        renamed_from: str | None = None,
     ) -> None:
-        """An edited item or risk, into the plan or, as overrides, into the scenario shown.
+        """An edited item, risk or team, into the plan or, as overrides, into the scenario
+        shown.
 
         An item whose id was changed is renamed first, everywhere (ids are the plan's own,
         never a scenario's)."""
@@ -556,6 +561,8 @@ class RoadmapApp(App[None]):
             label = f"{label} in {self.scenario}"
         elif isinstance(obj, Item):
             plan = plan.with_item(obj)
+        elif isinstance(obj, Team):
+            plan = plan.with_team(obj)
         else:
             plan = plan.with_risk(obj)
         self.apply(plan, label)
@@ -702,13 +709,20 @@ class RoadmapApp(App[None]):
         self._edit(TeamEditor(self.plan, None), add)
 
     def action_edit_team(self) -> None:
-        team = self.plan.team_by_id.get(self.selected_team or "")
-        if team is None:
+        """Like a risk: under a scenario, the edit goes where `edit_where` says (the form
+        shows the values in force), so a scenario's capacity is edited where it is seen."""
+        team_id = self.selected_team
+        if team_id is None or team_id not in self.plan.team_by_id:
             return
-        self._edit(
-            TeamEditor(self.plan, team),
-            lambda t: self.apply(self.plan.with_team(t), f"edit team {t.id}"),
-        )
+
+        def edit(to_scenario: bool) -> None:
+            plan = self.plan_in_force() if to_scenario else self.plan
+            self._edit(
+                TeamEditor(plan, plan.team_by_id[team_id]),
+                lambda team: self.apply_change(team, to_scenario, f"edit team {team.id}"),
+            )
+
+        self.edit_where(edit)
 
     def action_delete_team(self) -> None:
         """Delete the selected team after a confirmation that says which items named it.
@@ -806,24 +820,30 @@ class RoadmapApp(App[None]):
 
     def action_change_capacity(self, delta: int) -> None:
         """The selected team's capacity, edited in place: +1 or -1 unit (at least 1). For
-        dated steps, every step with units changes by the same amount (none below 0)."""
-        team = self.plan.team_by_id.get(self.selected_team or "")
-        if team is None:
+        dated steps, every step with units changes by the same amount (none below 0). Under
+        a scenario it changes the capacity shown, in the scenario or the baseline as
+        `edit_where` says (a hiring scenario is tried with + and -)."""
+        team_id = self.selected_team
+        if team_id is None or team_id not in self.plan.team_by_id:
             self.notify("No team selected", severity="warning")
             return
-        if isinstance(team.capacity, int):
-            capacity: Any = max(team.capacity + delta, 1)
-        else:
-            capacity = tuple((day, max(n + delta, 0) if n else 0) for day, n in team.capacity)
-            if not any(n for _, n in capacity):
-                capacity = team.capacity
-        if capacity == team.capacity:
-            self.notify(f"{team.id} has the least capacity it can have")
-            return
-        self.apply(
-            self.plan.with_team(replace(team, capacity=capacity)),
-            f"capacity of team {team.id}",
-        )
+
+        def change(to_scenario: bool) -> None:
+            team = (self.plan_in_force() if to_scenario else self.plan).team_by_id[team_id]
+            if isinstance(team.capacity, int):
+                capacity: Any = max(team.capacity + delta, 1)
+            else:
+                capacity = tuple((day, max(n + delta, 0) if n else 0) for day, n in team.capacity)
+                if not any(n for _, n in capacity):
+                    capacity = team.capacity
+            if capacity == team.capacity:
+                self.notify(f"{team.id} has the least capacity it can have")
+                return
+            self.apply_change(
+                replace(team, capacity=capacity), to_scenario, f"capacity of team {team.id}"
+            )
+
+        self.edit_where(change)
 
     @on(ScenarioChosen)
     def _scenario_chosen(self, event: ScenarioChosen) -> None:
