@@ -293,3 +293,17 @@ async def test_capacity_under_a_scenario_can_go_to_the_baseline(plan_path: Path)
             o.section != "teams" or o.id != "labeling"
             for o in app.plan.scenario_by_id["hire"].overrides
         )
+
+
+async def test_the_teams_keys_and_quit_fit_the_footer_at_80_columns(plan_path: Path) -> None:
+    from textual.widgets._footer import FooterKey
+
+    async with running(plan_path, size=(80, 24)) as (app, pilot):
+        await focus_team(app, pilot, "ml")
+        visible = {
+            key.key: key.region.right <= 80
+            for key in app.screen.query(FooterKey)
+            if key.region.width > 0
+        }
+        for key in ("delete", "plus", "minus", "q", "question_mark"):
+            assert visible.get(key), (key, str(sorted(visible.items())))

@@ -111,7 +111,7 @@ ACTIONS: tuple[UserAction, ...] = (
         "team-more",
         "plus,equals_sign",
         "app.change_capacity(1)",
-        "Capacity +1",
+        "More",  # short: with Delete, the teams' keys and Quit and Keys fit 80 columns
         "Give the selected team one more unit of capacity",
         "teams",
     ),
@@ -119,7 +119,7 @@ ACTIONS: tuple[UserAction, ...] = (
         "team-less",
         "minus",
         "app.change_capacity(-1)",
-        "Capacity -1",
+        "Fewer",
         "Take one unit of capacity from the selected team",
         "teams",
     ),
