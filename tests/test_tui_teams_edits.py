@@ -296,14 +296,35 @@ async def test_capacity_under_a_scenario_can_go_to_the_baseline(plan_path: Path)
 
 
 async def test_the_teams_keys_and_quit_fit_the_footer_at_80_columns(plan_path: Path) -> None:
+    """Left of the palette's key (docked right, it covers what runs under it)."""
     from textual.widgets._footer import FooterKey
 
     async with running(plan_path, size=(80, 24)) as (app, pilot):
         await focus_team(app, pilot, "ml")
-        visible = {
-            key.key: key.region.right <= 80
-            for key in app.screen.query(FooterKey)
-            if key.region.width > 0
-        }
-        for key in ("delete", "plus", "minus", "q", "question_mark"):
-            assert visible.get(key), (key, str(sorted(visible.items())))
+        keys = {k.key: k.region for k in app.screen.query(FooterKey) if k.region.width > 0}
+        edge = keys.pop("ctrl+p").x
+        for key in ("enter", "a", "delete", "plus", "q", "question_mark"):
+            assert key in keys and keys[key].right <= edge, (key, str(keys))
+        detail = text_of(app.query_one("#team-detail", Static))
+        assert "(+ / - to change)" in detail  # `-` is off the footer, said here
+
+
+def test_teams_panel_under_a_scenario_snapshot(snap_compare, plan_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """At 80x24 under the hiring scenario, the teams table focused: the capacity the scenario
+    sets is marked, and the footer shows the teams' keys (Delete, More, Fewer) with Quit."""
+    from tui_helpers import make_app
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        app = pilot.app
+        await app.wait_for_forecast()
+        app.set_scenario("hire")
+        await app.wait_for_forecast()
+        await pilot.press("6")
+        await pilot.pause()
+        app.query_one(TeamTable).focus()
+        await pilot.pause()
+        await app.wait_for_forecast()
+        await pilot.pause()
+
+    app = make_app(plan_path)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -111,7 +111,8 @@ ACTIONS: tuple[UserAction, ...] = (
         "team-more",
         "plus,equals_sign",
         "app.change_capacity(1)",
-        "More",  # short: with Delete, the teams' keys and Quit and Keys fit 80 columns
+        "More",  # short, and `-` off the footer (the team's line says "+ / - to change"):
+        # so with Delete, Quit and Keys still fit beside the palette's key at 80 columns
         "Give the selected team one more unit of capacity",
         "teams",
     ),
@@ -122,6 +123,7 @@ ACTIONS: tuple[UserAction, ...] = (
         "Fewer",
         "Take one unit of capacity from the selected team",
         "teams",
+        show=False,
     ),
     UserAction(
         "focus",

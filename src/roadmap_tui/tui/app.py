@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.markup import escape
 from textual import events, on, work
@@ -88,6 +88,9 @@ class RoadmapApp(App[None]):
     """Edit one plan file; the forecast and priorities follow every edit."""
 
     CSS_PATH = "roadmap.tcss"
+    #: `-short` on the screen below 30 rows: view 6 then keeps rows of the risks table in sight
+    #: beside the teams (roadmap.tcss)
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (30, "-tall")]
     TITLE = "roadmap"
     BINDINGS = bindings_for("app")
     COMMANDS = App.COMMANDS | {RoadmapCommands}

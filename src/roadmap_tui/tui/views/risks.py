@@ -142,6 +142,7 @@ class RisksView(View):
     def show_teams(self, shown: Shown) -> None:
         table = self.query_one(TeamTable)
         table.display = bool(shown.plan.teams)
+        self.set_class(bool(shown.plan.teams), "-with-teams")
         detail = self.query_one("#team-detail", Static)
         detail.display = bool(shown.plan.teams)
         figures = shown.forecast.teams if shown.forecast is not None else {}
