@@ -328,3 +328,21 @@ def test_teams_panel_under_a_scenario_snapshot(snap_compare, plan_path: Path) ->
 
     app = make_app(plan_path)
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_deleting_the_last_team_hides_the_panel(plan_path: Path) -> None:
+    async with running(plan_path) as (app, pilot):
+        for team_id in ("ml", "labeling"):
+            await focus_team(app, pilot, team_id)
+            await press(pilot, "delete")
+            await pilot.click("#delete")
+            await settle(app, pilot)
+        assert app.plan.teams == () and app.selected_team is None
+        assert all(i.team is None for i in app.plan.items)
+        assert not app.query_one(TeamTable).display
+        assert not app.query_one("#risks-view").has_class("-with-teams")
+        await app.run_action("app.delete_team")  # from the palette: nothing to delete
+        await pilot.pause()
+        assert not isinstance(app.screen, ChoiceDialog)
+        assert app.save()
+        assert "[teams." not in plan_path.read_text(encoding="utf-8")
