@@ -362,6 +362,29 @@ class Plan:
             scenarios=self._scenarios_without("risks", risk_id),
         )
 
+    def without_team(self, team_id: str) -> Plan:
+        """A copy without the team: the items that named it lose their `team` (they are
+        forecast without a capacity limit, as before the team existed), and the scenarios lose
+        its overrides and every override that moved an item to it."""
+        items = tuple(replace(i, team=None) if i.team == team_id else i for i in self.items)
+        scenarios = tuple(
+            replace(
+                s,
+                overrides=tuple(
+                    o
+                    for o in s.overrides
+                    if not (o.section == "items" and o.field == "team" and o.value == team_id)
+                ),
+            )
+            for s in self._scenarios_without("teams", team_id)
+        )
+        return replace(
+            self,
+            teams=tuple(t for t in self.teams if t.id != team_id),
+            items=items,
+            scenarios=scenarios,
+        )
+
     def with_scenario(self, scenario: Scenario) -> Plan:
         """A copy with `scenario` replaced (same id) or appended (new id)."""
         if scenario.id in self.scenario_by_id:
@@ -397,12 +420,18 @@ class Plan:
         )
         return replace(self, items=items, risks=risks, scenarios=scenarios)
 
-    def with_scenario_seeing(self, scenario_id: str, obj: Item | Risk) -> Plan:
-        """A copy whose scenario sees `obj` (an item or a risk of this plan) as given: an
+    def with_scenario_seeing(self, scenario_id: str, obj: Item | Risk | Team) -> Plan:
+        """A copy whose scenario sees `obj` (an item, risk or team of this plan) as given: an
         override for each field where `obj` differs from the plan's own, none where they agree
         (an edit back to the base value removes the override). Other overrides stay in order."""
-        section: Literal["items", "risks"] = "items" if isinstance(obj, Item) else "risks"
-        base: Item | Risk = self.item(obj.id) if isinstance(obj, Item) else self.risk_by_id[obj.id]
+        section: Literal["items", "risks", "teams"]
+        base: Item | Risk | Team
+        if isinstance(obj, Item):
+            section, base = "items", self.item(obj.id)
+        elif isinstance(obj, Team):
+            section, base = "teams", self.team_by_id[obj.id]
+        else:
+            section, base = "risks", self.risk_by_id[obj.id]
         scenario = self.scenario_by_id[scenario_id]
         wanted: dict[str, Any] = {}
         for f in fields(obj):

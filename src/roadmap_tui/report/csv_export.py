@@ -1,7 +1,8 @@
 """One CSV row per item with every forecast and priority figure, for spreadsheets.
 
 Dropped items have no forecast and done/dropped items no rank: those cells are empty, never
-zero. Dates are ISO, probabilities are fractions (0-1), durations are working days.
+zero; so is `wait_days` (the name `simulate --json` uses) for an item without a team. Dates
+are ISO, probabilities are fractions (0-1), durations are working days.
 
 Plan text (ids, titles, owners) is a cell a spreadsheet must not run: one that starts with
 = + - @ (after any blanks), a tab or a CR gets a leading apostrophe (OWASP's advice against
@@ -34,7 +35,7 @@ def columns() -> list[str]:
     cols = ["id", "title", "kind", "status", "owner", "target", "p_success"]
     cols += [f"finish_days_{p}" for p in PERCENTILES]
     cols += [f"finish_{p}" for p in PERCENTILES]
-    cols += ["p_on_time", "criticality", "sensitivity", "mean_duration"]
+    cols += ["p_on_time", "criticality", "sensitivity", "mean_duration", "wait_days"]
     cols += ["rank", "score", "days", "per_day", "with", "ready", "rank_best", "rank_worst"]
     for name in FACTORS:
         cols += [*_raw_columns(name), f"{name}_value", f"{name}_weight", f"{name}_contribution"]
@@ -95,7 +96,7 @@ def write_csv(data: ReportData) -> str:
             item.target.isoformat() if item.target else "",
         ]
         if f is None:
-            row += [""] * (1 + 2 * len(PERCENTILES) + 4)
+            row += [""] * (1 + 2 * len(PERCENTILES) + 5)
         else:
             row.append(_num(f.p_success))
             row += [_num(getattr(f.finish_days, p), 2) for p in PERCENTILES]
@@ -108,6 +109,7 @@ def write_csv(data: ReportData) -> str:
                 _num(f.criticality),
                 _num(f.sensitivity),
                 _num(f.mean_duration, 2),
+                _num(f.wait_days, 2),  # empty for an item without a team, as JSON's null
             ]
         r = ranked.get(item.id)
         if r is None:

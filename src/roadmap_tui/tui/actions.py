@@ -100,10 +100,19 @@ ACTIONS: tuple[UserAction, ...] = (
     UserAction("add-team", "a", "app.add_team", "Add team", "Add a team", scope="teams"),
     UserAction("edit-team", "enter", "app.edit_team", "Edit", "Edit the selected team", "teams"),
     UserAction(
+        "delete-team",
+        "delete",
+        "app.delete_team",
+        "Delete",
+        "Delete the selected team (its items keep no team)",
+        "teams",
+    ),
+    UserAction(
         "team-more",
         "plus,equals_sign",
         "app.change_capacity(1)",
-        "Capacity +1",
+        "More",  # short, and `-` off the footer (the team's line says "+ / - to change"):
+        # so with Delete, Quit and Keys still fit beside the palette's key at 80 columns
         "Give the selected team one more unit of capacity",
         "teams",
     ),
@@ -111,9 +120,10 @@ ACTIONS: tuple[UserAction, ...] = (
         "team-less",
         "minus",
         "app.change_capacity(-1)",
-        "Capacity -1",
+        "Fewer",
         "Take one unit of capacity from the selected team",
         "teams",
+        show=False,
     ),
     UserAction(
         "focus",

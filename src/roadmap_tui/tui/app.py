@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.markup import escape
 from textual import events, on, work
@@ -29,7 +29,7 @@ from roadmap_tui.forecast.engine import compare, simulate
 from roadmap_tui.forecast.result import ForecastResult
 from roadmap_tui.model.parse import validate_plan
 from roadmap_tui.model.text import display_plan
-from roadmap_tui.model.types import Item, Plan, PriorityConfig, Risk, Scenario
+from roadmap_tui.model.types import Item, Plan, PriorityConfig, Risk, Scenario, Team
 from roadmap_tui.priority import PriorityError, Ranking, prioritize
 from roadmap_tui.tui.actions import VIEWS, bindings_for
 from roadmap_tui.tui.commands import RoadmapCommands
@@ -54,6 +54,7 @@ from roadmap_tui.tui.widgets.filters import FilterDialog, ItemFilter
 from roadmap_tui.tui.widgets.picker import DependencyPicker
 from roadmap_tui.tui.widgets.scenarios import ScenarioEditor, ScenarioList, copy_id
 from roadmap_tui.tui.widgets.status import StatusLine
+from roadmap_tui.vocabulary import plural
 
 VIEW_CLASSES: dict[str, type[View]] = {
     "items": ItemsView,
@@ -87,6 +88,9 @@ class RoadmapApp(App[None]):
     """Edit one plan file; the forecast and priorities follow every edit."""
 
     CSS_PATH = "roadmap.tcss"
+    #: `-short` on the screen below 30 rows: view 6 then keeps rows of the risks table in sight
+    #: beside the teams (roadmap.tcss)
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (30, "-tall")]
     TITLE = "roadmap"
     BINDINGS = bindings_for("app")
     COMMANDS = App.COMMANDS | {RoadmapCommands}
@@ -538,9 +542,14 @@ class RoadmapApp(App[None]):
         )
 
     def apply_change(
-        self, obj: Item | Risk, to_scenario: bool, label: str, renamed_from: str | None = None
+        self,
+        obj: Item | Risk | Team,
+        to_scenario: bool,
+        label: str,
+        renamed_from: str | None = None,
     ) -> None:
-        """An edited item or risk, into the plan or, as overrides, into the scenario shown.
+        """An edited item, risk or team, into the plan or, as overrides, into the scenario
+        shown.
 
         An item whose id was changed is renamed first, everywhere (ids are the plan's own,
         never a scenario's)."""
@@ -555,6 +564,8 @@ class RoadmapApp(App[None]):
             label = f"{label} in {self.scenario}"
         elif isinstance(obj, Item):
             plan = plan.with_item(obj)
+        elif isinstance(obj, Team):
+            plan = plan.with_team(obj)
         else:
             plan = plan.with_risk(obj)
         self.apply(plan, label)
@@ -701,12 +712,60 @@ class RoadmapApp(App[None]):
         self._edit(TeamEditor(self.plan, None), add)
 
     def action_edit_team(self) -> None:
-        team = self.plan.team_by_id.get(self.selected_team or "")
-        if team is None:
+        """Like a risk: under a scenario, the edit goes where `edit_where` says (the form
+        shows the values in force), so a scenario's capacity is edited where it is seen."""
+        team_id = self.selected_team
+        if team_id is None or team_id not in self.plan.team_by_id:
             return
-        self._edit(
-            TeamEditor(self.plan, team),
-            lambda t: self.apply(self.plan.with_team(t), f"edit team {t.id}"),
+
+        def edit(to_scenario: bool) -> None:
+            plan = self.plan_in_force() if to_scenario else self.plan
+            self._edit(
+                TeamEditor(plan, plan.team_by_id[team_id]),
+                lambda team: self.apply_change(team, to_scenario, f"edit team {team.id}"),
+            )
+
+        self.edit_where(edit)
+
+    def action_delete_team(self) -> None:
+        """Delete the selected team after a confirmation that says which items named it.
+
+        Those items lose their `team` rather than the delete being refused: a PM deletes a
+        team because the people are gone or were never separate (a vendor contract ended, two
+        teams merged), and refusing would make them edit every item first, one undo step
+        each, to reach the same plan. The dialog names the items and says their waits go
+        (they are forecast without a capacity limit), as deleting an item names the items
+        it unlinks; one undo brings the team and every reference back, and the save writes
+        only the lines that named it."""
+        team_id = self.selected_team
+        if team_id is None or team_id not in self.plan.team_by_id:
+            self.notify("No team selected", severity="warning")
+            return
+        users = [i.id for i in self.plan.items if i.team == team_id]
+        moved = sorted(
+            {
+                s.id
+                for s in self.plan.scenarios
+                for o in s.overrides
+                if (o.section == "teams" and o.id == team_id)
+                or (o.section, o.field, o.value) == ("items", "team", team_id)
+            }
+        )
+        team = self.plan.team_by_id[team_id]
+        lines = [f"Delete the team [b]{team_id}[/b] ({escape(team.title)})?"]
+        if users:
+            lines.append(
+                f"{plural(len(users), 'item')} name it and will have no team (no waiting for "
+                f"capacity): {', '.join(users)}"
+            )
+        else:
+            lines.append("No item names it.")
+        if moved:
+            lines.append("Its overrides go from the scenarios: " + ", ".join(moved))
+        self._confirm_delete(
+            "team",
+            "\n".join(lines),
+            lambda: self.apply(self.plan.without_team(team_id), f"delete team {team_id}"),
         )
 
     def action_delete_risk(self) -> None:
@@ -764,24 +823,30 @@ class RoadmapApp(App[None]):
 
     def action_change_capacity(self, delta: int) -> None:
         """The selected team's capacity, edited in place: +1 or -1 unit (at least 1). For
-        dated steps, every step with units changes by the same amount (none below 0)."""
-        team = self.plan.team_by_id.get(self.selected_team or "")
-        if team is None:
+        dated steps, every step with units changes by the same amount (none below 0). Under
+        a scenario it changes the capacity shown, in the scenario or the baseline as
+        `edit_where` says (a hiring scenario is tried with + and -)."""
+        team_id = self.selected_team
+        if team_id is None or team_id not in self.plan.team_by_id:
             self.notify("No team selected", severity="warning")
             return
-        if isinstance(team.capacity, int):
-            capacity: Any = max(team.capacity + delta, 1)
-        else:
-            capacity = tuple((day, max(n + delta, 0) if n else 0) for day, n in team.capacity)
-            if not any(n for _, n in capacity):
-                capacity = team.capacity
-        if capacity == team.capacity:
-            self.notify(f"{team.id} has the least capacity it can have")
-            return
-        self.apply(
-            self.plan.with_team(replace(team, capacity=capacity)),
-            f"capacity of team {team.id}",
-        )
+
+        def change(to_scenario: bool) -> None:
+            team = (self.plan_in_force() if to_scenario else self.plan).team_by_id[team_id]
+            if isinstance(team.capacity, int):
+                capacity: Any = max(team.capacity + delta, 1)
+            else:
+                capacity = tuple((day, max(n + delta, 0) if n else 0) for day, n in team.capacity)
+                if not any(n for _, n in capacity):
+                    capacity = team.capacity
+            if capacity == team.capacity:
+                self.notify(f"{team.id} has the least capacity it can have")
+                return
+            self.apply_change(
+                replace(team, capacity=capacity), to_scenario, f"capacity of team {team.id}"
+            )
+
+        self.edit_where(change)
 
     @on(ScenarioChosen)
     def _scenario_chosen(self, event: ScenarioChosen) -> None:

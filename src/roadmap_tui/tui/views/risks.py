@@ -142,6 +142,7 @@ class RisksView(View):
     def show_teams(self, shown: Shown) -> None:
         table = self.query_one(TeamTable)
         table.display = bool(shown.plan.teams)
+        self.set_class(bool(shown.plan.teams), "-with-teams")
         detail = self.query_one("#team-detail", Static)
         detail.display = bool(shown.plan.teams)
         figures = shown.forecast.teams if shown.forecast is not None else {}
@@ -154,8 +155,10 @@ class RisksView(View):
                         team.id,
                         {
                             "id": team.id,
-                            "title": team.title,
-                            "capacity": capacity_text(team.capacity),
+                            "title": shown.marked(team.title, "teams", team.id, "title"),
+                            "capacity": shown.marked(
+                                capacity_text(team.capacity), "teams", team.id, "capacity"
+                            ),
                             "utilisation": "-" if f is None else f"{f.utilisation:.0%}",
                             "queue": "-" if f is None else str(f.peak_queue),
                         },
@@ -174,6 +177,8 @@ class RisksView(View):
             f"[b]{team.id}[/b]: {escape(team.title)}, capacity {capacity_text(team.capacity)} "
             f"(+ / - to change); {len(users)} items",
         ]
+        if any(key[:2] == ("teams", team.id) for key in shown.overridden):
+            lines.append(f"[magenta]*[/] set by the scenario {escape(shown.scenario or '')}")
         if f is not None and shown.forecast is not None:
             start = shown.plan.as_of or shown.plan.start
             lines += [escape(x) for x in load_lines(f, start.isoformat(), 60)]

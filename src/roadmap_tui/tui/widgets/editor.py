@@ -107,6 +107,8 @@ def format_value(name: str, value: Any) -> str:
         return str(int(value))
     if isinstance(value, date):
         return value.isoformat()
+    if name == "capacity" and isinstance(value, list | tuple):  # steps: [[date, n], ...]
+        return "[" + ", ".join(f"[{format_value(name, d)}, {n}]" for d, n in value) + "]"
     if isinstance(value, list | tuple):
         return ", ".join(format_value(name, v) for v in value)
     if isinstance(value, dict):  # metric
@@ -490,12 +492,6 @@ class TeamEditor(_Editor[Team]):
 
     def to_table(self, original: Team) -> dict[str, Any]:
         return model_parse.team_to_toml(original)
-
-    def initial(self, name: str) -> Any:
-        value = super().initial(name)
-        if name == "capacity" and isinstance(value, list):  # steps as TOML: [[date, n], ...]
-            return "[" + ", ".join(f"[{d.isoformat()}, {n}]" for d, n in value) + "]"
-        return value
 
     def parse_field(self, name: str, raw: Any) -> Any:
         return model_parse.parse_team_field(name, raw)

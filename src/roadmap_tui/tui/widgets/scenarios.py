@@ -1,5 +1,5 @@
 """Scenarios from the editor: a list to add, edit, duplicate and delete them, and a form whose
-overrides are picked (an item or risk, then one of its fields, then the value), each value
+overrides are picked (an item, risk or team, then one of its fields, then the value), each value
 read by the model's own field parser, as a scenario table in a plan file is."""
 
 from __future__ import annotations
@@ -29,14 +29,52 @@ def override_line(o: Override) -> str:
     return f"{o.section}.{o.id}.{o.field} = {model_parse.show(model_parse.override_toml(o))}"
 
 
-def parse_override(plan: Plan, section: str, target: str, field: str, raw: Any) -> Override:
-    """One override, read by the model's parser of that field with the base object's other
-    fields around it (every cross-field rule applies); raises FieldError."""
+#: What a scenario overrides, section by section: the model's own field lists (parse.py's
+#: registry, which the loader, `roadmap set` and the forms read too).
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "items": model_parse.ITEM_FIELDS,
+    "risks": model_parse.RISK_FIELDS,
+    "teams": model_parse.TEAM_FIELDS,
+}
+
+
+def override_fields(plan: Plan, section: str) -> tuple[str, ...]:
+    """The fields a scenario of `plan` can set on a `section` object: an item's `team` only
+    in a plan with teams (as the item form shows it)."""
+    fields = SECTIONS[section]
+    if section == "items" and not plan.teams:
+        return tuple(f for f in fields if f != "team")
+    return fields
+
+
+def base_table(plan: Plan, section: str, target: str) -> dict[str, Any]:
+    """The object's own values as a plan file writes them."""
     if section == "items":
-        changed: Any = model_parse.update_item(plan.item(target), field, raw)
-    else:
-        changed = model_parse.update_risk(plan.risk_by_id[target], field, raw)
-    value = raw if field == "distribution" else getattr(changed, field)
+        return model_parse.item_to_toml(plan.item(target))
+    if section == "teams":
+        return model_parse.team_to_toml(plan.team_by_id[target])
+    return model_parse.risk_to_toml(plan.risk_by_id[target])
+
+
+def parse_override(plan: Plan, section: str, target: str, field: str, raw: Any) -> Override:
+    """One override, read as `roadmap set PLAN section.target.field` reads it (parse.set_value:
+    the model's parser of that field with the base object's other fields around it, so every
+    cross-field rule applies) and the plan's rules on that value (`validate_plan`: an unknown
+    team, a dependency cycle); raises FieldError."""
+    try:
+        keys = model_parse.resolve_target(plan, section, target, field)
+    except model_parse.UnknownTargetError as error:
+        raise model_parse.FieldError(str(error)) from None
+    changed = model_parse.set_value(plan, keys, raw)
+    obj: Any = {
+        "items": changed.item_by_id,
+        "risks": changed.risk_by_id,
+        "teams": changed.team_by_id,
+    }[section][target]
+    found = [p.message for p in model_parse.validate_plan(changed) if p.keys == keys]
+    if found:  # a rule across the plan: an unknown team, a capacity step after the start...
+        raise model_parse.FieldError("; ".join(found))
+    value = raw if field == "distribution" else getattr(obj, field)
     return Override(section, target, field, value)  # type: ignore[arg-type]
 
 
@@ -142,26 +180,23 @@ class ScenarioEditor(ModalScreen[Scenario | None]):
     def add_override(self) -> None:
         targets = [("items." + i.id, f"item {i.id}: {escape(i.title)}") for i in self.plan.items]
         targets += [("risks." + r.id, f"risk {r.id}: {escape(r.title)}") for r in self.plan.risks]
+        targets += [("teams." + t.id, f"team {t.id}: {escape(t.title)}") for t in self.plan.teams]
 
         def target_chosen(target: str | None) -> None:
             if target is None:
                 return
             section, target_id = target.split(".", 1)
-            fields = model_parse.ITEM_FIELDS if section == "items" else model_parse.RISK_FIELDS
+            fields = override_fields(self.plan, section)
             self.app.push_screen(
                 OptionDialog(f"Which field of {target_id}?", [(f, f) for f in fields]),
                 lambda field: field and self.ask_value(section, target_id, field),
             )
 
-        self.app.push_screen(OptionDialog("Override which item or risk?", targets), target_chosen)
+        what = "item, risk or team" if self.plan.teams else "item or risk"
+        self.app.push_screen(OptionDialog(f"Override which {what}?", targets), target_chosen)
 
     def ask_value(self, section: str, target_id: str, field: str) -> None:
-        obj: Any = (
-            self.plan.item(target_id) if section == "items" else self.plan.risk_by_id[target_id]
-        )
-        table = (
-            model_parse.item_to_toml(obj) if section == "items" else model_parse.risk_to_toml(obj)
-        )
+        table = base_table(self.plan, section, target_id)
         current = next(
             (
                 model_parse.override_toml(o)
