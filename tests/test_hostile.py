@@ -347,6 +347,8 @@ def test_display_plan_cleans_every_text_and_keeps_a_clean_plan() -> None:
         texts += [item.title, item.owner or "", *item.tags, item.notes or ""]
         texts += [item.metric.name] if item.metric else []
     texts += [r.title for r in shown.risks]
+    texts += [t.title for t in shown.teams]
+    assert shown.teams and "team" in shown.teams[0].title
     for s in shown.scenarios:
         texts += [s.title, *(str(o.value) for o in s.overrides)]
     for text in texts:

@@ -53,11 +53,11 @@ def items_table(result: ForecastResult, width: int | None = None) -> Table:
             "Critical": pct(f.criticality),
         }
         if teams:  # mean working days waited for a unit of the item's team
-            cells["Wait d"] = "-" if f.wait_days is None else f"{f.wait_days:.1f}"
+            cells["Wait (days)"] = "-" if f.wait_days is None else f"{f.wait_days:.1f}"
         rows.append(cells)
     keys = ["Item", "P50", "P80", "P95", P_SUCCESS, "On time", "Critical"]
     if teams:
-        keys.append("Wait d")
+        keys.append("Wait (days)")
 
     def needed(shown: list[str]) -> int:  # one space between columns
         return sum(max([len(k), *(len(r[k]) for r in rows)]) for k in shown) + len(shown) - 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from roadmap_tui.model.types import Item, Metric, Override, Plan, Risk, Scenario
+from roadmap_tui.model.types import Item, Metric, Override, Plan, Risk, Scenario, Team
 
 #: What an unsafe character is shown as.
 PLACEHOLDER = "\ufffd"
@@ -80,14 +80,24 @@ def _risk(risk: Risk) -> Risk:
     return risk if risk.title.isprintable() else replace(risk, title=clean(risk.title))
 
 
+def _team(team: Team) -> Team:
+    return team if team.title.isprintable() else replace(team, title=clean(team.title))
+
+
 def display_plan(plan: Plan) -> Plan:
     """The plan with every free text (names, titles, owners, tags, notes, metric names,
-    scenario text) made safe by `clean`: what faces and exports show. The same plan object
-    when nothing needed cleaning."""
+    scenario text, team titles) made safe by `clean`: what faces and exports show. The same
+    plan object when nothing needed cleaning."""
     items = tuple(_item(i) for i in plan.items)
     risks = tuple(_risk(r) for r in plan.risks)
+    teams = tuple(_team(t) for t in plan.teams)
     scenarios = tuple(_scenario(s) for s in plan.scenarios)
-    same = all(a is b for a, b in zip(items + risks, plan.items + plan.risks, strict=True))
+    same = all(
+        a is b
+        for a, b in zip(items + risks + teams, plan.items + plan.risks + plan.teams, strict=True)
+    )
     if same and plan.name.isprintable() and scenarios == plan.scenarios:
         return plan
-    return replace(plan, name=clean(plan.name), items=items, risks=risks, scenarios=scenarios)
+    return replace(
+        plan, name=clean(plan.name), items=items, risks=risks, teams=teams, scenarios=scenarios
+    )
