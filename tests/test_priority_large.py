@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import random
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -212,3 +214,23 @@ def test_render_ranking_uses_the_fast_table_for_many_rows_unless_too_narrow(
     narrow = text_of((40, lambda c: render_ranking(ranking, c, heading="big", limit=None)))
     assert calls == [True, False]  # too narrow: rich squeezes the columns instead
     assert all(len(line) <= 40 for line in narrow.splitlines())
+
+
+def test_large_components_and_single_items_rank_without_importing_networkx() -> None:
+    """networkx (0.1 s to import) is only for the exact cuts of small components."""
+    code = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from test_priority_large import random_plan\n"
+        "from roadmap_tui import priority as P\n"
+        "from roadmap_tui.model.types import Item, Plan\n"
+        "plan, figures = random_plan(P.EXACT_MAX_ITEMS + 10, 3)\n"
+        "alone = [Item(f'z{k}', 'Alone', impact=k) for k in range(1, 4)]\n"
+        "figures.update({i.id: P.Figures(mean_duration=2) for i in alone})\n"
+        "plan = Plan('p', plan.start, items=(*plan.items, *alone))\n"
+        "ranking = P.prioritize(plan, figures)\n"
+        "assert len(ranking.items) == len(plan.items)\n"
+        "sys.exit('networkx imported' if 'networkx' in sys.modules else 0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr + done.stdout

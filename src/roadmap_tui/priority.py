@@ -1118,16 +1118,11 @@ def _order_greedy(inst: _Instance, comp: _Greedy) -> list[Block]:
     tot_t = comp.days.copy()
     alive = np.ones(len(items), dtype=bool)
     left = len(items)
-    ratio = np.empty(len(items))
-    days = np.empty(len(items))
     blocks: list[Block] = []
     with np.errstate(divide="ignore", invalid="ignore"):
+        # 1e-300 makes 0 / 0 (an unscheduled milestone) +inf
+        ratio = (tot_v + 1e-300) / np.maximum(tot_t, 0.0)
         while left:
-            # a scheduled item is never updated again (its ancestors went first), so it is
-            # parked at -inf; 1e-300 makes 0 / 0 (an unscheduled milestone) +inf
-            np.maximum(tot_t, 0.0, out=days)
-            np.add(tot_v, 1e-300, out=ratio)
-            np.divide(ratio, days, out=ratio)
             pick = int(ratio.argmax())
             top = ratio[pick]
             if top == -math.inf:
@@ -1144,18 +1139,24 @@ def _order_greedy(inst: _Instance, comp: _Greedy) -> list[Block]:
             idx = np.array(sorted(_alive_closure(preds, alive, pick)))  # dependency order
             got_v, got_t = value[idx].sum(), days_own[idx].sum()
             blocks.append(Block(tuple(items[idx].tolist()), float(got_v), float(got_t)))
-            if len(idx) == 1:  # the usual step (x - v x 1 and x - v x 0 are exact)
-                row = _desc_row(comp, pick)
-                tot_v -= value[pick] * row
-                tot_t -= days_own[pick] * row
+            # only the descendants (`hit`) of what goes change: x - v x 0 = x elsewhere
+            if len(idx) == 1:  # the usual step
+                hit = np.flatnonzero(_desc_row(comp, pick))
+                tot_v[hit] -= value[pick]
+                tot_t[hit] -= days_own[pick]
             else:
                 rows = np.unpackbits(desc[idx], axis=1, count=len(items), bitorder="little")
-                tot_v -= (value[idx, None] * rows).sum(axis=0)
-                tot_t -= (days_own[idx, None] * rows).sum(axis=0)
+                hit = np.flatnonzero(rows.any(axis=0))
+                rows = rows[:, hit].view(bool)
+                tot_v[hit] -= (value[idx, None] * rows).sum(axis=0)
+                tot_t[hit] -= (days_own[idx, None] * rows).sum(axis=0)
             alive[idx] = False
             left -= len(idx)
+            # a scheduled item is never updated again (its ancestors went first), so it is
+            # parked at -inf
             tot_v[idx] = -math.inf
             tot_t[idx] = 1.0
+            ratio[hit] = (tot_v[hit] + 1e-300) / np.maximum(tot_t[hit], 0.0)
     return blocks
 
 
