@@ -234,3 +234,26 @@ def test_large_components_and_single_items_rank_without_importing_networkx() -> 
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr + done.stdout
+
+
+def test_a_tie_of_hundreds_puts_each_blocker_first_then_goes_by_id() -> None:
+    """Tie groups larger than a chunk of bit rows (P._CHUNK) keep the blockers-first rule."""
+    pairs = P._CHUNK + 44
+    items = []
+    for k in range(pairs):  # a{k} waits on b{k}, via the done c{k} for every third pair
+        if k % 3:
+            items += [Item(f"a{k:03d}", "A", depends_on=(f"b{k:03d}",)), Item(f"b{k:03d}", "B")]
+        else:
+            items += [
+                Item(f"a{k:03d}", "A", depends_on=(f"c{k:03d}",)),
+                Item(f"c{k:03d}", "C", status="done", depends_on=(f"b{k:03d}",)),
+                Item(f"b{k:03d}", "B"),
+            ]
+    plan = Plan("ties", START, items=tuple(items))
+    figures = {i.id: P.Figures(mean_duration=5) for i in items}
+    only_impact = {name: 1.0 if name == "impact" else 0.0 for name in P.FACTORS}
+    ranking = P.prioritize(plan, figures, weights=only_impact, order="score")
+    got = [r.id for r in ranking.items]
+    assert len({r.score for r in ranking.items}) == 1  # one tie group of every open item
+    # by id whenever there is a choice: b000 frees a000, which sorts before b001
+    assert got == [f"{x}{k:03d}" for k in range(pairs) for x in "ba"]
