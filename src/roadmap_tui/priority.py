@@ -1116,8 +1116,9 @@ def _order_greedy(inst: _Instance, comp: _Greedy) -> list[Block]:
     days_own = inst.days[items]
     tot_v = _column_sums(desc, value, len(items))
     tot_t = comp.days.copy()
-    alive = np.ones(len(items), dtype=bool)
+    alive = bytearray(b"\x01") * len(items)  # read item by item: no numpy scalars
     left = len(items)
+    item_ids, value_list, days_list = items.tolist(), value.tolist(), days_own.tolist()
     blocks: list[Block] = []
     with np.errstate(divide="ignore", invalid="ignore"):
         # 1e-300 makes 0 / 0 (an unscheduled milestone) +inf
@@ -1136,22 +1137,27 @@ def _order_greedy(inst: _Instance, comp: _Greedy) -> list[Block]:
                     zip(values.round(9).tolist(), sizes, cand.tolist(), strict=True),
                     key=lambda vsc: (vsc[0], vsc[1], inst.ids[items[vsc[2]]]),
                 )[2]
-            idx = np.array(sorted(_alive_closure(preds, alive, pick)))  # dependency order
-            got_v, got_t = value[idx].sum(), days_own[idx].sum()
-            blocks.append(Block(tuple(items[idx].tolist()), float(got_v), float(got_t)))
+            members = sorted(_alive_closure(preds, alive, pick))  # dependency order
             # only the descendants (`hit`) of what goes change: x - v x 0 = x elsewhere
-            if len(idx) == 1:  # the usual step
+            if len(members) == 1:  # the usual step, in plain floats (a sum of one is exact)
+                idx = pick
+                blocks.append(Block((item_ids[pick],), value_list[pick], days_list[pick]))
+                alive[pick] = False
                 hit = np.flatnonzero(_desc_row(comp, pick))
                 tot_v[hit] -= value[pick]
                 tot_t[hit] -= days_own[pick]
             else:
+                idx = np.array(members)
+                got_v, got_t = value[idx].sum(), days_own[idx].sum()
+                blocks.append(Block(tuple(items[idx].tolist()), float(got_v), float(got_t)))
+                for m in members:
+                    alive[m] = False
                 rows = np.unpackbits(desc[idx], axis=1, count=len(items), bitorder="little")
                 hit = np.flatnonzero(rows.any(axis=0))
                 rows = rows[:, hit].view(bool)
                 tot_v[hit] -= (value[idx, None] * rows).sum(axis=0)
                 tot_t[hit] -= (days_own[idx, None] * rows).sum(axis=0)
-            alive[idx] = False
-            left -= len(idx)
+            left -= len(members)
             # a scheduled item is never updated again (its ancestors went first), so it is
             # parked at -inf
             tot_v[idx] = -math.inf
@@ -1173,7 +1179,7 @@ def _column_sums(packed: np.ndarray, weights: np.ndarray, width: int) -> np.ndar
     return out
 
 
-def _alive_closure(preds: list[list[int]], alive: np.ndarray, j: int) -> set[int]:
+def _alive_closure(preds: list[list[int]], alive: bytearray, j: int) -> set[int]:
     """j and its unscheduled ancestors, by a walk up the direct predecessors: a block is a
     few items, so this beats a row of an ancestor matrix (and its n x n transpose)."""
     out = {j}
@@ -1226,18 +1232,24 @@ class _BlockShifts:
         with np.errstate(divide="ignore", invalid="ignore"):
             key = np.where(timeless, -got, -got / np.where(timeless, 1.0, self.days))
         first = np.where(timeless, 0, 1)
-        keys = list(zip(first.tolist(), key.tolist(), range(len(got)), strict=True))
+        # the heap holds each block's place in (first, key, block) order: ints compare
+        # faster than those tuples, and this runs once per weight halved or doubled
+        best = np.lexsort((np.arange(len(got)), key, first)).tolist()
+        place = [0] * len(got)
+        for k, b in enumerate(best):
+            place[b] = k
         waiting = list(self.waiting)
-        heap = [keys[b] for b in range(len(got)) if waiting[b] == 0]
+        heap = [place[b] for b in range(len(got)) if waiting[b] == 0]
         heapq.heapify(heap)
         order: list[int] = []
+        succs = self.succs
         while heap:
-            b = heapq.heappop(heap)[2]
+            b = best[heapq.heappop(heap)]
             order.append(b)
-            for s in self.succs[b]:
+            for s in succs[b]:
                 waiting[s] -= 1
                 if waiting[s] == 0:
-                    heapq.heappush(heap, keys[s])
+                    heapq.heappush(heap, place[s])
         at = np.array(order, dtype=np.int64)
         start = np.empty(len(got), dtype=np.int64)
         start[at] = np.cumsum(self.sizes[at]) - self.sizes[at]
