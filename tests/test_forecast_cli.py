@@ -248,3 +248,18 @@ def test_progress_goes_to_the_shared_bar_after_about_a_second(
     assert code == 0 and json.loads(out)["runs"] == 9000
     assert seen["label"] == "Forecasting Support assistant" and seen["delay"] == 1.0
     assert seen["calls"][-1] == (9000, 9000) and len(seen["calls"]) >= 2
+
+
+def test_the_command_turns_numpy_huge_pages_off_unless_the_user_chose() -> None:
+    """First-touched huge pages cost ten times ordinary ones on virtual machines (cli.py)."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import os, roadmap_tui.cli; print(os.environ['NUMPY_MADVISE_HUGEPAGE'])"
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "0"
+    env["NUMPY_MADVISE_HUGEPAGE"] = "1"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "1"

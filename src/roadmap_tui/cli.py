@@ -9,8 +9,16 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 import sys
 import traceback
+
+# numpy asks Linux for transparent huge pages for every large array. On virtual machines
+# (Firecracker, as CI's and many cloud workstations are) the first touch of such memory
+# costs about 9 ms per MB, ten times that of ordinary pages: 1.5 s of a 5,000-item
+# forecast's 2 s store (README, "Speed"). Set before numpy is first imported; a value the
+# user set wins.
+os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any

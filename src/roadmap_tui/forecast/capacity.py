@@ -428,11 +428,10 @@ def pilot_figures(
     while done < runs:
         n = min(chunk_size, runs - done)
         f = finish[:, :n]
-        duration = model.chunk(f)
+        model.chunk(f, sums=duration_sum)
         crit += model.critical(f)[1]
         completed += np.isfinite(f).sum(axis=1)
         on_time += (f <= targets[:, None]).sum(axis=1)
-        duration_sum += duration.sum(axis=1, dtype=np.float64)
         done += n
     for g, state in zip(streams, saved, strict=True):
         g.bit_generator.state = state
@@ -453,7 +452,7 @@ def _streams(model: Any) -> list[np.random.Generator]:
     samplers = [s for node in model.nodes for s in node.samplers]
     samplers += [risk.delay for risk in model.risks]
     for sampler in samplers:
-        out += [g for g in (sampler.rng, sampler.rng_b) if g is not None]
+        out += [sampler.rng] if sampler.rng is not None else []
     out += [g for node in model.nodes for g in node.success_rngs]
     out += [risk.occurs_rng for risk in model.risks]
     return out

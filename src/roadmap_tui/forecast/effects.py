@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import numpy as np
 
-from roadmap_tui.forecast.engine import DEFAULT_CHUNK, ForecastError, build_model
+from roadmap_tui.forecast.engine import DEFAULT_CHUNK, ForecastError, _Model, build_model
 from roadmap_tui.forecast.stats import quantile_rank
 from roadmap_tui.model.calendar import Calendar
 from roadmap_tui.model.types import Plan
@@ -112,30 +112,55 @@ def _round(x: float) -> float | None:
 class _Runs:
     """Per-run plan finish and target finishes of one version of the plan (float64)."""
 
-    def __init__(self, plan: Plan, calendar: Calendar, as_of: date | None, seed: int, n: int):
-        model = build_model(plan, calendar, as_of, seed, n)
-        m = len(model.nodes)
-        targeted = [node for node in model.nodes if node.item.target is not None]
-        self.targets = {node.item.id: calendar.end_offset(node.item.target) for node in targeted}
-        rows = [node.index for node in targeted]
+    def __init__(self, n: int, targets: int) -> None:
         self.plan = np.empty(n)
-        self.target = np.empty((len(rows), n))
-        done = 0
-        while done < n:
-            k = min(DEFAULT_CHUNK, n - done)
-            finish = np.empty((m, k), dtype=np.float32)
-            model.chunk(finish)
-            # the plan is finished when every item is (inf: some item never is)
-            self.plan[done : done + k] = finish.max(axis=0) if m else model.as_of_offset
-            self.target[:, done : done + k] = finish[rows]
-            done += k
+        self.target = np.empty((targets, n))
 
-    def on_time(self) -> dict[str, float]:
-        # as the engine counts it: finished by the end of the target day (float32 offsets)
-        return {
-            item: float(np.mean(row.astype(np.float32) <= np.float32(target)))
-            for (item, target), row in zip(self.targets.items(), self.target, strict=True)
-        }
+    def record(self, model: _Model, rows: list[int], finish: np.ndarray, done: int) -> None:
+        k = finish.shape[1]
+        # the plan is finished when every item is (inf: some item never is)
+        self.plan[done : done + k] = finish.max(axis=0) if len(finish) else model.as_of_offset
+        self.target[:, done : done + k] = finish[rows]
+
+
+def _measure(
+    plan: Plan, calendar: Calendar, as_of: date | None, seed: int, n: int
+) -> tuple[dict[str, float], _Runs, dict[str, _Runs]]:
+    """(target offsets, the plan's runs, the runs without each risk the engine simulates).
+
+    The plan is drawn once; each risk's version re-places the same draws without that risk
+    (`_Model.again`), so the two differ by the risk alone, and with teams both keep the
+    baseline's queue (a risk's effect is not confounded with a reshuffled queue).
+    """
+    model = build_model(plan, calendar, as_of, seed, n)
+    m = len(model.nodes)
+    targeted = [node for node in model.nodes if node.item.target is not None]
+    targets = {node.item.id: calendar.end_offset(node.item.target) for node in targeted}
+    rows = [node.index for node in targeted]
+    base = _Runs(n, len(rows))
+    offs = {risk.id: _Runs(n, len(rows)) for risk in model.risks}
+    done = 0
+    while done < n:
+        k = min(DEFAULT_CHUNK, n - done)
+        finish = np.empty((m, k), dtype=np.float32)
+        keep = (np.empty((m, k), dtype=np.float32), np.empty((m, k), dtype=bool))
+        delays = model.chunk(finish, keep=keep)
+        base.record(model, rows, finish, done)
+        without = np.empty_like(finish)
+        for r, risk in enumerate(model.risks):
+            np.copyto(without, finish)
+            model.again(without, keep, delays, r)
+            offs[risk.id].record(model, rows, without, done)
+        done += k
+    return targets, base, offs
+
+
+def _on_time(targets: dict[str, float], runs: _Runs) -> dict[str, float]:
+    # as the engine counts it: finished by the end of the target day (float32 offsets)
+    return {
+        item: float(np.mean(row.astype(np.float32) <= np.float32(target)))
+        for (item, target), row in zip(targets.items(), runs.target, strict=True)
+    }
 
 
 def _quantile(x: np.ndarray, q: float, axis: int = -1) -> np.ndarray:
@@ -173,28 +198,16 @@ def risk_effects(
         plan = plan.apply_scenario(scenario)
     as_of = plan.as_of if as_of is None else as_of
     calendar = Calendar.of(plan)
-    base = _Runs(plan, calendar, as_of, seed, n)
-    base_on_time = base.on_time()
+    targets, base, offs = _measure(plan, calendar, as_of, seed, n)
+    base_on_time = _on_time(targets, base)
     base_p80, base_p50 = float(_quantile(base.plan, 0.8)), float(_quantile(base.plan, 0.5))
     # one set of bootstrap resamples for every risk: their SEs are comparable
     picks = np.random.default_rng([seed, 0x5E]).integers(0, n, size=(BOOTSTRAP, n))
     base_boot = _quantile(base.plan[picks], 0.8)
-    live = {
-        r.id
-        for r in plan.risks
-        if r.probability > 0
-        and any(
-            a in plan.item_by_id and plan.item(a).status in ("todo", "doing") for a in r.affects
-        )
-    }
     effects = []
     for k, risk in enumerate(plan.risks):
-        if risk.id in live:
-            off = _Runs(
-                replace(plan, risks=plan.risks[:k] + plan.risks[k + 1 :]), calendar, as_of, seed, n
-            )
-        else:
-            off = base  # a risk that can strike nothing the engine simulates changes nothing
+        # a risk that can strike nothing the engine simulates changes nothing
+        off = offs.get(risk.id, base)
         p80_off = float(_quantile(off.plan, 0.8))
         both = np.isfinite(base.plan) & np.isfinite(off.plan)
         paired = base.plan[both] - off.plan[both]
@@ -204,7 +217,7 @@ def risk_effects(
                 boot = base_boot - _quantile(off.plan[picks], 0.8)
             boot = boot[np.isfinite(boot)]
             se80 = _round(float(boot.std(ddof=1))) if boot.size > BOOTSTRAP // 2 else None
-        off_on_time = off.on_time()
+        off_on_time = _on_time(targets, off)
         effects.append(
             RiskEffect(
                 id=risk.id,

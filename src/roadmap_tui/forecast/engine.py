@@ -22,12 +22,13 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 
 from roadmap_tui.forecast import capacity as cap_mod
-from roadmap_tui.forecast import stats
+from roadmap_tui.forecast import pert, stats
 from roadmap_tui.forecast.result import (
     PERCENTILE_KEYS,
     DatePercentiles,
@@ -70,9 +71,9 @@ MAX_DRAW = 100.0 * MAX_DAYS
 
 _Z90 = 1.2815515655446004  # 90th percentile of the standard normal
 _ITEM, _RISK = 1, 2  # stream families
-_DURATION, _SUCCESS, _DURATION_B = 1, 2, 3  # item stream purposes (_B: a Beta's second gamma)
+_DURATION, _SUCCESS = 1, 2  # item stream purposes (3 was a Beta's second gamma)
 _RATIO = 4  # item stream purpose: the calibration ratio (its own, so the other draws stay)
-_OCCURS, _DELAY, _DELAY_B = 1, 2, 3  # risk stream purposes
+_OCCURS, _DELAY = 1, 2  # risk stream purposes
 
 
 class ForecastError(ValueError):
@@ -109,14 +110,12 @@ def _stream(
 
 
 class _Sampler:
-    """Draws of one estimate from its own streams, as float32 working days.
+    """Draws of one estimate from its own stream, as float32 working days.
 
-    PERT is Beta(a, b) drawn as Ga / (Ga + Gb), the method of numpy's own `Generator.beta`
-    for these shapes (a, b >= 1), with the two gamma variates drawn in single precision
-    (about twice as fast as double) from two streams. One stream per variate means each
-    stream is consumed run after run, so the chunk size cannot change the draws. Gb is
-    drawn by Marsaglia-Tsang for b > 1, which never returns 0, and a = b = 1 only when
-    low == high (fixed), so Ga + Gb > 0.
+    PERT is drawn by inverse transform (forecast/pert.py): one float32 uniform per draw,
+    looked up in the quantile table of the estimate's shape, so a draw is a monotone
+    function of its uniform. One stream per sampler, consumed run after run, so the chunk
+    size cannot change the draws.
     """
 
     def __init__(
@@ -125,20 +124,19 @@ class _Sampler:
         seed: int,
         family: int,
         ident: str,
-        purposes: tuple[int, int],
+        purpose: int,
         attempt: int = 0,
     ) -> None:
         lo, ml, hi = float(estimate.low), float(estimate.likely), float(estimate.high)
         self.lo, self.likely, self.hi = lo, ml, hi
         self.kind = "fixed" if estimate.is_fixed else estimate.distribution
         self.rng: np.random.Generator | None = None
-        self.rng_b: np.random.Generator | None = None
         if self.kind != "fixed":
-            self.rng = _stream(seed, family, ident, purposes[0], attempt)
+            self.rng = _stream(seed, family, ident, purpose, attempt)
         if self.kind == "pert":
             span = hi - lo
             self.a, self.b = 1 + 4 * (ml - lo) / span, 1 + 4 * (hi - ml) / span
-            self.rng_b = _stream(seed, family, ident, purposes[1], attempt)
+            self.table, self.steps = _pert_table((ml - lo) / span)
         # the smallest value a draw can take (lognormal > 0; its normal stand-in is cut at 0)
         self.minimum = ml if self.kind == "fixed" else 0.0 if self.kind == "lognormal" else lo
 
@@ -183,11 +181,8 @@ class _Sampler:
         if rng is None:
             out.fill(ml)
         elif kind == "pert":
-            assert self.rng_b is not None
-            rng.standard_gamma(self.a, out=out, dtype=np.float32)
-            total = self.rng_b.standard_gamma(self.b, n, dtype=np.float32)
-            total += out
-            out /= total
+            rng.random(out=out, dtype=np.float32)
+            pert.draw(self.table, self.steps, out)
             out *= hi - lo
             out += lo
         elif kind == "triangular":
@@ -208,6 +203,16 @@ class _Sampler:
             np.maximum(normal, 0.0, out=normal)
             out[:] = normal
         return out
+
+
+@lru_cache(maxsize=4096)
+def _pert_table(r: float) -> tuple[np.ndarray, np.ndarray]:
+    """(quantile table, its steps) of PERT shape r: shared by every estimate of that shape."""
+    table = pert.quantiles(r)
+    table.setflags(write=False)
+    steps = np.diff(table)
+    steps.setflags(write=False)
+    return table, steps
 
 
 class _Tail:
@@ -273,6 +278,7 @@ class _Node:
 
 @dataclass
 class _RiskNode:
+    id: str
     probability: float
     delay: _Sampler
     occurs_rng: np.random.Generator
@@ -312,8 +318,9 @@ class _Model:
                 risk_targets.setdefault(t, []).append(len(self.risks))
             self.risks.append(
                 _RiskNode(
+                    risk.id,
                     float(risk.probability),
-                    _Sampler(risk.delay, seed, _RISK, risk.id, (_DELAY, _DELAY_B)),
+                    _Sampler(risk.delay, seed, _RISK, risk.id, _DELAY),
                     _stream(seed, _RISK, risk.id, _OCCURS),
                 )
             )
@@ -359,7 +366,7 @@ class _Model:
                 # it: no draws for attempts never made, and still run after run
                 for j in range(min(attempts, EXACT_ATTEMPTS)):
                     node.samplers.append(
-                        _Sampler(node.duration, seed, _ITEM, item_id, (_DURATION, _DURATION_B), j)
+                        _Sampler(node.duration, seed, _ITEM, item_id, _DURATION, j)
                     )
                     if p < 1:
                         node.success_rngs.append(_stream(seed, _ITEM, item_id, _SUCCESS, j))
@@ -397,7 +404,6 @@ class _Model:
             if node.waits:
                 row = list(node.preds)
                 self._pred_matrix[node.index] = row + row[:1] * (width - len(row))
-        self._duration = np.empty((m, 0), dtype=np.float32)
         self.capacity: cap_mod.Capacity | None = None
         self._order = self.nodes
 
@@ -406,78 +412,146 @@ class _Model:
         self.capacity = cap_mod.Capacity(plan, calendar, self.nodes, queue)
         self._order = [self.nodes[i] for i in self.capacity.order]
 
-    def chunk(self, finish: np.ndarray, *, deterministic: bool = False) -> np.ndarray:
-        """Simulate the next runs into `finish` (items, n); returns the durations (items, n).
+    def chunk(
+        self,
+        finish: np.ndarray,
+        *,
+        deterministic: bool = False,
+        sums: np.ndarray | None = None,
+        first: np.ndarray | None = None,
+        keep: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> list[np.ndarray]:
+        """Simulate the next runs into `finish` (items, n); returns the risks' delays.
 
-        Finishes are float32 (`inf`: never completes) and so are the durations, which are
-        a view into a buffer reused from chunk to chunk, valid until the next call.
+        Finishes are float32 (`inf`: never completes). An item's durations live only while
+        it is placed (one row reused for every item: no (items x runs) buffer to fill), so
+        what a caller needs of them it asks for: `sums` (float64, items) gets each item's
+        durations summed, `first` (items, k <= n) the durations of the first k runs, and
+        `keep` = (durations, completes), both (items, n), the durations before risks and
+        whether each run's attempts succeeded, for `again`.
         Deterministic: one run at the likely values, in float64.
         """
-        m, n = finish.shape
-        if deterministic:
-            duration = np.empty((m, n))
-        else:
-            if self._duration.shape[1] < n:
-                self._duration = np.empty((m, n), dtype=np.float32)
-            duration = self._duration[:, :n]
+        n = finish.shape[1]
+        scratch = np.empty(n, dtype=np.float64 if deterministic else np.float32)
         risk_delay: list[np.ndarray] = []
         if not deterministic:
             for risk in self.risks:
                 delay = risk.delay.draw(n)
                 delay *= risk.occurs_rng.random(n, dtype=np.float32) < risk.probability
                 risk_delay.append(delay)
-        a = self.as_of_offset
         cap = self.capacity
         if cap is not None:
-            cap.begin(n, duration.dtype)
+            cap.begin(n, scratch.dtype)
         for node in self._order:
             i = node.index
-            row, d = finish[i], duration[i]
+            d = scratch
             if node.done:
-                row.fill(node.done_finish)
+                finish[i].fill(node.done_finish)
                 d.fill(node.done_duration)
-                continue
-            completes = None
-            if deterministic:
+                completes = None
+            elif deterministic:
                 d.fill(node.samplers[0].likely)
+                completes = None
             else:
-                node.samplers[0].draw(n, d)
-                if node.p < 1:
-                    completes = node.success_rngs[0].random(n, dtype=np.float32) < node.p
-                    for sampler, success in zip(
-                        node.samplers[1:], node.success_rngs[1:], strict=True
-                    ):
-                        again = np.flatnonzero(~completes)  # runs whose attempts all failed
-                        if again.size == 0:
-                            break
-                        d[again] += sampler.draw(again.size)
-                        completes[again] = success.random(again.size, dtype=np.float32) < node.p
-                    again = np.flatnonzero(~completes)
-                    if node.tail is not None and again.size:
-                        extra, completes[again] = node.tail.draw(again.size)
-                        d[again] += extra
-                if node.ratio_rng is not None:
-                    assert node.ratios is not None
-                    d *= node.ratios[node.ratio_rng.integers(0, node.ratios.size, n)]
+                completes = self._draw(node, d)
+                if keep is not None:
+                    keep[0][i] = d
+                    keep[1][i] = True if completes is None else completes
                 for r in node.risks:
                     d += risk_delay[r]
-            if node.start_at is not None:
-                row.fill(node.start_at)
-            elif node.preds:  # after every predecessor and as_of; who it waited for: critical()
-                preds = node.preds
-                np.maximum(finish[preds[0]], a, out=row)
-                for p in preds[1:]:
-                    np.maximum(row, finish[p], out=row)
-            else:
-                row.fill(a)
-            if cap is not None:
-                cap.place(node, row, d)  # waits for a lane of its team: row becomes the start
-            row += d
-            if node.floor is not None:
-                np.maximum(row, node.floor, out=row)
-            if completes is not None:
-                row[~completes] = np.inf
-        return duration
+            if sums is not None:
+                sums[i] += d.sum(dtype=np.float64)
+            if first is not None:
+                first[i] = d[: first.shape[1]]
+            if not node.done:
+                self._settle(node, finish, d, completes)
+        return risk_delay
+
+    def _draw(self, node: _Node, d: np.ndarray) -> np.ndarray | None:
+        """An open item's durations (every attempt, no risk) into `d`; which runs succeed
+        (None: every run, the item is not an experiment)."""
+        n = d.size
+        node.samplers[0].draw(n, d)
+        completes = None
+        if node.p < 1:
+            completes = node.success_rngs[0].random(n, dtype=np.float32) < node.p
+            for sampler, success in zip(node.samplers[1:], node.success_rngs[1:], strict=True):
+                again = np.flatnonzero(~completes)  # runs whose attempts all failed
+                if again.size == 0:
+                    break
+                d[again] += sampler.draw(again.size)
+                completes[again] = success.random(again.size, dtype=np.float32) < node.p
+            again = np.flatnonzero(~completes)
+            if node.tail is not None and again.size:
+                extra, completes[again] = node.tail.draw(again.size)
+                d[again] += extra
+        if node.ratio_rng is not None:
+            assert node.ratios is not None
+            d *= node.ratios[node.ratio_rng.integers(0, node.ratios.size, n)]
+        return completes
+
+    def _settle(
+        self, node: _Node, finish: np.ndarray, d: np.ndarray, completes: np.ndarray | None
+    ) -> None:
+        """Write an open item's finish: after its predecessors and as_of (or its fixed
+        start), on a lane of its team when teams bind, plus its duration `d`."""
+        row = finish[node.index]
+        if node.start_at is not None:
+            row.fill(node.start_at)
+        elif node.preds:  # after every predecessor and as_of; who it waited for: critical()
+            preds = node.preds
+            np.maximum(finish[preds[0]], self.as_of_offset, out=row)
+            for p in preds[1:]:
+                np.maximum(row, finish[p], out=row)
+        else:
+            row.fill(self.as_of_offset)
+        if self.capacity is not None:
+            self.capacity.place(node, row, d)  # waits for a lane of its team: row becomes start
+        row += d
+        if node.floor is not None:
+            np.maximum(row, node.floor, out=row)
+        if completes is not None:
+            row[~completes] = np.inf
+
+    def again(
+        self,
+        finish: np.ndarray,
+        keep: tuple[np.ndarray, np.ndarray],
+        risk_delay: list[np.ndarray],
+        without: int,
+    ) -> None:
+        """Re-place the runs of a `chunk(finish, keep=keep)` as if risk `without` (an index
+        into `self.risks`) never struck: the same draws, so the difference is that risk's
+        alone (risk_effects). Only the items it reaches are recomputed; with teams, every
+        item is, in the same queue order (a risk can free a lane for anyone)."""
+        durations, completes = keep
+        if self.capacity is not None:
+            self.capacity.begin(finish.shape[1], np.float32)
+            rows = self._order
+        else:
+            rows = [self.nodes[i] for i in self.reach(without)]
+        d = np.empty(finish.shape[1], dtype=np.float32)
+        for node in rows:
+            if node.done:
+                continue
+            d[:] = durations[node.index]
+            for r in node.risks:
+                if r != without:
+                    d += risk_delay[r]
+            p = node.p < 1
+            self._settle(node, finish, d, completes[node.index] if p else None)
+
+    def reach(self, risk: int) -> list[int]:
+        """Indices, in topological order, of the items risk `risk` strikes and all after them."""
+        hit = {node.index for node in self.nodes if risk in node.risks}
+        if not hit:
+            return []
+        reached = np.zeros(len(self.nodes), dtype=bool)
+        reached[list(hit)] = True
+        for node in self.nodes[min(hit) :]:
+            if not reached[node.index] and any(reached[p] for p in node.preds):
+                reached[node.index] = True
+        return [int(i) for i in np.flatnonzero(reached)]
 
     def critical(self, finish: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(plan finish per run, how many runs of the chunk each item was critical in).
@@ -641,12 +715,11 @@ def simulate(
     while done < runs:
         n = min(chunk_size, runs - done)
         finish = store[:, done : done + n]  # the chunk simulates straight into the store
-        duration = model.chunk(finish)
-        plan_store[done : done + n], crit = model.critical(finish)
+        first = None
         if done < sens_runs:
-            take = min(n, sens_runs - done)
-            sens_store[:, done : done + take] = duration[:, :take]
-        duration_sum += duration.sum(axis=1, dtype=np.float64)
+            first = sens_store[:, done : done + min(n, sens_runs - done)]
+        model.chunk(finish, sums=duration_sum, first=first)
+        plan_store[done : done + n], crit = model.critical(finish)
         crit_count += crit
         if tracker is not None:
             tracker.after_chunk(done, n)
