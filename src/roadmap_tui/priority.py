@@ -1328,16 +1328,20 @@ def _followed(ranks: np.ndarray, preds: list[list[int]]) -> list[int]:
     for j, ps in enumerate(preds):
         for p in ps:
             succs[p].append(j)
-    heap = [(int(ranks[j]), j) for j in range(len(preds)) if waiting[j] == 0]
+    rank = ranks.tolist()  # a permutation of 1..n: the heap holds ranks, `at` their items
+    at = [0] * (len(rank) + 1)
+    for j, r in enumerate(rank):
+        at[r] = j
+    heap = [rank[j] for j in range(len(preds)) if waiting[j] == 0]
     heapq.heapify(heap)
     out: list[int] = []
     while heap:
-        _, j = heapq.heappop(heap)
+        j = at[heapq.heappop(heap)]
         out.append(j)
         for s in succs[j]:
             waiting[s] -= 1
             if waiting[s] == 0:
-                heapq.heappush(heap, (int(ranks[s]), s))
+                heapq.heappush(heap, rank[s])
     return out
 
 
