@@ -301,3 +301,26 @@ def test_prioritize_does_not_import_textual_or_matplotlib(plan_path: Path) -> No
         "sys.exit(f'imported {bad}' if bad else 0)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+@pytest.mark.parametrize("extra", [(), ("--explain", "nope")])
+def test_the_cyclic_collector_is_paused_while_ranking_and_back_on_after(
+    plan_path: Path, monkeypatch: pytest.MonkeyPatch, extra: tuple[str, ...]
+) -> None:
+    import gc
+
+    from roadmap_tui import priority
+
+    seen: list[bool] = []
+    real = priority.rank_plan
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(priority, "rank_plan", spy)
+    assert gc.isenabled()
+    code, _, _ = run(str(plan_path), *extra)
+    assert code == (2 if extra else 0)
+    assert seen == [False]  # paused while the forecast and the ranking run
+    assert gc.isenabled()  # and on again, even after an error exit

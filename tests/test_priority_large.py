@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import random
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -212,3 +214,46 @@ def test_render_ranking_uses_the_fast_table_for_many_rows_unless_too_narrow(
     narrow = text_of((40, lambda c: render_ranking(ranking, c, heading="big", limit=None)))
     assert calls == [True, False]  # too narrow: rich squeezes the columns instead
     assert all(len(line) <= 40 for line in narrow.splitlines())
+
+
+def test_large_components_and_single_items_rank_without_importing_networkx() -> None:
+    """networkx (0.1 s to import) is only for the exact cuts of small components."""
+    code = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from test_priority_large import random_plan\n"
+        "from roadmap_tui import priority as P\n"
+        "from roadmap_tui.model.types import Item, Plan\n"
+        "plan, figures = random_plan(P.EXACT_MAX_ITEMS + 10, 3)\n"
+        "alone = [Item(f'z{k}', 'Alone', impact=k) for k in range(1, 4)]\n"
+        "figures.update({i.id: P.Figures(mean_duration=2) for i in alone})\n"
+        "plan = Plan('p', plan.start, items=(*plan.items, *alone))\n"
+        "ranking = P.prioritize(plan, figures)\n"
+        "assert len(ranking.items) == len(plan.items)\n"
+        "sys.exit('networkx imported' if 'networkx' in sys.modules else 0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr + done.stdout
+
+
+def test_a_tie_of_hundreds_puts_each_blocker_first_then_goes_by_id() -> None:
+    """Tie groups larger than a chunk of bit rows (P._CHUNK) keep the blockers-first rule."""
+    pairs = P._CHUNK + 44
+    items = []
+    for k in range(pairs):  # a{k} waits on b{k}, via the done c{k} for every third pair
+        if k % 3:
+            items += [Item(f"a{k:03d}", "A", depends_on=(f"b{k:03d}",)), Item(f"b{k:03d}", "B")]
+        else:
+            items += [
+                Item(f"a{k:03d}", "A", depends_on=(f"c{k:03d}",)),
+                Item(f"c{k:03d}", "C", status="done", depends_on=(f"b{k:03d}",)),
+                Item(f"b{k:03d}", "B"),
+            ]
+    plan = Plan("ties", START, items=tuple(items))
+    figures = {i.id: P.Figures(mean_duration=5) for i in items}
+    only_impact = {name: 1.0 if name == "impact" else 0.0 for name in P.FACTORS}
+    ranking = P.prioritize(plan, figures, weights=only_impact, order="score")
+    got = [r.id for r in ranking.items]
+    assert len({r.score for r in ranking.items}) == 1  # one tie group of every open item
+    # by id whenever there is a choice: b000 frees a000, which sorts before b001
+    assert got == [f"{x}{k:03d}" for k in range(pairs) for x in "ba"]

@@ -9,6 +9,7 @@ import random
 from datetime import date
 
 import networkx as nx
+import numpy as np
 import pytest
 
 from roadmap_tui.model.types import Item, Plan, PriorityConfig
@@ -275,3 +276,36 @@ def test_large_components_use_the_greedy_approximation_and_respect_dependencies(
     area_score = weighted_days(curve.score)
     assert area <= area_score
     assert math.isfinite(area)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_comparing_every_closure_cuts_where_networkx_cuts(seed: int) -> None:
+    """Small sets are cut by comparing their closures (no networkx import): the same
+    closure as the minimum cut, the largest of maximum gain, ties and zero gains included."""
+    from roadmap_tui import priority as P
+
+    rng = random.Random(seed)
+    for _ in range(60):
+        n = rng.randint(2, 9)
+        preds = [sorted(rng.sample(range(k), rng.randint(0, min(k, 2)))) for k in range(n)]
+        # whole numbers and zeros, so closures tie and some gains are exactly 0
+        value = [float(rng.choice([0, 1, 2, 3, 6])) for _ in range(n)]
+        days = [float(rng.choice([0, 1, 2, 3])) for _ in range(n)]
+        inst = P._Instance([f"i{k}" for k in range(n)], np.array(value), np.array(days), preds)
+        nodes = set(rng.sample(range(n), rng.randint(2, n)))
+        nodes = set().union(*(P._closure(inst, j, set(range(n))) for j in nodes))
+        closures = P._all_closures(inst, nodes, P.ENUMERATE_MAX_CLOSURES)
+        assert closures is not None and [] in closures
+        for lam in {0.0, 0.5, 1.0, 1.5, 2.0, 3.0, *(inst.ratio(c) for c in closures if c)}:
+            if math.isinf(lam):
+                continue
+            assert P._max_closure(inst, nodes, lam, closures) == P._max_closure(inst, nodes, lam)
+
+
+def test_too_many_closures_fall_back_to_the_minimum_cut() -> None:
+    from roadmap_tui import priority as P
+
+    n = 12  # a root and 11 items that wait only on it: 2^11 + 1 closures
+    inst = P._Instance([f"i{k}" for k in range(n)], np.ones(n), np.ones(n), [[], *[[0]] * 11])
+    assert P._all_closures(inst, set(range(n)), P.ENUMERATE_MAX_CLOSURES) is None
+    assert len(P._all_closures(inst, set(range(n)), 5000) or []) == 2**11 + 1

@@ -7,6 +7,8 @@ No command prints a Python traceback for bad input.
 
 from __future__ import annotations
 
+import functools
+import gc
 import os
 import sys
 import traceback
@@ -17,7 +19,7 @@ import traceback
 # forecast's 2 s store (README, "Speed"). Set before numpy is first imported; a value the
 # user set wins.
 os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -477,6 +479,25 @@ def calibrate_command(plan: Path, others: tuple[Path, ...], as_json: bool) -> No
 # ---------------------------------------------------------------- prioritisation (issue 4)
 
 
+def _without_cyclic_gc(command: Callable[..., None]) -> Callable[..., None]:
+    """Run a command with the cyclic garbage collector paused (reference counting still
+    frees memory). A command that keeps almost all it makes until it exits gains nothing
+    from it: each collection walks the plan, the forecast and the ranking again (0.3 s of
+    CPU on a 5,000-item prioritize). Restored afterwards, for callers in the same process."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            command(*args, **kwargs)
+        finally:
+            if paused:
+                gc.enable()
+
+    return run
+
+
 @main.command("prioritize")
 @click.argument("plan", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the ranking as JSON.")
@@ -501,6 +522,7 @@ def calibrate_command(plan: Path, others: tuple[Path, ...], as_json: bool) -> No
 @click.option("--runs", type=_RUNS, help="Forecast runs (default: the plan's).")
 @click.option("--seed", type=click.IntRange(min=0), help="Forecast seed (default: the plan's).")
 @click.option("--scenario", metavar="NAME", help="Rank the plan as this scenario sees it.")
+@_without_cyclic_gc
 def prioritize_command(
     plan: Path,
     as_json: bool,

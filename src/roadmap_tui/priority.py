@@ -10,15 +10,13 @@ from __future__ import annotations
 import difflib
 import heapq
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
-import networkx as nx
 import numpy as np
-from networkx.algorithms.flow import shortest_augmenting_path
 
-from roadmap_tui.model.graph import build_graph, find_cycle, format_cycle, topological_order
+from roadmap_tui.model.graph import build_graph, find_cycle, format_cycle
 from roadmap_tui.model.types import (
     DEFAULT_WEIGHTS,
     FACTORS,
@@ -111,6 +109,69 @@ class FactorValue:
     contribution: float
     source: Source
     detail: str = ""
+
+
+class _FactorTable:
+    """The factors of every ranked item as plain lists, shared by their _Factors views."""
+
+    __slots__ = ("contribs", "inp", "values", "weights")
+
+    def __init__(
+        self,
+        inp: _Inputs,
+        values: list[list[float]],
+        weights: list[float],
+        contribs: list[list[float]],
+    ):
+        self.inp = inp
+        self.values = values
+        self.weights = weights
+        self.contribs = contribs
+
+
+class _Factors(Mapping[str, FactorValue]):
+    """One item's factors by name, each FactorValue (and its detail text) made when it is
+    read: a ranking of 5,000 items would otherwise make 35,000 of them for a table of 50."""
+
+    __slots__ = ("_i", "_table")
+
+    def __init__(self, table: _FactorTable, i: int):
+        self._table = table
+        self._i = i
+
+    def __getitem__(self, name: str) -> FactorValue:
+        k = _FACTOR_INDEX[name]  # KeyError for an unknown name, as a dict
+        t, i = self._table, self._i
+        raw, detail = t.inp.raw(i, name)
+        return FactorValue(
+            raw, t.values[i][k], t.weights[k], t.contribs[i][k], SOURCES[name], detail
+        )
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(FACTORS)
+
+    def __len__(self) -> int:
+        return len(FACTORS)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The `--json` form, read off the table without making a FactorValue."""
+        t, i = self._table, self._i
+        values, contribs = t.values[i], t.contribs[i]
+        return {
+            name: {
+                "value": _round(values[k]),
+                "weight": t.weights[k],
+                "contribution": _round(contribs[k]),
+                "source": SOURCES[name],
+            }
+            for k, name in enumerate(FACTORS)
+        }
+
+
+_FACTOR_INDEX: Mapping[str, int] = {name: k for k, name in enumerate(FACTORS)}
 
 
 @dataclass(frozen=True)
@@ -349,15 +410,19 @@ class Ranking:
         value curve."""
         items = []
         for r in self.items:
-            factors: dict[str, Any] = {
-                name: {
-                    "value": _round(fv.value),
-                    "weight": fv.weight,
-                    "contribution": _round(fv.contribution),
-                    "source": fv.source,
+            factors: dict[str, Any] = (
+                r.factors.to_json_dict()
+                if isinstance(r.factors, _Factors)
+                else {
+                    name: {
+                        "value": _round(fv.value),
+                        "weight": fv.weight,
+                        "contribution": _round(fv.contribution),
+                        "source": fv.source,
+                    }
+                    for name, fv in r.factors.items()
                 }
-                for name, fv in r.factors.items()
-            }
+            )
             items.append(
                 {
                     "id": r.id,
@@ -449,16 +514,75 @@ def unknown_name(what: str, name: str, known: Iterable[str], prefix: str = "") -
 
 @dataclass(frozen=True)
 class _Inputs:
-    """Factor values of the open items, computed once and re-scored for every weight set."""
+    """Factor values of the open items, computed once and re-scored for every weight set.
+
+    Which items wait on which is kept as one Python int of bits per item (`reach`), not an
+    n x n matrix: 3 MB instead of 25 at 5,000 items, where each fresh MB costs ~9 ms here.
+    Bits are numbered component by component, each in dependency order (`bit_of`), so a
+    large component's descendant matrix is a slice of every row (see _Sequencer)."""
 
     ids: list[str]
     values: np.ndarray  # (n items, len(FACTORS)) in 0..1
-    raws: list[dict[str, tuple[Any, str]]]  # per item: factor -> (raw, detail)
-    waits_on: np.ndarray  # bool (n, n): [i, j] when open item j depends on i, directly or not
+    facts: list[_Facts]  # per item: what the factors' raw inputs and details are made from
     ready: list[bool]
     id_order: np.ndarray  # position of each id in sorted order, the final tie-break
     days: np.ndarray  # time: forecast mean duration in working days, 0 for a milestone
     preds: list[list[int]]  # open direct predecessors (positions in ids)
+    reach: list[int]  # per item: bit bit_of[j] set when open item j waits on it, directly or not
+    bit_of: list[int]  # each item's bit in `reach`
+    components: list[list[int]]  # of the graph of `preds`, each sorted, by their first item
+    topo: list[list[int]]  # each component in dependency order (its bits, in this order)
+
+    def raw(self, i: int, name: str) -> tuple[Any, str]:
+        """Item i's factor `name`: (raw input, the input in words), for explanations."""
+        item, p_success, crit, on_time, dependents, mean_days = self.facts[i]
+        if name == "impact":
+            return item.impact, f"impact {_fmt_num(item.impact)} of 5"
+        if name == "data":
+            return item.data, f"data {item.data:.0%} in hand"
+        if name == "readiness":
+            return item.readiness, f"readiness {readiness_name(item.readiness)}"
+        if name == "confidence":
+            return p_success, f"P(success) {p_success:.2f}"
+        if name == "urgency":
+            target = (
+                "no target" if on_time is None else f"P(on time{_by(item.target)}) {on_time:.2f}"
+            )
+            return (crit, on_time), f"criticality {crit:.2f}; {target}"
+        if name == "unblocks":
+            others = max(len(self.ids) - 1, 0)
+            return dependents, f"{dependents} of {others} other open items wait on it"
+        return mean_days, f"mean {mean_days:.1f} working days"
+
+    def waits_among(self, group: list[int]) -> np.ndarray | None:
+        """[a, b] when group[b] waits on group[a], directly or not; None when none does."""
+        bits = [self.bit_of[m] for m in group]
+        mask = 0
+        for b in bits:
+            mask |= 1 << b
+        rows = [self.reach[m] & mask for m in group]
+        if not any(rows):
+            return None
+        out = np.empty((len(group), len(group)), dtype=bool)
+        cols = np.array(bits, dtype=np.int64)
+        for start in range(0, len(group), _CHUNK):
+            block = _bit_rows(rows[start : start + _CHUNK], len(self.ids))
+            out[start : start + _CHUNK] = block[:, cols]
+        return out
+
+
+#: (item, P(success), criticality, P(on time) or None, open items waiting on it, mean days)
+_Facts = tuple[Any, float, float, float | None, int, float]
+#: Rows of a bit matrix unpacked at a time: a few MB at most, reused.
+_CHUNK = 256
+
+
+def _bit_rows(rows: list[int], width: int) -> np.ndarray:
+    """Python ints as rows of a boolean matrix: column b is bit b."""
+    size = (width + 7) // 8
+    packed = np.frombuffer(b"".join(r.to_bytes(size, "little") for r in rows), dtype=np.uint8)
+    packed = packed.reshape(len(rows), size)
+    return np.unpackbits(packed, axis=1, count=width, bitorder="little").view(bool)
 
 
 def _figures_map(forecast: ForecastLike | Mapping[str, ItemFigures]) -> Mapping[str, ItemFigures]:
@@ -471,12 +595,21 @@ def _inputs(plan: Plan, figures: Mapping[str, ItemFigures]) -> _Inputs:
     open_items = [item for item in plan.items if item.is_open]
     ids = [item.id for item in open_items]
     n = len(ids)
-    waits_on = _waits_on(plan, ids)
+    position = {item_id: k for k, item_id in enumerate(ids)}
+    preds = [sorted({position[d] for d in item.depends_on if d in position}) for item in open_items]
+    components = _components(preds)
+    plain = _Instance(ids, np.zeros(n), np.zeros(n), preds)
+    topo = [comp if len(comp) == 1 else _topological(plain, comp) for comp in components]
+    bit_of = [0] * n
+    for bit, m in enumerate(m for order in topo for m in order):
+        bit_of[m] = bit
+    reach = _reach(plan, position, bit_of)
     others = max(n - 1, 0)
 
     values = np.zeros((n, len(FACTORS)))
-    raws: list[dict[str, tuple[Any, str]]] = []
+    facts: list[_Facts] = []
     ready: list[bool] = []
+    days: list[float] = []
     for i, item in enumerate(open_items):
         fig = figures.get(item.id)
         if fig is None:
@@ -484,51 +617,23 @@ def _inputs(plan: Plan, figures: Mapping[str, ItemFigures]) -> _Inputs:
                 f"item {item.id!r}: the forecast has no figures for it (was it simulated "
                 "with the same plan and scenario?)"
             )
+        p_success = float(fig.p_success)
         crit = float(fig.criticality)
         on_time = None if fig.p_on_time is None else float(fig.p_on_time)
         urgency = crit if on_time is None else max(crit, 1.0 - on_time)
-        dependents = int(waits_on[i].sum())
+        dependents = reach[i].bit_count()
         mean_days = float(fig.mean_duration)
-        row = {
-            "impact": (
-                item.impact / 5.0,
-                item.impact,
-                f"impact {_fmt_num(item.impact)} of 5",
-            ),
-            "data": (item.data, item.data, f"data {item.data:.0%} in hand"),
-            "readiness": (
-                item.readiness / 9.0,
-                item.readiness,
-                f"readiness {readiness_name(item.readiness)}",
-            ),
-            "confidence": (
-                float(fig.p_success),
-                float(fig.p_success),
-                f"P(success) {fig.p_success:.2f}",
-            ),
-            "urgency": (
-                urgency,
-                (crit, on_time),
-                f"criticality {crit:.2f}; "
-                + (
-                    "no target"
-                    if on_time is None
-                    else f"P(on time{_by(item.target)}) {on_time:.2f}"
-                ),
-            ),
-            "unblocks": (
-                dependents / others if others else 0.0,
-                dependents,
-                f"{dependents} of {others} other open items wait on it",
-            ),
-            "ease": (
-                1.0 / (1.0 + max(mean_days, 0.0) / EASE_HALF_DAYS),
-                mean_days,
-                f"mean {mean_days:.1f} working days",
-            ),
-        }
-        values[i] = [min(max(row[name][0], 0.0), 1.0) for name in FACTORS]
-        raws.append({name: (row[name][1], row[name][2]) for name in FACTORS})
+        row = (
+            item.impact / 5.0,
+            item.data,
+            item.readiness / 9.0,
+            p_success,
+            urgency,
+            dependents / others if others else 0.0,
+            1.0 / (1.0 + max(mean_days, 0.0) / EASE_HALF_DAYS),
+        )
+        values[i] = [min(max(x, 0.0), 1.0) for x in row]
+        facts.append((item, p_success, crit, on_time, dependents, mean_days))
         ready.append(
             all(
                 plan.item_by_id[dep].status in ("done", "dropped")
@@ -536,39 +641,82 @@ def _inputs(plan: Plan, figures: Mapping[str, ItemFigures]) -> _Inputs:
                 if dep in plan.item_by_id
             )
         )
+        days.append(0.0 if item.kind == "milestone" else max(mean_days, 0.0))
     id_order = np.empty(n, dtype=np.int64)
     id_order[np.argsort(np.array(ids, dtype=object), kind="stable")] = np.arange(n)
-    days = np.array(
-        [
-            0.0 if item.kind == "milestone" else max(float(figures[item.id].mean_duration), 0.0)
-            for item in open_items
-        ]
+    return _Inputs(
+        ids,
+        values,
+        facts,
+        ready,
+        id_order,
+        np.array(days, dtype=float),
+        preds,
+        reach,
+        bit_of,
+        components,
+        topo,
     )
-    position = {item_id: k for k, item_id in enumerate(ids)}
-    preds = [sorted({position[d] for d in item.depends_on if d in position}) for item in open_items]
-    return _Inputs(ids, values, raws, waits_on, ready, id_order, days, preds)
 
 
-def _waits_on(plan: Plan, ids: list[str]) -> np.ndarray:
-    """[i, j] when ids[j] depends on ids[i] directly or not, dropped items left out (their
-    links no longer hold anything up): a transitive closure built in one reverse
-    topological sweep, one row of bits per item."""
-    graph = build_graph(plan)
-    graph.remove_nodes_from([i.id for i in plan.items if i.status == "dropped"])
-    try:
-        order = topological_order(graph)
-    except nx.NetworkXUnfeasible:
+def _components(preds: list[list[int]]) -> list[list[int]]:
+    """The connected components of the graph of `preds`, each sorted, by their first item
+    (union-find: networkx's graph of 5,000 items costs more than the rest of the ranking)."""
+    parent = list(range(len(preds)))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for j, ps in enumerate(preds):
+        for p in ps:
+            a, b = root(p), root(j)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[int]] = {}
+    for x in range(len(preds)):
+        groups.setdefault(root(x), []).append(x)
+    return list(groups.values())  # roots are each component's first item, met in order
+
+
+def _reach(plan: Plan, position: Mapping[str, int], bit_of: list[int]) -> list[int]:
+    """Per open item (positions in `position`), the bits (`bit_of`) of the open items that
+    depend on it directly or not, dropped items left out (their links no longer hold
+    anything up) and done ones passed through. One reverse topological sweep of Python int
+    bit sets."""
+    live = [item for item in plan.items if item.status != "dropped"]
+    index = {item.id: k for k, item in enumerate(live)}
+    succs: list[list[int]] = [[] for _ in live]
+    waiting = [0] * len(live)
+    for k, item in enumerate(live):
+        for dep in dict.fromkeys(item.depends_on):
+            d = index.get(dep)
+            if d is not None:
+                succs[d].append(k)
+                waiting[k] += 1
+    order = [k for k, w in enumerate(waiting) if w == 0]
+    for k in order:  # Kahn's algorithm: the list grows as items become ready
+        for s in succs[k]:
+            waiting[s] -= 1
+            if waiting[s] == 0:
+                order.append(s)
+    if len(order) < len(live):
+        graph = build_graph(plan)
+        graph.remove_nodes_from([i.id for i in plan.items if i.status == "dropped"])
         cycle = find_cycle(graph) or []
-        raise PriorityError(f"dependency cycle: {format_cycle(cycle)}") from None
-    position = {node: k for k, node in enumerate(order)}
-    reach = np.zeros((len(order), len(order)), dtype=bool)
-    for node in reversed(order):
-        row = reach[position[node]]
-        for child in graph.successors(node):
-            row |= reach[position[child]]
-            row[position[child]] = True
-    rows = [position[i] for i in ids]
-    return reach[np.ix_(rows, rows)]
+        raise PriorityError(f"dependency cycle: {format_cycle(cycle)}")
+    own = [0] * len(live)  # the bit of each open item, 0 for the others
+    for item_id, k in position.items():
+        own[index[item_id]] = 1 << bit_of[k]
+    reach = [0] * len(live)
+    for k in reversed(order):
+        bits = 0
+        for s in succs[k]:
+            bits |= reach[s] | own[s]
+        reach[k] = bits
+    return [reach[index[item_id]] for item_id in position]
 
 
 _BOOST_MASK = np.array([name in BOOSTS for name in FACTORS])
@@ -604,18 +752,18 @@ def _score_ranks(final: np.ndarray, inp: _Inputs) -> np.ndarray:
         while end < len(order) and rounded[order[end]] == rounded[order[start]]:
             end += 1
         if end - start > 1:
-            order[start:end] = _blockers_first(order[start:end], preference, inp.waits_on)
+            order[start:end] = _blockers_first(order[start:end], preference, inp)
         start = end
     ranks = np.empty(final.size, dtype=np.int64)
     ranks[np.array(order, dtype=np.int64)] = np.arange(1, final.size + 1)
     return ranks
 
 
-def _blockers_first(group: list[int], preference: np.ndarray, waits_on: np.ndarray) -> list[int]:
+def _blockers_first(group: list[int], preference: np.ndarray, inp: _Inputs) -> list[int]:
     """Kahn's topological sort of a tie group, the preferred item first whenever there is a
     choice (`group` comes in preference order)."""
-    sub = waits_on[np.ix_(group, group)]
-    if not sub.any():
+    sub = inp.waits_among(group)
+    if sub is None:
         return group
     waiting = sub.sum(axis=0)  # how many tied blockers each member still waits on
     key = [int(preference[g]) for g in group]
@@ -721,35 +869,67 @@ def _closure(inst: _Instance, j: int, within: set[int]) -> set[int]:
     return out
 
 
-def _max_closure(inst: _Instance, nodes: set[int], lam: float) -> tuple[float, set[int]]:
-    """The smallest closure of `nodes` (predecessors included) of maximum total value - lam x
-    days, by one minimum s-t cut (Picard's reduction). Capacities are integers (millionths
-    of a point): networkx's preflow-push can fail on float round-off. Shortest augmenting
-    paths are the fastest of networkx's flow algorithms on these small graphs."""
-    graph = nx.DiGraph()
-    src, sink = -1, -2
-    graph.add_node(src)
-    graph.add_node(sink)
+def _max_closure(
+    inst: _Instance, nodes: set[int], lam: float, closures: list[list[int]] | None = None
+) -> tuple[float, set[int]]:
+    """The largest closure of `nodes` (predecessors included) of maximum total value - lam x
+    days, by one minimum s-t cut (Picard's reduction): the side of the source that cannot
+    reach the sink in the residual network, as networkx's minimum_cut gives it. Capacities
+    are integers (millionths of a point): networkx's preflow-push can fail on float round-off.
+    Shortest augmenting paths are the fastest of networkx's flow algorithms on these small
+    graphs. Given every closure of `nodes` (`closures`, few), the same closure by comparing
+    them, without networkx (0.1 s to import)."""
     weight = {i: float(inst.value[i] - lam * inst.days[i]) for i in nodes}
-    for i in nodes:
-        graph.add_node(i)
-        cap = round(weight[i] * _CUT_SCALE)
-        if cap > 0:
-            graph.add_edge(src, i, capacity=cap)
-        elif cap < 0:
-            graph.add_edge(i, sink, capacity=-cap)
-        for p in inst.preds[i]:
-            if p in nodes:
-                graph.add_edge(i, p)  # taking i forces p: no capacity, infinite
-    if not graph.out_degree(src):
+    caps = {i: round(w * _CUT_SCALE) for i, w in weight.items()}
+    gains = [i for i in nodes if caps[i] > 0]
+    if not gains:
         return 0.0, set()  # nothing gains: the empty closure is best
-    if not graph.in_degree(sink):  # nothing costs: every gain with what it needs
-        chosen = set().union(*(nx.descendants(graph, i) | {i} for i in graph.successors(src)))
-        chosen.discard(sink)
+    if all(cap >= 0 for cap in caps.values()):  # nothing costs: every gain with what it needs
+        chosen = set().union(*(_closure(inst, i, nodes) for i in gains))
+    elif closures is not None:
+        totals = [sum(caps[i] for i in c) for c in closures]
+        top = max(totals)
+        chosen = set().union(*(c for c, t in zip(closures, totals, strict=True) if t == top))
     else:
+        import networkx as nx
+        from networkx.algorithms.flow import shortest_augmenting_path
+
+        graph = nx.DiGraph()
+        src, sink = -1, -2
+        graph.add_node(src)
+        graph.add_node(sink)
+        for i in nodes:
+            graph.add_node(i)
+            if caps[i] > 0:
+                graph.add_edge(src, i, capacity=caps[i])
+            elif caps[i] < 0:
+                graph.add_edge(i, sink, capacity=-caps[i])
+            for p in inst.preds[i]:
+                if p in nodes:
+                    graph.add_edge(i, p)  # taking i forces p: no capacity, infinite
         _, (reach, _) = nx.minimum_cut(graph, src, sink, flow_func=shortest_augmenting_path)
         chosen = {i for i in reach if i >= 0}
     return sum(weight[i] for i in chosen), chosen
+
+
+#: Sets of open items with at most this many closures (sets holding their predecessors)
+#: are cut by comparing every closure instead of by networkx's minimum cut.
+ENUMERATE_MAX_CLOSURES = 256
+
+
+def _all_closures(inst: _Instance, nodes: set[int], most: int) -> list[list[int]] | None:
+    """Every closure of `nodes`, the empty one included; None when there are more than
+    `most`. Built item by item in dependency order: each closure of the items so far, with
+    the next item added when its predecessors are in."""
+    order = _topological(inst, sorted(nodes))
+    bit = {m: 1 << k for k, m in enumerate(order)}
+    masks = [0]
+    for m in order:
+        need = sum(bit[p] for p in inst.preds[m] if p in bit)
+        masks += [mask | bit[m] for mask in masks if mask & need == need]
+        if len(masks) > most:
+            return None
+    return [[m for m in order if mask & bit[m]] for mask in masks]
 
 
 def _best_start(inst: _Instance, nodes: set[int]) -> set[int]:
@@ -758,18 +938,30 @@ def _best_start(inst: _Instance, nodes: set[int]) -> set[int]:
     # start from the best single item with its ancestors: often optimal already
     best: set[int] | None = None
     best_r = -math.inf
+    ratios: list[float] = []
+    sizes: list[int] = []
     for j in sorted(nodes):
         c = _closure(inst, j, nodes)
         r = inst.ratio(c)
+        ratios.append(r)
+        sizes.append(len(c))
         if best is None or _better(r, inst.key(c), best_r, inst.key(best)):
             best, best_r = c, r
     assert best is not None
     if math.isinf(best_r) or len(nodes) == 1:
         return best
+    if sorted(sizes) == list(range(1, len(nodes) + 1)) and (
+        sum(math.isclose(r, best_r, rel_tol=_RATIO_RTOL, abs_tol=1e-12) for r in ratios) == 1
+    ):
+        # closures of distinct sizes 1..k: the items form a chain, so every closure is one
+        # item's with its ancestors, all scanned above; none ties with the best, so a cut
+        # at its ratio finds nothing better (and networkx need not even be imported)
+        return best
     scale = max(float(inst.value[list(nodes)].sum()), 1.0)
     lam = best_r
+    closures = _all_closures(inst, nodes, ENUMERATE_MAX_CLOSURES)
     for _ in range(100):
-        gain, chosen = _max_closure(inst, nodes, lam)
+        gain, chosen = _max_closure(inst, nodes, lam, closures)
         if gain <= 1e-9 * scale or not chosen:
             break
         r = inst.ratio(chosen)
@@ -881,13 +1073,19 @@ def _interchange(inst: _Instance, order: list[int]) -> list[int]:
 
 class _Greedy(NamedTuple):
     """A large component, prepared for the greedy rule: its items in dependency order,
-    `preds` the direct predecessors of each (positions in that order) and `desc[a, b]` when
-    item b is item a or one of its descendants, rows contiguous for the update of each step."""
+    `preds` the direct predecessors of each (positions in that order) and `desc` bit rows
+    (packed, little-endian: _desc_row unpacks one) with bit b of row a set when item b is
+    item a or one of its descendants: c^2 / 8 bytes, where a boolean matrix took c^2."""
 
     items: np.ndarray
     preds: list[list[int]]
     desc: np.ndarray
     days: np.ndarray  # the days of each item with all its ancestors
+
+
+def _desc_row(comp: _Greedy, a: int) -> np.ndarray:
+    """Row a of the descendant matrix, as booleans."""
+    return np.unpackbits(comp.desc[a], count=len(comp.items), bitorder="little").view(bool)
 
 
 class _Sequencer:
@@ -896,24 +1094,24 @@ class _Sequencer:
 
     def __init__(self, inp: _Inputs):
         self.inp = inp
-        n = len(inp.ids)
-        graph = nx.Graph()
-        graph.add_nodes_from(range(n))
-        graph.add_edges_from((p, j) for j, ps in enumerate(inp.preds) for p in ps)
-        self.components = sorted(
-            (sorted(c) for c in nx.connected_components(graph)), key=lambda c: c[0]
-        )
+        self.components = inp.components
         self.large: dict[int, _Greedy] = {}
-        plain = _Instance(inp.ids, inp.days, inp.days, inp.preds)
+        first = 0  # the first bit of each component (bits go component by component)
         for k, comp in enumerate(self.components):
             if len(comp) > EXACT_MAX_ITEMS:
-                order = _topological(plain, comp)
-                desc = inp.waits_on[np.ix_(order, order)]  # bools: a float copy is 8x the memory
-                np.fill_diagonal(desc, True)
+                order = inp.topo[k]
+                size = (len(order) + 7) // 8
+                mask = (1 << len(order)) - 1
+                rows = b"".join(
+                    ((inp.reach[m] >> first & mask) | 1 << a).to_bytes(size, "little")
+                    for a, m in enumerate(order)
+                )
+                desc = np.frombuffer(rows, dtype=np.uint8).reshape(len(order), size)
                 where = {m: a for a, m in enumerate(order)}
                 preds = [[where[p] for p in inp.preds[m]] for m in order]
-                days = _column_sums(desc, inp.days[order])
+                days = _column_sums(desc, inp.days[order], len(order))
                 self.large[k] = _Greedy(np.array(order), preds, desc, days)
+            first += len(comp)
 
     def blocks(self, value: np.ndarray) -> list[Block]:
         """Sidney's decomposition of the open items for these values: the starts in order,
@@ -956,20 +1154,16 @@ def _order_greedy(inst: _Instance, comp: _Greedy) -> list[Block]:
     # loop: its threads spin after each call and slow the steps several times over.
     value = inst.value[items]
     days_own = inst.days[items]
-    tot_v = _column_sums(desc, value)
+    tot_v = _column_sums(desc, value, len(items))
     tot_t = comp.days.copy()
-    alive = np.ones(len(items), dtype=bool)
+    alive = bytearray(b"\x01") * len(items)  # read item by item: no numpy scalars
     left = len(items)
-    ratio = np.empty(len(items))
-    days = np.empty(len(items))
+    item_ids, value_list, days_list = items.tolist(), value.tolist(), days_own.tolist()
     blocks: list[Block] = []
     with np.errstate(divide="ignore", invalid="ignore"):
+        # 1e-300 makes 0 / 0 (an unscheduled milestone) +inf
+        ratio = (tot_v + 1e-300) / np.maximum(tot_t, 0.0)
         while left:
-            # a scheduled item is never updated again (its ancestors went first), so it is
-            # parked at -inf; 1e-300 makes 0 / 0 (an unscheduled milestone) +inf
-            np.maximum(tot_t, 0.0, out=days)
-            np.add(tot_v, 1e-300, out=ratio)
-            np.divide(ratio, days, out=ratio)
             pick = int(ratio.argmax())
             top = ratio[pick]
             if top == -math.inf:
@@ -983,33 +1177,49 @@ def _order_greedy(inst: _Instance, comp: _Greedy) -> list[Block]:
                     zip(values.round(9).tolist(), sizes, cand.tolist(), strict=True),
                     key=lambda vsc: (vsc[0], vsc[1], inst.ids[items[vsc[2]]]),
                 )[2]
-            idx = np.array(sorted(_alive_closure(preds, alive, pick)))  # dependency order
-            got_v, got_t = value[idx].sum(), days_own[idx].sum()
-            blocks.append(Block(tuple(items[idx].tolist()), float(got_v), float(got_t)))
-            if len(idx) == 1:  # the usual step (x - v x 1 and x - v x 0 are exact)
-                tot_v -= value[pick] * desc[pick]
-                tot_t -= days_own[pick] * desc[pick]
+            members = sorted(_alive_closure(preds, alive, pick))  # dependency order
+            # only the descendants (`hit`) of what goes change: x - v x 0 = x elsewhere
+            if len(members) == 1:  # the usual step, in plain floats (a sum of one is exact)
+                idx = pick
+                blocks.append(Block((item_ids[pick],), value_list[pick], days_list[pick]))
+                alive[pick] = False
+                hit = np.flatnonzero(_desc_row(comp, pick))
+                tot_v[hit] -= value[pick]
+                tot_t[hit] -= days_own[pick]
             else:
-                rows = desc[idx]
-                tot_v -= (value[idx, None] * rows).sum(axis=0)
-                tot_t -= (days_own[idx, None] * rows).sum(axis=0)
-            alive[idx] = False
-            left -= len(idx)
+                idx = np.array(members)
+                got_v, got_t = value[idx].sum(), days_own[idx].sum()
+                blocks.append(Block(tuple(items[idx].tolist()), float(got_v), float(got_t)))
+                for m in members:
+                    alive[m] = False
+                rows = np.unpackbits(desc[idx], axis=1, count=len(items), bitorder="little")
+                hit = np.flatnonzero(rows.any(axis=0))
+                rows = rows[:, hit].view(bool)
+                tot_v[hit] -= (value[idx, None] * rows).sum(axis=0)
+                tot_t[hit] -= (days_own[idx, None] * rows).sum(axis=0)
+            left -= len(members)
+            # a scheduled item is never updated again (its ancestors went first), so it is
+            # parked at -inf
             tot_v[idx] = -math.inf
             tot_t[idx] = 1.0
+            ratio[hit] = (tot_v[hit] + 1e-300) / np.maximum(tot_t[hit], 0.0)
     return blocks
 
 
-def _column_sums(rows: np.ndarray, weights: np.ndarray, chunk: int = 256) -> np.ndarray:
-    """weights @ rows for a boolean matrix, in chunks of rows: no BLAS (einsum without
-    `optimize` never calls it; see _order_greedy) and no float copy of the whole matrix."""
-    out = np.zeros(rows.shape[1])
-    for start in range(0, rows.shape[0], chunk):
-        out += np.einsum("i,ij->j", weights[start : start + chunk], rows[start : start + chunk])
+def _column_sums(packed: np.ndarray, weights: np.ndarray, width: int) -> np.ndarray:
+    """weights @ rows for a packed bit matrix (see _Greedy), unpacked a chunk of rows at a
+    time: no BLAS (einsum without `optimize` never calls it; see _order_greedy) and no float
+    or even boolean copy of the whole matrix."""
+    out = np.zeros(width)
+    for start in range(0, packed.shape[0], _CHUNK):
+        rows = np.unpackbits(
+            packed[start : start + _CHUNK], axis=1, count=width, bitorder="little"
+        ).view(bool)
+        out += np.einsum("i,ij->j", weights[start : start + _CHUNK], rows)
     return out
 
 
-def _alive_closure(preds: list[list[int]], alive: np.ndarray, j: int) -> set[int]:
+def _alive_closure(preds: list[list[int]], alive: bytearray, j: int) -> set[int]:
     """j and its unscheduled ancestors, by a walk up the direct predecessors: a block is a
     few items, so this beats a row of an ancestor matrix (and its n x n transpose)."""
     out = {j}
@@ -1062,18 +1272,24 @@ class _BlockShifts:
         with np.errstate(divide="ignore", invalid="ignore"):
             key = np.where(timeless, -got, -got / np.where(timeless, 1.0, self.days))
         first = np.where(timeless, 0, 1)
-        keys = list(zip(first.tolist(), key.tolist(), range(len(got)), strict=True))
+        # the heap holds each block's place in (first, key, block) order: ints compare
+        # faster than those tuples, and this runs once per weight halved or doubled
+        best = np.lexsort((np.arange(len(got)), key, first)).tolist()
+        place = [0] * len(got)
+        for k, b in enumerate(best):
+            place[b] = k
         waiting = list(self.waiting)
-        heap = [keys[b] for b in range(len(got)) if waiting[b] == 0]
+        heap = [place[b] for b in range(len(got)) if waiting[b] == 0]
         heapq.heapify(heap)
         order: list[int] = []
+        succs = self.succs
         while heap:
-            b = heapq.heappop(heap)[2]
+            b = best[heapq.heappop(heap)]
             order.append(b)
-            for s in self.succs[b]:
+            for s in succs[b]:
                 waiting[s] -= 1
                 if waiting[s] == 0:
-                    heapq.heappush(heap, keys[s])
+                    heapq.heappush(heap, place[s])
         at = np.array(order, dtype=np.int64)
         start = np.empty(len(got), dtype=np.int64)
         start[at] = np.cumsum(self.sizes[at]) - self.sizes[at]
@@ -1112,16 +1328,20 @@ def _followed(ranks: np.ndarray, preds: list[list[int]]) -> list[int]:
     for j, ps in enumerate(preds):
         for p in ps:
             succs[p].append(j)
-    heap = [(int(ranks[j]), j) for j in range(len(preds)) if waiting[j] == 0]
+    rank = ranks.tolist()  # a permutation of 1..n: the heap holds ranks, `at` their items
+    at = [0] * (len(rank) + 1)
+    for j, r in enumerate(rank):
+        at[r] = j
+    heap = [rank[j] for j in range(len(preds)) if waiting[j] == 0]
     heapq.heapify(heap)
     out: list[int] = []
     while heap:
-        _, j = heapq.heappop(heap)
+        j = at[heapq.heappop(heap)]
         out.append(j)
         for s in succs[j]:
             waiting[s] -= 1
             if waiting[s] == 0:
-                heapq.heappush(heap, (int(ranks[s]), s))
+                heapq.heappush(heap, rank[s])
     return out
 
 
@@ -1252,28 +1472,13 @@ def prioritize(
             split = own[:, None] * weighted_g / totals[:, None]
         contribs = np.where(totals[:, None] > 0, split, 0.0).tolist()
     values_list = inp.values.tolist()
-    weights_list = w.tolist()
+    table = _FactorTable(inp, values_list, w.tolist(), contribs)
+    gates = [k for k, name in enumerate(FACTORS) if name in GATES and w[k] > 0]
     ranked: list[RankedItem] = []
     for i, item_id in enumerate(inp.ids):
-        raws, value, contrib = inp.raws[i], values_list[i], contribs[i]
-        factors = {
-            name: FactorValue(
-                raw=raws[name][0],
-                value=value[k],
-                weight=weights_list[k],
-                contribution=contrib[k],
-                source=SOURCES[name],
-                detail=raws[name][1],
-            )
-            for k, name in enumerate(FACTORS)
-        }
-        vetoed = ()
+        vetoed: tuple[str, ...] = ()
         if method == "gated":
-            vetoed = tuple(
-                name
-                for k, name in enumerate(FACTORS)
-                if name in GATES and w[k] > 0 and inp.values[i, k] == 0
-            )
+            vetoed = tuple(FACTORS[k] for k in gates if values_list[i][k] == 0)
         place, block = block_of[i]
         ranked.append(
             RankedItem(
@@ -1287,7 +1492,7 @@ def prioritize(
                 block=place,
                 ready=inp.ready[i],
                 rank_range=(int(best[i]), int(worst[i])),
-                factors=factors,
+                factors=_Factors(table, i),
                 vetoed_by=vetoed,
             )
         )
