@@ -6,6 +6,7 @@ import json
 import math
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -610,3 +611,36 @@ def test_invariants_hold_on_random_plans(plan: Plan, chunk: int) -> None:
     # some item ends the critical path in every run
     if result.items:
         assert max(f.criticality for f in result.items.values()) > 0
+
+
+@pytest.mark.parametrize(
+    ("name", "runs", "scenario"),
+    [
+        ("support-assistant.toml", 5000, None),  # teams bind, targets, experiments, 2 chunks
+        ("fraud-detection.toml", 700, "first"),
+        ("recommendations.toml", 300, None),
+    ],
+)
+def test_figures_equal_the_full_forecasts_figures(
+    name: str, runs: int, scenario: str | None
+) -> None:
+    """forecast.figures (what prioritize ranks by) keeps no store, but every figure is the
+    one simulate gives for the same arguments, to the last bit."""
+    from roadmap_tui import store
+    from roadmap_tui.forecast import figures
+
+    plan = store.load_plan(Path(__file__).resolve().parents[1] / "plans" / name).plan
+    if scenario == "first":
+        scenario = plan.scenarios[0].id
+    full = simulate(plan, runs=runs, seed=4, scenario=scenario)
+    light = figures(plan, runs=runs, seed=4, scenario=scenario)
+    assert (light.runs, light.seed, light.scenario) == (full.runs, full.seed, scenario)
+    assert list(light.items) == list(full.items)
+    for item_id, f in full.items.items():
+        got = light.items[item_id]
+        assert (got.p_success, got.criticality, got.p_on_time, got.mean_duration) == (
+            f.p_success,
+            f.criticality,
+            f.p_on_time,
+            f.mean_duration,
+        ), item_id

@@ -558,6 +558,7 @@ def prioritize_command(
             weights=overrides,
             method=method,
             order=order,
+            figures_only=True,  # the table and JSON show no dates: no store of every run
         )
         explanation = ranking.explain(explain_id) if explain_id is not None else None
     except ValueError as exc:  # PriorityError, or a plan the engine cannot simulate

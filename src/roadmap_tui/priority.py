@@ -27,6 +27,7 @@ from roadmap_tui.model.types import (
 )
 
 if TYPE_CHECKING:
+    from roadmap_tui.forecast.engine import ForecastFigures
     from roadmap_tui.forecast.result import ForecastResult
 
 Source = Literal["field", "forecast", "graph"]
@@ -1505,7 +1506,7 @@ class RankedPlan(NamedTuple):
     """A forecast and the ranking made from it, with the plan as the scenario sees it."""
 
     plan: Plan
-    forecast: ForecastResult
+    forecast: ForecastResult | ForecastFigures
     ranking: Ranking
 
 
@@ -1519,16 +1520,23 @@ def rank_plan(
     method: str | None = None,
     order: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    figures_only: bool = False,
 ) -> RankedPlan:
     """Forecast `plan` under `scenario` and rank the plan that scenario sees, in one place.
 
     The ranking must score the same plan the forecast simulated (overrides applied), which
-    every face that ranks (prioritize, exports) needs. Raises ValueError (ForecastError,
+    every face that ranks (prioritize, exports) needs. With `figures_only` the forecast is
+    only the figures the ranking reads (forecast.figures: the same values, a fraction of
+    the memory); exports need the whole forecast. Raises ValueError (ForecastError,
     PriorityError) for an unknown scenario or a plan that cannot be simulated or scored.
     """
-    from roadmap_tui.forecast import simulate
+    from roadmap_tui.forecast import figures, simulate
 
-    result = simulate(plan, runs=runs, seed=seed, scenario=scenario, progress=progress)
+    result: ForecastResult | ForecastFigures
+    if figures_only:
+        result = figures(plan, runs=runs, seed=seed, scenario=scenario)
+    else:
+        result = simulate(plan, runs=runs, seed=seed, scenario=scenario, progress=progress)
     seen = plan.apply_scenario(scenario) if scenario is not None else plan
     return RankedPlan(
         seen, result, prioritize(seen, result, weights=weights, method=method, order=order)

@@ -19,6 +19,7 @@ from roadmap_tui.model.text import clean
 from roadmap_tui.priority import Explanation, RankedItem, Ranking, ValueCurve, bar_segments
 
 if TYPE_CHECKING:
+    from roadmap_tui.forecast.engine import ForecastFigures
     from roadmap_tui.forecast.result import ForecastResult
 
 #: One colour per factor in the score bar.
@@ -251,7 +252,10 @@ def explain_table(explanation: Explanation, title: str) -> Table:
 
 
 def ranking_heading(
-    plan_name: str, ranking: Ranking, forecast: ForecastResult, scenario: str | None
+    plan_name: str,
+    ranking: Ranking,
+    forecast: ForecastResult | ForecastFigures,
+    scenario: str | None,
 ) -> str:
     """What the ranking rests on: method, order and the forecast's runs, seed, scenario."""
     return (

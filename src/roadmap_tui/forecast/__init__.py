@@ -14,8 +14,10 @@ from roadmap_tui.forecast.engine import (
     DEFAULT_CHUNK,
     SENSITIVITY_RUNS,
     ForecastError,
+    ForecastFigures,
     Progress,
     compare,
+    figures,
     simulate,
 )
 from roadmap_tui.forecast.result import (
@@ -41,6 +43,7 @@ __all__ = [
     "SENSITIVITY_RUNS",
     "DatePercentiles",
     "ForecastError",
+    "ForecastFigures",
     "ForecastResult",
     "Histogram",
     "ItemForecast",
@@ -52,6 +55,7 @@ __all__ = [
     "RiskEffects",
     "compare",
     "compare_to_json_dict",
+    "figures",
     "risk_effects",
     "simulate",
     "simulate_with_effects",

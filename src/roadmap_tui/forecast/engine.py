@@ -919,6 +919,44 @@ def simulate(
     )
 
 
+@dataclass(frozen=True)
+class ForecastFigures:
+    """What a ranking reads of a forecast: per item its chance of success, criticality,
+    chance of its target and mean duration, and the runs and seed they come from."""
+
+    runs: int
+    seed: int
+    scenario: str | None
+    items: Mapping[str, cap_mod._Figures]
+
+
+def figures(
+    plan: Plan,
+    *,
+    runs: int | None = None,
+    seed: int | None = None,
+    scenario: str | None = None,
+    as_of: date | None = None,
+) -> ForecastFigures:
+    """The per-item figures of `simulate` with the same arguments, equal to its own, without
+    keeping every finish of every run: no store to fill and sort, no percentiles, curves or
+    sensitivities (`roadmap prioritize` at 5,000 items x 10,000 runs: a 200 MB store)."""
+    runs = plan.runs if runs is None else int(runs)
+    seed = plan.seed if seed is None else int(seed)
+    if runs < 1:
+        raise ForecastError(f"runs must be at least 1, got {runs}")
+    if scenario is not None:
+        if scenario not in plan.scenario_by_id:
+            known = ", ".join(plan.scenario_by_id) or "none"
+            raise ForecastError(f"unknown scenario '{scenario}' (known: {known})")
+        plan = plan.apply_scenario(scenario)
+    as_of = plan.as_of if as_of is None else as_of
+    calendar = Calendar.of(plan)
+    model = build_model(plan, calendar, as_of, seed, runs)
+    items = cap_mod.pilot_figures(model, calendar, runs, DEFAULT_CHUNK)
+    return ForecastFigures(runs=runs, seed=seed, scenario=scenario, items=items)
+
+
 def compare(
     plan: Plan,
     runs: int | None = None,
