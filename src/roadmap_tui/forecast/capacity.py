@@ -44,6 +44,8 @@ QUEUE_RUNS = 1_000
 LOAD_RUNS = 1_000
 #: Turns "how far past the gap's end" into "never": any overrun times this is beyond any day.
 _BIG = np.float32(1e30)
+#: Beyond any day, yet finite: never-ready runs clipped to it have a wait of 0, not inf - inf.
+_FAR = np.float32(3e38)
 
 
 class _NodeLike(Protocol):
@@ -203,12 +205,23 @@ class Capacity:
             self._keep = max(min(n, tracker.kept - self._at), 0)
             tracker.begun += n
 
-    def _note(self, r: int, start: np.ndarray, end: np.ndarray, wait: np.ndarray | None) -> None:
+    def _note(
+        self,
+        r: int,
+        start: np.ndarray,
+        end: np.ndarray,
+        wait: np.ndarray | None,
+        *,
+        count: bool = True,
+    ) -> None:
         """Add row r's waits of this chunk to the tracker's sums (`wait` None: no wait in
-        any run); keep its starts and ends of the tracker's first runs."""
+        any run; `count` False: the waits are noted apart, by `_note_wait`); keep its
+        starts and ends of the tracker's first runs."""
         tracker = self.tracker
         assert tracker is not None
-        if wait is None:
+        if not count:
+            pass
+        elif wait is None:
             tracker.wait_count[r] += start.size
         elif r in self._unsure:  # a run in which it is never ready has no wait
             finite = np.isfinite(wait, out=self._masks[3])
@@ -221,6 +234,27 @@ class Capacity:
             at, keep = self._at, self._keep
             tracker.start[r, at : at + keep] = start[:keep]
             tracker.end[r, at : at + keep] = end[:keep]
+
+    def _note_wait(
+        self, r: int, start: np.ndarray, ready: np.ndarray, finite: np.ndarray | None
+    ) -> None:
+        """Add row r's waits (start - ready) of this chunk to the tracker's sums, over the
+        runs in which it starts (`finite`; None: all). A run that never starts has start =
+        ready = inf: both are clipped to a finite bound, so it adds 0 (no masked sum, no
+        inf - inf)."""
+        tracker = self.tracker
+        assert tracker is not None
+        n = start.size
+        wait, ready_clipped = self._buf[2], self._buf[3]
+        count = n if finite is None else np.count_nonzero(finite)
+        if count == n:
+            np.subtract(start, ready, out=wait)
+        else:
+            np.minimum(start, _FAR, out=wait)
+            np.minimum(ready, _FAR, out=ready_clipped)
+            wait -= ready_clipped
+        tracker.wait_sum[r] += np.add.reduce(wait, dtype=np.float64)
+        tracker.wait_count[r] += count
 
     def place(self, node: _NodeLike, row: np.ndarray, duration: np.ndarray) -> None:
         """`row` holds when the item is ready in each run; make it the start, hold the lane.
@@ -291,7 +325,7 @@ class Capacity:
             if record:
                 self._note(r, row, end, None)
         else:
-            in_gap, idle, fin, _ = self._masks
+            in_gap, idle, fin, back = self._masks
             np.maximum(old, row, out=start)  # after the lane that frees first
             # or earlier, in the idle stretch, if it fits whole: s where s + d <= gap end,
             # else ~inf (plain arithmetic: masked copies of random masks are slow)
@@ -300,19 +334,18 @@ class Capacity:
             np.subtract(e, ge, out=e)
             e *= _BIG
             np.maximum(s, e, out=s)
-            np.less_equal(s, start, out=in_gap)  # rare: a masked copy of it is cheap
+            np.less_equal(s, start, out=in_gap)
             np.minimum(start, s, out=start)
             sure = node.index in self.sure
             if not sure:
                 in_gap &= np.isfinite(start, out=fin)
             if record:
-                with np.errstate(invalid="ignore"):  # never ready (inf - inf): no wait
-                    np.subtract(start, row, out=e)
+                self._note_wait(r, start, row, None if sure else fin)
             np.add(start, duration, out=new)  # the item's end
-            if record:
-                self._note(r, start, new, e)
+            if record and self._keep:
+                self._note(r, start, new, None, count=False)
             row[:] = start
-            gap_used = bool(in_gap.any())
+            gap_used = np.count_nonzero(in_gap) > 0
             if gap_used:
                 np.copyto(gs, new, where=in_gap)  # what is left of the gap is after the item
             # a lane idle from its free time until this start leaves a gap: it replaces the
@@ -324,11 +357,13 @@ class Capacity:
             np.copyto(gs, old, where=idle)
             np.copyto(ge, start, where=idle)
             # the lane is free again at the end, unless the item used the gap or never
-            # started (both rare)
-            if gap_used:
-                np.copyto(new, old, where=in_gap)
+            # started (both rare): one masked copy for both
             if not sure:
-                np.copyto(new, old, where=~fin)
+                back = np.less_equal(fin, in_gap, out=back)  # in the gap, or not finite
+                if np.count_nonzero(back):
+                    np.copyto(new, old, where=back)
+            elif gap_used:
+                np.copyto(new, old, where=in_gap)
         lanes[0], team.spare2 = new, old
         spare = team.spare
         for k in range(len(lanes) - 1):  # two operations per lane, buffers swapped
