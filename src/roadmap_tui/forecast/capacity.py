@@ -665,6 +665,7 @@ class Tracker:
                 load_capacity=load_cap,
                 week_days=week,
             )
+        cap.tracker = None  # no cycle: the caller's `del` frees the kept runs at once
         return waits, teams
 
 
