@@ -168,6 +168,7 @@ class Capacity:
                 self.sure.add(node.index)
         self._unsure = {r for i, r in self.row_of.items() if i not in self.sure}
         self._buf = np.empty((4, 0), dtype=np.float32)
+        self._rows: list[np.ndarray] = []  # the rows of _buf, then of _masks: views made once
         self._lane = np.empty(0, dtype=np.int16)
         self._masks = np.empty((4, 0), dtype=bool)
 
@@ -198,6 +199,7 @@ class Capacity:
             self._lane = np.empty(n, dtype=np.int16)
             self._buf = np.empty((4, n), dtype=dtype)  # start, end and two scratch rows
             self._masks = np.empty((4, n), dtype=bool)
+            self._rows = [*self._buf, *self._masks]
         tracker = self.tracker
         # the deterministic run (float64) is not a run of the forecast: nothing recorded
         self._record = tracker is not None and dtype == np.float32
@@ -225,7 +227,7 @@ class Capacity:
         elif wait is None:
             tracker.wait_count[r] += start.size
         elif r in self._unsure:  # a run in which it is never ready has no wait
-            finite = np.isfinite(wait, out=self._masks[3])
+            finite = np.isfinite(wait, out=self._rows[7])
             tracker.wait_sum[r] += np.add.reduce(wait, where=finite, dtype=np.float64)
             tracker.wait_count[r] += np.count_nonzero(finite)
         else:
@@ -246,7 +248,7 @@ class Capacity:
         tracker = self.tracker
         assert tracker is not None
         n = start.size
-        wait, ready_clipped = self._buf[2], self._buf[3]
+        wait, ready_clipped = self._rows[2], self._rows[3]
         count = n if finite is None else np.count_nonzero(finite)
         if count == n:
             np.subtract(start, ready, out=wait)
@@ -276,7 +278,7 @@ class Capacity:
             return
         free = team.free
         r = self.row_of[node.index]
-        start, end, wait, _ = self._buf
+        start, end, wait, _ = self._rows[:4]
         lane = self._lane
         if node.start_at is not None:  # work in progress holds a lane from its start
             first = self._earliest(free, lane)
@@ -320,7 +322,7 @@ class Capacity:
         lanes, gs, ge = team.lanes, team.gap_start, team.gap_end
         r = self.row_of[node.index]
         old, new = lanes[0], team.spare2  # the first lane to free, before and after
-        start, end, s, e = self._buf
+        start, end, s, e, in_gap, idle, fin, back = self._rows
         record = self._record
         if node.start_at is not None:  # work in progress: not delayed, holds a lane
             np.add(row, duration, out=end)
@@ -330,7 +332,6 @@ class Capacity:
             if record:
                 self._note(r, row, end, None)
         else:
-            in_gap, idle, fin, back = self._masks
             np.maximum(old, row, out=start)  # after the lane that frees first
             # or earlier, in the idle stretch, if it fits whole: s where s + d <= gap end,
             # else ~inf (plain arithmetic: masked copies of random masks are slow)
