@@ -208,23 +208,13 @@ class Capacity:
             self._keep = max(min(n, tracker.kept - self._at), 0)
             tracker.begun += n
 
-    def _note(
-        self,
-        r: int,
-        start: np.ndarray,
-        end: np.ndarray,
-        wait: np.ndarray | None,
-        *,
-        count: bool = True,
-    ) -> None:
+    def _note(self, r: int, start: np.ndarray, end: np.ndarray, wait: np.ndarray | None) -> None:
         """Add row r's waits of this chunk to the tracker's sums (`wait` None: no wait in
-        any run; `count` False: the waits are noted apart, by `_note_wait`); keep its
-        starts and ends of the tracker's first runs."""
+        any run) and keep its starts and ends of the tracker's first runs (teams whose
+        capacity steps, and work in progress)."""
         tracker = self.tracker
         assert tracker is not None
-        if not count:
-            pass
-        elif wait is None:
+        if wait is None:
             tracker.wait_count[r] += start.size
         elif r in self._unsure:  # a run in which it is never ready has no wait
             finite = np.isfinite(wait, out=self._rows[7])
@@ -234,9 +224,15 @@ class Capacity:
             tracker.wait_sum[r] += np.add.reduce(wait, dtype=np.float64)
             tracker.wait_count[r] += wait.size
         if self._keep:
-            at, keep = self._at, self._keep
-            tracker.start[r, at : at + keep] = start[:keep]
-            tracker.end[r, at : at + keep] = end[:keep]
+            self._keep_runs(r, start, end)
+
+    def _keep_runs(self, r: int, start: np.ndarray, end: np.ndarray) -> None:
+        """Copy row r's starts and ends of the chunk's runs among the tracker's first ones."""
+        tracker = self.tracker
+        assert tracker is not None
+        at, keep = self._at, self._keep
+        tracker.start[r, at : at + keep] = start[:keep]
+        tracker.end[r, at : at + keep] = end[:keep]
 
     def _note_wait(
         self, r: int, start: np.ndarray, ready: np.ndarray, finite: np.ndarray | None
@@ -349,7 +345,7 @@ class Capacity:
                 self._note_wait(r, start, row, None if sure else fin)
             np.add(start, duration, out=new)  # the item's end
             if record and self._keep:
-                self._note(r, start, new, None, count=False)
+                self._keep_runs(r, start, new)
             row[:] = start
             gap_used = np.count_nonzero(in_gap) > 0
             if gap_used:
