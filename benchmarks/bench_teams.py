@@ -53,9 +53,9 @@ def one_process(with_teams: bool) -> tuple[float, float, float]:
     proc = subprocess.Popen([sys.executable, "-c", code])
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        raise SystemExit(f"the benchmark process failed ({proc.returncode})")
+    exit_code = os.waitstatus_to_exitcode(status)
+    if exit_code:
+        raise SystemExit(f"the benchmark process failed (exit {exit_code})")
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
