@@ -6,12 +6,14 @@
 `queue = "priority"` (so the time includes the forecast without capacity that ranks the
 queue), against the same plan without teams. Each is timed as a whole process (a fresh
 interpreter: imports, simulation, statistics), the two alternately so that load on a
-shared machine hits both. Goal: ratio <= 1.3.
+shared machine hits both. Goal: ratio <= 1.3. CPU time (user + sys of the child) and peak
+RSS are printed too: on a loaded machine CPU time is the steadier figure.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -39,7 +41,8 @@ def team_plan(with_teams: bool) -> Plan:
     return replace(plan, teams=teams, items=items)
 
 
-def one_process(with_teams: bool) -> float:
+def one_process(with_teams: bool) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak RSS MB) of one fresh process."""
     code = (
         "import sys; sys.path.insert(0, 'benchmarks');"
         "from bench_teams import team_plan;"
@@ -47,8 +50,13 @@ def one_process(with_teams: bool) -> float:
         f"simulate(team_plan({with_teams}), runs={RUNS}, seed=1)"
     )
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True)
-    return time.perf_counter() - t0
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    exit_code = os.waitstatus_to_exitcode(status)
+    if exit_code:
+        raise SystemExit(f"the benchmark process failed (exit {exit_code})")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def main() -> None:
@@ -60,13 +68,17 @@ def main() -> None:
     for _ in range(args.repeat):
         plain.append(one_process(False))
         teams.append(one_process(True))
-    a, b = statistics.median(plain), statistics.median(teams)
     print(f"1,000 items x {RUNS:,} runs, whole process (median of {args.repeat}):")
-    print(f"  without teams: {a:.2f} s")
-    print(f"  8 teams of capacity {CAPACITY}, queue = priority: {b:.2f} s")
-    print(f"  ratio of medians: {b / a:.2f} (goal <= 1.3)")
-    pairs = sorted(t / p for p, t in zip(plain, teams, strict=True))
-    print(f"  ratio per pair, sorted: {', '.join(f'{r:.2f}' for r in pairs)}")
+    for k, what in enumerate(("wall", "CPU")):
+        a = statistics.median(p[k] for p in plain)
+        b = statistics.median(t[k] for t in teams)
+        print(f"  {what}: without teams {a:.2f} s, 8 teams of capacity {CAPACITY} {b:.2f} s")
+        print(f"    ratio of medians: {b / a:.2f} (goal <= 1.3)")
+        pairs = sorted(t[k] / p[k] for p, t in zip(plain, teams, strict=True))
+        print(f"    ratio per pair, sorted: {', '.join(f'{r:.2f}' for r in pairs)}")
+    rss_a = statistics.median(p[2] for p in plain)
+    rss_b = statistics.median(t[2] for t in teams)
+    print(f"  peak RSS: without teams {rss_a:.0f} MB, with teams {rss_b:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ run counts it, and what waits for it, as not completing.
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -44,6 +45,8 @@ QUEUE_RUNS = 1_000
 LOAD_RUNS = 1_000
 #: Turns "how far past the gap's end" into "never": any overrun times this is beyond any day.
 _BIG = np.float32(1e30)
+#: Beyond any day, yet finite: never-ready runs clipped to it have a wait of 0, not inf - inf.
+_FAR = np.float32(3e38)
 
 
 class _NodeLike(Protocol):
@@ -84,6 +87,8 @@ class _Team:
     constant: bool  # every lane exists from day 0 (or earlier) for ever
     free: np.ndarray  # (units, n) next free time of each lane in the current chunk
     first_free: np.ndarray  # (units,) when each lane first exists
+    #: the memory of free, spare, spare2, gap_start and gap_end, reused from chunk to chunk
+    rows: np.ndarray = field(default_factory=lambda: np.empty((0, 0), np.float32))
     #: per run, the idle stretch [gap_start, gap_end) a unit left before a later booking
     gap_start: np.ndarray = field(default_factory=lambda: np.empty(0, np.float32))
     gap_end: np.ndarray = field(default_factory=lambda: np.empty(0, np.float32))
@@ -150,17 +155,22 @@ class Capacity:
         #: node index -> row of the per-item start / wait arrays
         self.row_of = {i: r for r, i in enumerate(sorted(self.team_of))}
         self.order = _queue_topological(nodes, queue)
-        n_rows = len(self.row_of)
-        self.start = np.empty((n_rows, 0), dtype=np.float32)
-        self.end = np.empty((n_rows, 0), dtype=np.float32)
-        self.wait = np.empty((n_rows, 0), dtype=np.float32)
+        #: what records each item's wait, start and end as it is placed (set by Tracker)
+        self.tracker: Tracker | None = None
+        self._record = False  # whether this chunk's waits are recorded
+        self._at = 0  # the chunk's first run
+        self._keep = 0  # how many of its first runs' starts and ends are kept
         #: items that are ready in every run (nothing upstream can fail or never start):
         #: their placement skips the checks for runs in which they never start
         self.sure: set[int] = set()
         for node in nodes:  # topological order
             if all(p in self.sure for p in node.preds) and self._always_finishes(node):
                 self.sure.add(node.index)
-        self._unsure_rows = [r for i, r in self.row_of.items() if i not in self.sure]
+        self._unsure = {r for i, r in self.row_of.items() if i not in self.sure}
+        self._buf = np.empty((4, 0), dtype=np.float32)
+        self._rows: list[np.ndarray] = []  # the rows of _buf, then of _masks: views made once
+        self._lane = np.empty(0, dtype=np.int16)
+        self._masks = np.empty((4, 0), dtype=bool)
 
     def _always_finishes(self, node: _NodeLike) -> bool:
         t = self.team_of.get(node.index)
@@ -170,41 +180,80 @@ class Capacity:
     def begin(self, n: int, dtype: Any = np.float32) -> None:
         """Reset every lane for a chunk of n runs: each free from the day it first exists.
 
-        Starts, lane releases and waits go to arrays of the chunk (the tracker keeps what it
-        needs of them).
+        The per-item starts, ends and waits go to the tracker as items are placed (sums of
+        waits, the starts and ends of its first runs): no (items x runs) arrays, whose fresh
+        memory costs more than the schedule here (docs/forecast.md). The buffers are reused
+        from chunk to chunk.
         """
         for team in self.teams:
-            team.free = np.empty((team.units, n), dtype=dtype)
+            if team.rows.shape != (team.units + 4, n) or team.rows.dtype != dtype:
+                team.rows = np.empty((team.units + 4, n), dtype=dtype)
+            team.free = team.rows[: team.units]
             team.free[:] = team.first_free[:, None]
+            *lanes, team.spare, team.spare2, team.gap_start, team.gap_end = team.rows
             if team.constant:
-                team.lanes = list(team.free)  # row views; reordered by swapping buffers
-                team.spare = np.empty(n, dtype=dtype)
-                team.spare2 = np.empty(n, dtype=dtype)
-            team.gap_start = np.full(n, np.inf, dtype=dtype)  # no gap: nothing fits
-            team.gap_end = np.full(n, -np.inf, dtype=dtype)
-        rows = len(self.row_of)
-        if self.start.shape != (rows, n) or self.start.dtype != dtype:
-            # reused from chunk to chunk: fresh memory each chunk costs page faults
-            self.start = np.empty((rows, n), dtype=dtype)
-            self.end = np.empty((rows, n), dtype=dtype)
-        if self.wait.shape != (rows, n) or self.wait.dtype != dtype:
-            self.wait = np.empty((rows, n), dtype=dtype)
-        self._lane = np.empty(n, dtype=np.int16)
-        self._buf = np.empty((2, n), dtype=dtype)
-        self._masks = np.empty((3, n), dtype=bool)
+                team.lanes = lanes  # row views; reordered by swapping buffers
+            team.gap_start.fill(np.inf)  # no gap: nothing fits
+            team.gap_end.fill(-np.inf)
+        if self._buf.shape != (4, n) or self._buf.dtype != dtype:
+            self._lane = np.empty(n, dtype=np.int16)
+            self._buf = np.empty((4, n), dtype=dtype)  # start, end and two scratch rows
+            self._masks = np.empty((4, n), dtype=bool)
+            self._rows = [*self._buf, *self._masks]
+        tracker = self.tracker
+        # the deterministic run (float64) is not a run of the forecast: nothing recorded
+        self._record = tracker is not None and dtype == np.float32
+        if tracker is not None and self._record:
+            self._at = tracker.begun
+            self._keep = max(min(n, tracker.kept - self._at), 0)
+            tracker.begun += n
 
-    def wait_totals(self) -> tuple[np.ndarray, np.ndarray]:
-        """(sum, count) per row of the chunk's finite waits (a never-ready run has none).
+    def _note(self, r: int, start: np.ndarray, end: np.ndarray, wait: np.ndarray | None) -> None:
+        """Add row r's waits of this chunk to the tracker's sums (`wait` None: no wait in
+        any run) and keep its starts and ends of the tracker's first runs (teams whose
+        capacity steps, and work in progress)."""
+        tracker = self.tracker
+        assert tracker is not None
+        if wait is None:
+            tracker.wait_count[r] += start.size
+        elif r in self._unsure:  # a run in which it is never ready has no wait
+            finite = np.isfinite(wait, out=self._rows[7])
+            tracker.wait_sum[r] += np.add.reduce(wait, where=finite, dtype=np.float64)
+            tracker.wait_count[r] += np.count_nonzero(finite)
+        else:
+            tracker.wait_sum[r] += np.add.reduce(wait, dtype=np.float64)
+            tracker.wait_count[r] += wait.size
+        if self._keep:
+            self._keep_runs(r, start, end)
 
-        Only the rows of items that may be never ready need the finite check."""
-        wait = self.wait
-        total = wait.sum(axis=1, dtype=np.float64)
-        count = np.full(wait.shape[0], wait.shape[1], dtype=np.int64)
-        for r in self._unsure_rows:
-            finite = np.isfinite(wait[r])
-            total[r] = np.add.reduce(wait[r], where=finite, dtype=np.float64)
-            count[r] = np.count_nonzero(finite)
-        return total, count
+    def _keep_runs(self, r: int, start: np.ndarray, end: np.ndarray) -> None:
+        """Copy row r's starts and ends of the chunk's runs among the tracker's first ones."""
+        tracker = self.tracker
+        assert tracker is not None
+        at, keep = self._at, self._keep
+        tracker.start[r, at : at + keep] = start[:keep]
+        tracker.end[r, at : at + keep] = end[:keep]
+
+    def _note_wait(
+        self, r: int, start: np.ndarray, ready: np.ndarray, finite: np.ndarray | None
+    ) -> None:
+        """Add row r's waits (start - ready) of this chunk to the tracker's sums, over the
+        runs in which it starts (`finite`; None: all). A run that never starts has start =
+        ready = inf: both are clipped to a finite bound, so it adds 0 (no masked sum, no
+        inf - inf)."""
+        tracker = self.tracker
+        assert tracker is not None
+        n = start.size
+        wait, ready_clipped = self._rows[2], self._rows[3]
+        count = n if finite is None else np.count_nonzero(finite)
+        if count == n:
+            np.subtract(start, ready, out=wait)
+        else:
+            np.minimum(start, _FAR, out=wait)
+            np.minimum(ready, _FAR, out=ready_clipped)
+            wait -= ready_clipped
+        tracker.wait_sum[r] += np.add.reduce(wait, dtype=np.float64)
+        tracker.wait_count[r] += count
 
     def place(self, node: _NodeLike, row: np.ndarray, duration: np.ndarray) -> None:
         """`row` holds when the item is ready in each run; make it the start, hold the lane.
@@ -218,20 +267,24 @@ class Capacity:
             return
         team = self.teams[t]
         if team.constant:
-            self._place_sorted(node, team, row, duration)
+            if row.size == 1 and row.dtype == np.float64:
+                self._place_one(node, team, row, duration)
+            else:
+                self._place_sorted(node, team, row, duration)
             return
         free = team.free
         r = self.row_of[node.index]
-        start, end, lane = self.start[r], self.end[r], self._lane
+        start, end, wait, _ = self._rows[:4]
+        lane = self._lane
         if node.start_at is not None:  # work in progress holds a lane from its start
             first = self._earliest(free, lane)
-            start[:] = row
             np.add(row, duration, out=end)
             if node.floor is not None:
                 np.maximum(end, node.floor, out=end)
             np.maximum(end, first, out=end)
             self._hold(free, lane, end)
-            self.wait[r] = 0
+            if self._record:
+                self._note(r, row, end, None)
             return
         cand = self._fit(team, np.maximum(free, row), duration)
         start[:] = self._earliest(cand, lane, free)
@@ -240,10 +293,13 @@ class Capacity:
             # the deterministic run (float64) has no 'never': a lane that never has room
             # is ignored there, so its figure stays a date
             np.copyto(start, row, where=np.isinf(start) & np.isfinite(row))
-        with np.errstate(invalid="ignore"):  # inf - inf: never ready, so no wait
-            np.subtract(start, row, out=self.wait[r])
+        if self._record:
+            with np.errstate(invalid="ignore"):  # inf - inf: never ready, so no wait
+                np.subtract(start, row, out=wait)
         row[:] = start
         np.add(start, duration, out=end)
+        if self._record:
+            self._note(r, start, end, wait)
         # a run in which the item never starts (never ready, or no lane ever has room)
         # leaves the lane as it was
         np.copyto(end, first, where=~np.isfinite(start))
@@ -255,23 +311,24 @@ class Capacity:
         """`place` for a team whose lanes all exist for ever. Lanes are alike, so each run
         keeps its lanes' free times sorted: the earliest-free lane is the first, and one
         compare-exchange pass puts its new free time in place (no argmin, no lane index).
-        An item may also take the remembered idle stretch (the gap) if it fits whole."""
+        An item may also take the remembered idle stretch (the gap) if it fits whole.
+        The lane's new free time is written to a spare buffer that then becomes the lane
+        (buffers are swapped, not copied). Masked copies are `putmask`: about as fast at any
+        share of runs, where `copyto(where=)` costs several times more on these masks."""
         lanes, gs, ge = team.lanes, team.gap_start, team.gap_end
         r = self.row_of[node.index]
-        start, end, wait = self.start[r], self.end[r], self.wait[r]
-        first = lanes[0]
+        old, new = lanes[0], team.spare2  # the first lane to free, before and after
+        start, end, s, e, in_gap, idle, fin, back = self._rows
+        record = self._record
         if node.start_at is not None:  # work in progress: not delayed, holds a lane
-            start[:] = row
-            wait.fill(0)
             np.add(row, duration, out=end)
             if node.floor is not None:
                 np.maximum(end, node.floor, out=end)
-            np.maximum(end, first, out=first)
+            np.maximum(end, old, out=new)
+            if record:
+                self._note(r, row, end, None)
         else:
-            (s, e), (in_gap, idle, fin) = self._buf, self._masks
-            old = team.spare2
-            old[:] = first
-            np.maximum(first, row, out=start)  # after the lane that frees first
+            np.maximum(old, row, out=start)  # after the lane that frees first
             # or earlier, in the idle stretch, if it fits whole: s where s + d <= gap end,
             # else ~inf (plain arithmetic: masked copies of random masks are slow)
             np.maximum(gs, row, out=s)
@@ -279,28 +336,37 @@ class Capacity:
             np.subtract(e, ge, out=e)
             e *= _BIG
             np.maximum(s, e, out=s)
-            np.less_equal(s, start, out=in_gap)  # rare: a masked copy of it is cheap
+            np.less_equal(s, start, out=in_gap)
             np.minimum(start, s, out=start)
             sure = node.index in self.sure
             if not sure:
                 in_gap &= np.isfinite(start, out=fin)
-            with np.errstate(invalid="ignore"):  # never ready (inf - inf): no wait
-                np.subtract(start, row, out=wait)
-            np.add(start, duration, out=end)
+            if record:
+                self._note_wait(r, start, row, None if sure else fin)
+            np.add(start, duration, out=new)  # the item's end
+            if record and self._keep:
+                self._keep_runs(r, start, new)
             row[:] = start
-            np.copyto(gs, end, where=in_gap)  # what is left of the gap is after the item
+            gap_used = np.count_nonzero(in_gap) > 0
+            if gap_used:
+                np.putmask(gs, in_gap, new)  # what is left of the gap is after the item
             # a lane idle from its free time until this start leaves a gap: it replaces the
             # one remembered when it ends later (a later gap is more use to later items)
             np.greater(start, np.maximum(old, ge, out=e), out=idle)
             if not sure:
                 idle &= fin
             # (an item in the gap ends by the gap's end, so it never leaves a new one)
-            np.copyto(gs, old, where=idle)
-            np.copyto(ge, start, where=idle)
-            first[:] = end  # the lane is free again at the end, unless the item used the
-            np.copyto(first, old, where=in_gap)  # gap or never started (both rare)
+            np.putmask(gs, idle, old)
+            np.putmask(ge, idle, start)
+            # the lane is free again at the end, unless the item used the gap or never
+            # started (both rare): one masked copy for both
             if not sure:
-                np.copyto(first, old, where=~fin)
+                back = np.less_equal(fin, in_gap, out=back)  # in the gap, or not finite
+                if np.count_nonzero(back):
+                    np.putmask(new, back, old)
+            elif gap_used:
+                np.putmask(new, in_gap, old)
+        lanes[0], team.spare2 = new, old
         spare = team.spare
         for k in range(len(lanes) - 1):  # two operations per lane, buffers swapped
             a, b = lanes[k], lanes[k + 1]
@@ -308,6 +374,42 @@ class Capacity:
             np.maximum(a, b, out=b)
             lanes[k], spare = spare, a
         team.spare = spare
+
+    def _place_one(
+        self, node: _NodeLike, team: _Team, row: np.ndarray, duration: np.ndarray
+    ) -> None:
+        """`_place_sorted` for the one deterministic run (float64, nothing recorded), in
+        Python floats: the same operations, without ~30 numpy calls on arrays of one."""
+        lanes = [float(lane[0]) for lane in team.lanes]
+        old, gs, ge = lanes[0], float(team.gap_start[0]), float(team.gap_end[0])
+        ready, d = float(row[0]), float(duration[0])
+        if node.start_at is not None:
+            end = ready + d
+            if node.floor is not None:
+                end = max(end, node.floor)
+            new = max(end, old)
+        else:
+            start = max(old, ready)
+            s = max(gs, ready)
+            s = max(s, (s + d - ge) * float(_BIG))
+            in_gap = s <= start
+            start = min(start, s)
+            fin = math.isfinite(start)
+            in_gap = in_gap and fin
+            new = start + d
+            row[0] = start
+            if in_gap:
+                gs = new
+            if start > max(old, ge) and fin:
+                gs, ge = old, start
+            if in_gap or not fin:
+                new = old
+        lanes[0] = new
+        for k in range(len(lanes) - 1):
+            lanes[k], lanes[k + 1] = min(lanes[k], lanes[k + 1]), max(lanes[k], lanes[k + 1])
+        for lane, x in zip(team.lanes, lanes, strict=True):
+            lane[0] = x
+        team.gap_start[0], team.gap_end[0] = gs, ge
 
     @staticmethod
     def _earliest(key: np.ndarray, lane: np.ndarray, tie: np.ndarray | None = None) -> np.ndarray:
@@ -461,7 +563,8 @@ def _streams(model: Any) -> list[np.random.Generator]:
 class Tracker:
     """Sums every team item's wait over all runs, and keeps when it starts and lets its
     lane go in the first `LOAD_RUNS` runs; `summarise` turns them into wait_days and each
-    team's load (a store over all runs would cost as much as the schedule itself)."""
+    team's load (a store over all runs would cost as much as the schedule itself). The
+    capacity fills it as it places each item (`Capacity._note`)."""
 
     def __init__(self, capacity: Capacity, runs: int) -> None:
         self.capacity = capacity
@@ -471,16 +574,11 @@ class Tracker:
         self.end = np.empty((rows, self.kept), dtype=np.float32)
         self.wait_sum = np.zeros(rows)
         self.wait_count = np.zeros(rows, dtype=np.int64)
+        self.begun = 0  # runs of the chunks begun so far
+        capacity.tracker = self
 
     def after_chunk(self, done: int, n: int) -> None:
-        cap = self.capacity
-        total, count = cap.wait_totals()
-        self.wait_sum += total
-        self.wait_count += count
-        if done < self.kept:
-            take = min(n, self.kept - done)
-            self.start[:, done : done + take] = cap.start[:, :take]
-            self.end[:, done : done + take] = cap.end[:, :take]
+        """Nothing left to do: the chunk's waits, starts and ends are already noted."""
 
     def summarise(
         self,
@@ -513,9 +611,13 @@ class Tracker:
         weeks = max(int(np.ceil(horizon / week)) - first_week, 0)
         edges = (first_week + np.arange(weeks + 1)) * float(week)
         teams: dict[str, Any] = {}
+        members: list[list[tuple[int, int]]] = [[] for _ in cap.teams]  # (node, row) per team
+        for i, r in cap.row_of.items():
+            members[cap.team_of[i]].append((i, r))
+        column = finish[:, run].tolist()  # every item's finish in the median run
         for t, team in enumerate(cap.teams):
-            rows = [r for i, r in cap.row_of.items() if cap.team_of[i] == t]
-            node_ids = [i for i in cap.row_of if cap.team_of[i] == t]
+            rows = [r for _, r in members[t]]
+            node_ids = [i for i, _ in members[t]]
             available = sum(
                 max(min(hi, horizon) - max(lo, a), 0.0) for w in team.windows for lo, hi in w
             )
@@ -529,9 +631,7 @@ class Tracker:
             # the median run: when each item was ready, started and let its lane go
             s_run = self.start[rows, run].astype(np.float64)
             e_run = self.end[rows, run].astype(np.float64)
-            ready = np.array(
-                [max([a, *(float(finish[p, run]) for p in nodes[i].preds)]) for i in node_ids]
-            )
+            ready = np.array([max([a, *(column[p] for p in nodes[i].preds)]) for i in node_ids])
             ready = np.where(np.isfinite(s_run), ready, np.inf)
             waiting = (ready[None, :] <= ready[:, None]) & (ready[:, None] < s_run[None, :])
             peak = int(waiting.sum(axis=1).max()) if len(rows) else 0
@@ -543,9 +643,13 @@ class Tracker:
                 None,
             )
             load = tuple(round(float(x) / week, 3) for x in overlap.sum(axis=0)) if rows else ()
-            load_cap = tuple(
-                sum(1 for w in team.windows if any(lo <= x < hi for lo, hi in w)) for x in lo_e
-            )
+            lanes_up = np.zeros(lo_e.size, dtype=np.int64)  # lanes that exist at each week's start
+            for w in team.windows:
+                up = np.zeros(lo_e.size, dtype=bool)
+                for lo, hi in w:
+                    up |= (lo <= lo_e) & (lo_e < hi)
+                lanes_up += up
+            load_cap = tuple(int(x) for x in lanes_up)
             src = plan.team_by_id[team.id]
             teams[team.id] = TeamForecast(
                 id=team.id,
@@ -557,6 +661,7 @@ class Tracker:
                 load_capacity=load_cap,
                 week_days=week,
             )
+        cap.tracker = None  # no cycle: the caller's `del` frees the kept runs at once
         return waits, teams
 
 
