@@ -177,8 +177,10 @@ class Capacity:
         stepped = t is not None and not self.teams[t].constant
         return node.done or (node.item.p_success >= 1 and not stepped)
 
-    def begin(self, n: int, dtype: Any = np.float32) -> None:
+    def begin(self, n: int, dtype: Any = np.float32, *, record: bool = True) -> None:
         """Reset every lane for a chunk of n runs: each free from the day it first exists.
+        `record=False`: the runs are a re-placement (risk effects), not new runs of the
+        forecast, and the tracker does not see them.
 
         The per-item starts, ends and waits go to the tracker as items are placed (sums of
         waits, the starts and ends of its first runs): no (items x runs) arrays, whose fresh
@@ -202,7 +204,8 @@ class Capacity:
             self._rows = [*self._buf, *self._masks]
         tracker = self.tracker
         # the deterministic run (float64) is not a run of the forecast: nothing recorded
-        self._record = tracker is not None and dtype == np.float32
+        self._record = record and tracker is not None and dtype == np.float32
+        self._keep = 0
         if tracker is not None and self._record:
             self._at = tracker.begun
             self._keep = max(min(n, tracker.kept - self._at), 0)

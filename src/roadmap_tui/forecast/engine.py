@@ -532,7 +532,7 @@ class _Model:
         Returns the rows it rewrote."""
         durations, completes = keep
         if self.capacity is not None:
-            self.capacity.begin(finish.shape[1], np.float32)
+            self.capacity.begin(finish.shape[1], np.float32, record=False)
             rows = self._order
         else:
             rows = [self.nodes[i] for i in self.reach(without)]
