@@ -41,6 +41,12 @@ def team_plan(with_teams: bool) -> Plan:
     return replace(plan, teams=teams, items=items)
 
 
+#: As the `roadmap` command runs (cli.py): numpy without huge pages, and Python's bytecode
+#: cache (a session with PYTHONDONTWRITEBYTECODE recompiles roadmap-tui in every process).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+ENV.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
+
+
 def one_process(with_teams: bool) -> tuple[float, float, float]:
     """(wall s, CPU s, peak RSS MB) of one fresh process."""
     code = (
@@ -50,7 +56,7 @@ def one_process(with_teams: bool) -> tuple[float, float, float]:
         f"simulate(team_plan({with_teams}), runs={RUNS}, seed=1)"
     )
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code])
+    proc = subprocess.Popen([sys.executable, "-c", code], env=ENV)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     exit_code = os.waitstatus_to_exitcode(status)

@@ -441,16 +441,38 @@ def test_chunk_size_does_not_change_the_result(chunk: int) -> None:
     assert _json(simulate(plan, runs=runs, chunk_size=chunk)) == _json(simulate(plan, runs=runs))
 
 
-def test_progress_is_reported_per_chunk() -> None:
+def test_progress_is_reported_within_and_after_each_chunk() -> None:
+    """Within a pass after each eighth of the items (a long pass still moves the bar and
+    can be cancelled), and at its end; never backwards."""
+    plan = _mixed_plan()
     calls: list[tuple[int, int]] = []
-    simulate(_mixed_plan(), runs=2500, chunk_size=1000, progress=lambda d, t: calls.append((d, t)))
-    assert calls == [(1000, 2500), (2000, 2500), (2500, 2500)]
+    simulate(plan, runs=2500, chunk_size=1000, progress=lambda d, t: calls.append((d, t)))
+    assert {t for _, t in calls} == {2500}
+    done = [d for d, _ in calls]
+    assert done == sorted(done) and done[-1] == 2500
+    assert {1000, 2000, 2500} <= set(done)
+    assert len(done) == 3 * min(len(plan.items), 8) + 3  # ticks, then the end of each pass
+    assert any(0 < d < 1000 for d in done)
+
+
+def test_progress_can_cancel_a_forecast_in_the_middle_of_a_pass() -> None:
+    class Stop(Exception):
+        pass
+
+    def stop(done: int, _total: int) -> None:
+        if done > 0:
+            raise Stop
+
+    with pytest.raises(Stop):
+        simulate(_mixed_plan(), runs=5000, chunk_size=5000, progress=stop)
 
 
 def test_compare_reports_progress_over_all_forecasts() -> None:
     calls: list[tuple[int, int]] = []
     compare(_mixed_plan(), runs=1000, progress=lambda d, t: calls.append((d, t)))
-    assert calls == [(1000, 2000), (2000, 2000)]
+    done = [d for d, _ in calls]
+    assert {t for _, t in calls} == {2000} and done == sorted(done)
+    assert {1000, 2000} <= set(done) and done[-1] == 2000
 
 
 def test_compare_reuses_a_known_result_and_simulates_the_rest() -> None:
@@ -462,7 +484,8 @@ def test_compare_reuses_a_known_result_and_simulates_the_rest() -> None:
     )
     assert results[None] is base
     assert _json(results["fast-ui"]) == _json(simulate(plan, runs=1000, scenario="fast-ui"))
-    assert len(calls) == 1  # only the scenario was simulated
+    # only the scenario was simulated: its progress is the second half of the bar
+    assert calls and all(d > 1000 for d, _ in calls) and calls[-1] == (2000, 2000)
 
 
 def test_scenarios_use_common_random_numbers() -> None:
