@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-import tomllib
+
+from roadmap_tui.store import toml
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -100,8 +101,8 @@ class _Scanner:
         self.skip_string()
         raw = self.s[start : self.i]
         try:
-            return str(tomllib.loads(f"k = {raw}")["k"])
-        except (tomllib.TOMLDecodeError, KeyError):
+            return str(toml.loads(f"k = {raw}")["k"])
+        except (toml.TOMLDecodeError, KeyError):
             return raw.strip("\"'")
 
     def keyval(self, table: tuple[str, ...]) -> None:

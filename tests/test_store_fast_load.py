@@ -1,0 +1,146 @@
+"""Reading and saving a big plan fast (issue 9: `validate`, `set` and `fmt --check` under 0.5 s
+at 5,000 items) without changing what is read, written or reported."""
+
+from __future__ import annotations
+
+import importlib.util
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+from unittest import mock
+
+import pytest
+
+from roadmap_tui import store
+from roadmap_tui.model import parse
+from roadmap_tui.model.types import Estimate, Item
+from roadmap_tui.store import save, toml
+
+HEAD = '[plan]\nname = "P"\nstart = 2027-01-04\n\n'
+TABLES = "".join(
+    f'[items.i{k}]\ntitle = "Item {k}"\nestimate = [1, 2, 3]\n'
+    + (f'depends_on = ["i{k - 1}"]\n' if k else "")
+    + "\n"
+    for k in range(20)
+)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("tomli") is None, reason="tomli not installed")
+def test_plans_are_read_with_the_compiled_tomli_when_installed() -> None:
+    assert toml.loads.__module__.startswith("tomli")
+
+
+BROKEN = [
+    "[plan\nname = 1\n",
+    '[plan]\nname = "P\nstart = 2027-01-04\n',
+    "[plan]\nname = \n",
+    '[plan]\nname = "P"\nname = "Q"\n',
+    "[plan]\nstart = 2027-13-01\n",
+    "[items.a]\nestimate = [1, 2,\n",
+    'x = 1\n[[x]]\ntitle = "t"\n',
+    "[plan]\nname = 'a' 'b'\n",
+    '[plan]\nname = "\\q"\n',
+    "[plan]\r\nname = 1\r\r\n",
+]
+
+
+@pytest.mark.parametrize("text", BROKEN)
+def test_syntax_errors_read_as_with_tomllib(text: str) -> None:
+    """Same PATH:LINE: message whichever reader is installed (tomllib is the fallback)."""
+
+    def problems() -> list[str]:
+        with pytest.raises(store.PlanError) as err:
+            store.load_plan_text(text, "p.toml")
+        return [str(p) for p in err.value.problems]
+
+    got = problems()
+    with mock.patch.multiple(toml, loads=tomllib.loads, TOMLDecodeError=tomllib.TOMLDecodeError):
+        assert problems() == got
+    assert got[0].startswith("p.toml:") and "TOML syntax error" in got[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (
+            HEAD
+            + '[items.a]\ntitle = "A"\nestimate = 2\nmetric = {name = "F1",\n  current = 0.5}\n',
+            8,
+        ),
+        (HEAD + '[items.a]\ntitle = "A\\e"\nestimate = 2\n', 6),
+        (HEAD + '[items.a]\ntitle = "A"\nestimate = 2\nmetric = {name = "F1",}\n', 8),
+    ],
+    ids=["multi-line inline table", "escape \\e", "trailing comma in an inline table"],
+)
+def test_toml_1_1_syntax_stays_a_syntax_error(text: str, line: int) -> None:
+    """tomli 2.4 reads TOML 1.1, which tomlkit and the key scanner do not: the bound in
+    pyproject (tomli < 2.4) keeps plans TOML 1.0, as tomllib reads them."""
+    with pytest.raises(store.PlanError) as err:
+        store.load_plan_text(text, "p.toml")
+    assert str(err.value.problems[0]).startswith(f"p.toml:{line}: TOML syntax error")
+
+
+def _set(path: Path, keys: tuple[str, ...], raw: object) -> tuple[store.LoadedPlan, object]:
+    loaded = store.load_plan(path)
+    return loaded, parse.set_value(loaded.plan, keys, raw)
+
+
+def test_a_one_table_save_reads_back_only_that_table(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(HEAD + TABLES, encoding="utf-8")
+    loaded, new = _set(path, ("items", "i10", "owner"), "ann")
+    with mock.patch.object(save, "load_plan_text", side_effect=AssertionError("whole read")):
+        saved = store.save_plan(loaded, new)  # type: ignore[arg-type]
+    assert saved.plan == new
+    assert saved.digest == store.digest_of(path.read_bytes())
+    again = store.load_plan(path)
+    assert again.plan == new and again.text == saved.text
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["scenario", "a new table", "settings", "piece reads differently", "invalid plan"],
+)
+def test_other_saves_read_the_whole_text_back(tmp_path: Path, case: str) -> None:
+    text = HEAD + TABLES
+    if case == "scenario":
+        text += '[scenarios.s]\ntitle = "S"\nitems.i3.estimate = 9\n'
+    path = tmp_path / "p.toml"
+    path.write_text(text, encoding="utf-8")
+    loaded = store.load_plan(path)
+    plan = loaded.plan
+    new = {
+        "scenario": lambda: parse.set_value(plan, ("items", "i3", "owner"), "ann"),
+        "a new table": lambda: plan.with_item(Item(id="n", title="N", estimate=Estimate.fixed(1))),
+        "settings": lambda: parse.set_value(plan, ("plan", "name"), "Q"),
+        "piece reads differently": lambda: parse.set_value(plan, ("items", "i3", "owner"), "x"),
+        "invalid plan": lambda: plan.with_item(replace(plan.item("i3"), depends_on=("ghost",))),
+    }[case]()
+    calls: list[str] = []
+    real = save.load_plan_text
+
+    def whole(text: str, where: object) -> store.LoadedPlan:
+        calls.append(text)
+        return real(text, where)  # type: ignore[arg-type]
+
+    real_render = render = save.render_edit
+    if case == "piece reads differently":
+
+        def lying(text: str, old: object, want: object) -> tuple[str, object]:
+            out, pieces = real_render(text, old, want)  # type: ignore[arg-type]
+            return out, [(s, i, piece.replace('"x"', '"y"')) for s, i, piece in pieces or []]
+
+        render = lying  # type: ignore[assignment]
+    with (
+        mock.patch.object(save, "load_plan_text", whole),
+        mock.patch.object(save, "render_edit", render),
+    ):
+        if case == "invalid plan":
+            with pytest.raises(store.PlanError) as err:
+                store.save_plan(loaded, new)  # type: ignore[arg-type]
+            assert "unknown item 'ghost'" in str(err.value)
+            assert str(err.value).startswith(f"{path}:")
+        else:
+            saved = store.save_plan(loaded, new)  # type: ignore[arg-type]
+            assert saved.plan == new
+    assert calls, "the whole text was not read back"
