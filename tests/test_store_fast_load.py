@@ -10,11 +10,13 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from roadmap_tui import store
 from roadmap_tui.model import parse
 from roadmap_tui.model.types import Estimate, Item
-from roadmap_tui.store import save, toml
+from roadmap_tui.store import keys, save, toml
 
 HEAD = '[plan]\nname = "P"\nstart = 2027-01-04\n\n'
 TABLES = "".join(
@@ -144,3 +146,19 @@ def test_other_saves_read_the_whole_text_back(tmp_path: Path, case: str) -> None
             saved = store.save_plan(loaded, new)  # type: ignore[arg-type]
             assert saved.plan == new
     assert calls, "the whole text was not read back"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="[]{}\"'# a=\\\n", max_size=30))
+def test_bracket_depth_counts_as_the_character_walk(line: str) -> None:
+    """The str-method count `fmt --check` uses per line gives the walk's net depth."""
+    assert keys.bracket_depth(line) == keys.bracket_depths(line)[0]
+
+
+def test_a_number_of_thousands_of_digits_is_a_syntax_error_at_its_line() -> None:
+    text = HEAD + '[items.a]\ntitle = "A"\nestimate = ' + "1" * 5000 + "\n"
+    with pytest.raises(store.PlanError) as err:
+        store.load_plan_text(text, "p.toml")
+    assert [str(p) for p in err.value.problems] == [
+        "p.toml:7: TOML syntax error: a number of more than 4,300 digits"
+    ]

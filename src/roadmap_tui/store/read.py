@@ -156,6 +156,12 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
         detail = _POS.sub("", message).replace("(at end of document)", "").strip().rstrip(".")
         where = f" (column {m.group(2)})" if m else " (at the end of the file)"
         raise PlanError([Problem(name, line, f"TOML syntax error: {detail}{where}")]) from None
+    except ValueError:  # an integer longer than Python converts (4,300 digits)
+        digits = re.search(r"\d{4301}", text)
+        line = text.count("\n", 0, digits.start()) + 1 if digits else 1
+        raise PlanError(
+            [Problem(name, line, "TOML syntax error: a number of more than 4,300 digits")]
+        ) from None
     except RecursionError:
         line = deepest_line(text)
         raise PlanError(
