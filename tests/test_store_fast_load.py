@@ -162,3 +162,26 @@ def test_a_number_of_thousands_of_digits_is_a_syntax_error_at_its_line() -> None
     assert [str(p) for p in err.value.problems] == [
         "p.toml:7: TOML syntax error: a number of more than 4,300 digits"
     ]
+
+
+def test_the_store_face_loads_each_module_when_first_used() -> None:
+    """Every name of `store` resolves to its module's object; `validate` and `simulate`
+    read a plan without importing the saving, formatting and template modules."""
+    import subprocess
+    import sys
+
+    for name in store.__all__:
+        assert getattr(store, name) is getattr(
+            importlib.import_module(f"roadmap_tui.store.{store._HOME[name]}"), name
+        )
+    with pytest.raises(AttributeError):
+        store.no_such_name  # noqa: B018
+    code = (
+        "import sys; from roadmap_tui import store; store.load_plan; "
+        "print(sorted(m for m in sys.modules if m.startswith('roadmap_tui.store.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = eval(out.stdout)
+    assert "roadmap_tui.store.read" in loaded
+    for module in ("save", "canonical", "atomic", "templates", "exports", "edit"):
+        assert f"roadmap_tui.store.{module}" not in loaded

@@ -244,7 +244,7 @@ def _set_field(plan: Path, section: str, target_id: str, field: str, raw: object
             click.echo(clean(f"{plan}:{loaded.line_of(*p.keys)}: {p.message}"), err=True)
         sys.exit(EXIT_INVALID)
     try:
-        store.save_plan(loaded, new)
+        store.save_plan(loaded, new, checked=True)
     except store.PlanError as err:
         print_problems(err)
         sys.exit(EXIT_INVALID)
