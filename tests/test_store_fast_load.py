@@ -185,3 +185,43 @@ def test_the_store_face_loads_each_module_when_first_used() -> None:
     assert "roadmap_tui.store.read" in loaded
     for module in ("save", "canonical", "atomic", "templates", "exports", "edit"):
         assert f"roadmap_tui.store.{module}" not in loaded
+
+
+def test_a_checked_one_table_save_does_not_validate_again(tmp_path: Path) -> None:
+    """`roadmap set` validates the new plan itself (messages at the loaded lines)."""
+    path = tmp_path / "p.toml"
+    path.write_text(HEAD + TABLES, encoding="utf-8")
+    loaded, new = _set(path, ("items", "i10", "owner"), "ann")
+    with mock.patch.object(parse, "validate_plan", side_effect=AssertionError("again")):
+        saved = store.save_plan(loaded, new, checked=True)  # type: ignore[arg-type]
+    assert saved.plan == new
+
+
+def _run(code: str, **env: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    environ = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"} | env
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environ, check=True
+    )
+    return proc.stdout.strip()
+
+
+def test_fmt_check_of_a_canonical_plan_imports_no_tomlkit(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(HEAD + TABLES.rstrip("\n") + "\n", encoding="utf-8")
+    code = (
+        "import sys; from roadmap_tui.cli import main\n"
+        f"try:\n    main(['fmt', '--check', {str(path)!r}])\n"
+        "except SystemExit as e:\n    assert not e.code, e.code\n"
+        "print('tomlkit' in sys.modules)"
+    )
+    assert _run(code) == "False"
+
+
+def test_the_cli_asks_for_one_blas_thread_unless_told() -> None:
+    code = "import os, roadmap_tui.cli; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    assert _run(code) == "1"
+    assert _run(code, OPENBLAS_NUM_THREADS="4") == "4"
