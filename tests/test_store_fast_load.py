@@ -225,3 +225,9 @@ def test_the_cli_asks_for_one_blas_thread_unless_told() -> None:
     code = "import os, roadmap_tui.cli; print(os.environ['OPENBLAS_NUM_THREADS'])"
     assert _run(code) == "1"
     assert _run(code, OPENBLAS_NUM_THREADS="4") == "4"
+
+
+def test_a_typed_value_too_long_for_python_stays_text() -> None:
+    """`roadmap set ID.impact 111...` (5,000 digits) gets the field's message, not a crash."""
+    assert store.value_from_text("1" * 5000) == "1" * 5000
+    assert store.value_from_text("[" * 3000 + "]" * 3000) == "[" * 3000 + "]" * 3000

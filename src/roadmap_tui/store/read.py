@@ -137,7 +137,7 @@ def value_from_text(text: str) -> Any:
     """
     try:
         parsed = toml.loads(f"v = {text}")
-    except toml.TOMLDecodeError:
+    except (ValueError, RecursionError):  # TOMLDecodeError, or an integer of 4,300+ digits
         return text
     return parsed["v"] if list(parsed) == ["v"] else text
 

@@ -92,7 +92,7 @@ def _read_back_pieces(
     for section, table_id, piece in pieces:
         try:
             data = toml.loads(line_endings_like(piece, loaded.text))
-        except (toml.TOMLDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # a TOMLDecodeError is a ValueError
             return None
         tables = data.get(section)
         if list(data) != [section] or not isinstance(tables, dict) or list(tables) != [table_id]:
