@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import VALID as VALID_PATH
 from roadmap_tui import store
 from roadmap_tui.model import parse
 from roadmap_tui.model.types import Estimate, Item
@@ -231,3 +232,51 @@ def test_a_typed_value_too_long_for_python_stays_text() -> None:
     """`roadmap set ID.impact 111...` (5,000 digits) gets the field's message, not a crash."""
     assert store.value_from_text("1" * 5000) == "1" * 5000
     assert store.value_from_text("[" * 3000 + "]" * 3000) == "[" * 3000 + "]" * 3000
+
+
+NO_SCENARIO = VALID_PATH.read_text(encoding="utf-8").split("[scenarios.")[0]
+EDITS = [
+    ("items", "title", '"Renamed"'),
+    ("items", "owner", "zoe"),
+    ("items", "notes", '"a\\nb"'),
+    ("items", "estimate", "[2, 3, 8]"),
+    ("items", "estimate", "4"),
+    ("items", "distribution", "uniform"),
+    ("items", "tags", '["x", "y"]'),
+    ("items", "metric", '{ name = "F1", current = 0.5 }'),
+    ("items", "depends_on", '["kickoff"]'),
+    ("items", "target", "2027-06-01"),
+    ("risks", "probability", "0.5"),
+    ("risks", "delay", "[1, 2, 3]"),
+    ("risks", "affects", '["launch"]'),
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data(), st.booleans())
+def test_a_one_table_save_reads_as_a_whole_read_does(data: st.DataObject, crlf: bool) -> None:
+    """Whatever one field a save changes, the plan it returns is the plan the saved file
+    reads as (read whole, by the loader), and its text the file's."""
+    import tempfile
+
+    text = NO_SCENARIO.replace("\n", "\r\n") if crlf else NO_SCENARIO
+    plan = store.load_plan_text(text, "p.toml").plan
+    section, field, value = data.draw(st.sampled_from(EDITS))
+    ids = [i.id for i in plan.items] if section == "items" else [r.id for r in plan.risks]
+    target = data.draw(st.sampled_from(ids))
+    try:
+        new = parse.set_value(plan, (section, target, field), store.value_from_text(value))
+    except parse.FieldError:
+        return  # not a valid value for this item (e.g. an estimate on a milestone)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "p.toml"
+        path.write_bytes(text.encode("utf-8"))
+        loaded = store.load_plan(path)
+        try:
+            saved = store.save_plan(loaded, new)
+        except store.PlanError:
+            assert parse.validate_plan(new)  # e.g. a dependency cycle
+            return
+        again = store.load_plan(path)
+    assert saved.plan == again.plan
+    assert saved.text == again.text and saved.digest == again.digest
