@@ -182,7 +182,8 @@ def _edit_tables_alone(
     changed: list[tuple[str, Any, Any]] = []
     for item in new.items:
         before = old.item_by_id.get(item.id)
-        if before is not None and before != item:
+        # `is not` first: an unchanged item is the same object, and == builds two tuples
+        if before is not None and before is not item and before != item:
             changed.append(("items", before, item))
     for risk in new.risks:
         before_risk = old.risk_by_id.get(risk.id)
@@ -222,7 +223,8 @@ def _table_span(lines: list[str], section: str, table_id: str) -> tuple[int, int
     mine = re.compile(
         rf"""[ \t]*\[[ \t]*{section}[ \t]*\.[ \t]*(["']?){re.escape(table_id)}\1[ \t]*[.\]]"""
     )
-    heads = [n for n, line in enumerate(lines) if _HEADER.fullmatch(line)]
+    # a header line begins with "[" or a blank (lines are never empty): the rest skip the regex
+    heads = [n for n, line in enumerate(lines) if line[0] in "[ \t" and _HEADER.fullmatch(line)]
     own = [n for n in heads if mine.match(lines[n])]
     if not own:
         return None
