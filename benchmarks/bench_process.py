@@ -43,11 +43,12 @@ from bench_simulate import layered_plan  # noqa: E402
 
 from roadmap_tui.model.types import Plan  # noqa: E402
 
-#: The baseline process makes numpy's huge-page choice as `roadmap` does (cli.py): on this
-#: machine's VM, first-touched huge pages cost ten times ordinary ones, so the comparison
-#: would otherwise flatter roadmap.
+#: The baseline process makes numpy's huge-page and BLAS-thread choices as `roadmap` does
+#: (cli.py): on this machine's VM, first-touched huge pages cost ten times ordinary ones,
+#: so the comparison would otherwise flatter roadmap.
 BETA_ONLY = (
     "import os; os.environ.setdefault('NUMPY_MADVISE_HUGEPAGE', '0'); "
+    "os.environ.setdefault('OPENBLAS_NUM_THREADS', '1'); "
     "import numpy as np; np.random.default_rng(1).beta(2.0, 3.0, {n})"
 )
 

@@ -41,10 +41,11 @@ def team_plan(with_teams: bool) -> Plan:
     return replace(plan, teams=teams, items=items)
 
 
-#: As the `roadmap` command runs (cli.py): numpy without huge pages, and Python's bytecode
+#: As the `roadmap` command runs (cli.py): numpy without huge pages, one BLAS thread, Python's bytecode
 #: cache (a session with PYTHONDONTWRITEBYTECODE recompiles roadmap-tui in every process).
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 ENV.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
+ENV.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def one_process(with_teams: bool) -> tuple[float, float, float]:

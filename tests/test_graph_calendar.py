@@ -201,3 +201,23 @@ def test_find_and_format_cycle() -> None:
 def test_path_that_would_close(item_id: str, new_dep: str, closes: list[str] | None) -> None:
     g = graph.build_graph(make_plan(DIAMOND))
     assert graph.path_that_would_close(g, item_id, new_dep) == closes
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 9), max_size=3), min_size=1, max_size=10))
+def test_plan_order_of_a_plan_in_dependency_order_is_the_file_order(deps: list[list[int]]) -> None:
+    """The shortcut for the usual file (every item after what it depends on, unknown ids and
+    self loops aside) gives what Kahn's algorithm and networkx give: the file order."""
+    ids = [f"x{k}" for k in range(len(deps))]
+    plan = make_plan(
+        {
+            ids[k]: tuple(f"x{d}" if d < k else ("ghost" if d > k else ids[k]) for d in ds)
+            for k, ds in enumerate(deps)
+        }
+    )
+    g = graph.build_graph(plan)
+    g.remove_edges_from([(v, v) for v in g.nodes if g.has_edge(v, v)])
+    assert graph.plan_order(plan, self_loops=False) == graph.topological_order(g) == ids
+    assert graph.plan_cycle(plan, self_loops=False) is None
+    has_self_loop = any(k in ds for k, ds in enumerate(deps))
+    assert (graph.plan_order(plan) is None) == has_self_loop

@@ -13,12 +13,15 @@ import os
 import sys
 import traceback
 
+# Before anything imports numpy; a value the user set wins for both.
 # numpy asks Linux for transparent huge pages for every large array. On virtual machines
 # (Firecracker, as CI's and many cloud workstations are) the first touch of such memory
 # costs about 9 ms per MB, ten times that of ordinary pages: 1.5 s of a 5,000-item
-# forecast's 2 s store (README, "Speed"). Set before numpy is first imported; a value the
-# user set wins.
+# forecast's 2 s store (README, "Forecast: performance").
 os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
+# One BLAS thread: the engine's few matrix-vector products are small, and OpenBLAS starting
+# a thread per core costs every command that imports numpy about 0.04 s of CPU.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -254,7 +257,7 @@ def _set_field(plan: Path, section: str, target_id: str, field: str, raw: object
             click.echo(clean(f"{plan}:{loaded.line_of(*p.keys)}: {p.message}"), err=True)
         sys.exit(EXIT_INVALID)
     try:
-        store.save_plan(loaded, new)
+        store.save_plan(loaded, new, checked=True)
     except store.PlanError as err:
         print_problems(err)
         sys.exit(EXIT_INVALID)

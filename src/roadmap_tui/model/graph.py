@@ -53,6 +53,19 @@ def plan_order(plan: Plan, *, self_loops: bool = True) -> list[str] | None:
     commands need no more. `self_loops=False` ignores an item depending on itself.
     """
     position = {item.id: k for k, item in enumerate(plan.items)}
+    get = position.get
+    for k, item in enumerate(plan.items):
+        for dep in item.depends_on:
+            d = get(dep, -1)
+            if d >= k and (d > k or self_loops):
+                break
+        else:
+            continue
+        break
+    else:
+        # every item comes after what it depends on (the usual file): Kahn's algorithm would
+        # take the items in file order, so that is the order, and there is no cycle
+        return list(position)
     successors: list[list[int]] = [[] for _ in position]
     waiting = [0] * len(position)
     for k, item in enumerate(plan.items):

@@ -12,6 +12,7 @@ import difflib
 import functools
 import math
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
@@ -212,7 +213,8 @@ def _is_number(value: Any) -> bool:
 def _number(value: Any, expected: str) -> float:
     if not _is_number(value):
         raise FieldError(f"expected {expected}, {_found(value)}")
-    if isinstance(value, float) and not math.isfinite(value):
+    # an integer past float's range (TOML integers are read whole) is as wrong as inf
+    if (isinstance(value, float) and not math.isfinite(value)) or abs(value) > sys.float_info.max:
         raise FieldError(f"expected {expected}, found {show(value)}")
     return float(value)
 
@@ -312,6 +314,12 @@ def _distinct(
 
 
 def _ids(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list | tuple):  # the usual array, checked at C speed
+        try:
+            if all(map(ID_RE.match, value)) and len(set(value)) == len(value):
+                return tuple(value)
+        except TypeError:  # not all strings: the checks below say what is wrong
+            pass
     expected = 'an array of ids like ["collect-tickets"]'
 
     def check(v: Any) -> None:
@@ -329,8 +337,21 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+#: The number types of TOML values (bool, a subclass of int, is not one).
+_PLAIN_NUMBERS = (int, float)
+
+
 def parse_points(value: Any) -> tuple[float, float, float]:
     """`[low, likely, high]` working days or one number; checks order and sign."""
+    if isinstance(value, list | tuple) and len(value) == 3:  # the usual estimate, quickly
+        lo, ml, hi = value
+        if (
+            type(lo) in _PLAIN_NUMBERS
+            and type(ml) in _PLAIN_NUMBERS
+            and type(hi) in _PLAIN_NUMBERS
+            and 0 <= lo <= ml <= hi <= MAX_DAYS  # false for nan; exact for any int
+        ):
+            return (float(lo), float(ml), float(hi))
     expected = "[low, likely, high] working days or one number"
     if _is_number(value):
         x = _number(value, expected)

@@ -13,9 +13,21 @@ from roadmap_tui.store.keys import bracket_depth, locate_keys, split_lines, tabl
 
 def render_plan_changes(text: str, old: Plan, new: Plan) -> str:
     """`text` (which reads as `old`) edited to read as `new`, touching only what differs."""
+    return render_edit(text, old, new)[0]
+
+
+#: A table edited alone: (section, id, its text as now in the edited text).
+Piece = tuple[str, str, str]
+
+
+def render_edit(text: str, old: Plan, new: Plan) -> tuple[str, list[Piece] | None]:
+    """`render_plan_changes`, and the tables edited alone when that is all that changed (the
+    rest of the text is as it was: `save_plan` reads back only those); None otherwise."""
     import tomlkit
 
     from roadmap_tui.model import parse as P
+
+    original = text
 
     # A renamed item keeps its table (and comments): its header is renamed in the text, then
     # the references to it are ordinary one-key changes.
@@ -69,9 +81,10 @@ def render_plan_changes(text: str, old: Plan, new: Plan) -> str:
     for section, header, table in added:
         text = _append_table(text, section, header, table)
 
-    alone = _edit_tables_alone(text, old, new)
+    pieces: list[Piece] = []
+    alone = _edit_tables_alone(text, old, new, pieces)
     if alone is not None:
-        return alone
+        return alone, (pieces if text == original else None)
     doc = tomlkit.parse(text)
     moves = _edit_settings(doc, old, new)
     for item in new.items:
@@ -94,7 +107,7 @@ def render_plan_changes(text: str, old: Plan, new: Plan) -> str:
     for table_path, key, after in moves:
         if after is not None:
             text = _move_after(text, (*table_path, key), (*table_path, after))
-    return text
+    return text, None
 
 
 Moves = list[tuple[tuple[str, ...], str, str | None]]
@@ -151,14 +164,16 @@ _EDITORS = {"items": _edit_item, "risks": _edit_risk, "teams": _edit_team}
 _HEADER = re.compile(r"""[ \t]*\[\[?[ \t]*[A-Za-z0-9_\-"' \t.]+\]\]?[ \t]*(#.*)?\n?""")
 
 
-def _edit_tables_alone(text: str, old: Plan, new: Plan) -> str | None:
+def _edit_tables_alone(
+    text: str, old: Plan, new: Plan, pieces: list[Piece] | None = None
+) -> str | None:
     """The edit of `render_plan_changes` when only existing item, risk and team tables change
     (`roadmap set`, most editor saves): each such table is cut out of the text, edited with
     tomlkit on its own and put back, instead of parsing the whole document (seconds at
     5,000 items). None when that does not apply: settings or scenarios change, or a table
     is not one `[items.ID]` header (with its sub-tables) in one place. A cut in the wrong
     place cannot go unnoticed: tomlkit refuses the piece, or the saved text does not read
-    back as the new plan (save_plan checks).
+    back as the new plan (save_plan checks). Each edited table's new text goes in `pieces`.
     """
     import tomlkit
 
@@ -167,7 +182,8 @@ def _edit_tables_alone(text: str, old: Plan, new: Plan) -> str | None:
     changed: list[tuple[str, Any, Any]] = []
     for item in new.items:
         before = old.item_by_id.get(item.id)
-        if before is not None and before != item:
+        # `is not` first: an unchanged item is the same object, and == builds two tuples
+        if before is not None and before is not item and before != item:
             changed.append(("items", before, item))
     for risk in new.risks:
         before_risk = old.risk_by_id.get(risk.id)
@@ -197,6 +213,8 @@ def _edit_tables_alone(text: str, old: Plan, new: Plan) -> str | None:
         if end < len(lines) and piece and not piece.endswith("\n"):
             piece += "\n"
         text = "".join(lines[:start]) + piece + "".join(lines[end:])
+        if pieces is not None:
+            pieces.append((section, after.id, piece))
     return text
 
 
@@ -205,7 +223,8 @@ def _table_span(lines: list[str], section: str, table_id: str) -> tuple[int, int
     mine = re.compile(
         rf"""[ \t]*\[[ \t]*{section}[ \t]*\.[ \t]*(["']?){re.escape(table_id)}\1[ \t]*[.\]]"""
     )
-    heads = [n for n, line in enumerate(lines) if _HEADER.fullmatch(line)]
+    # a header line begins with "[" or a blank (lines are never empty): the rest skip the regex
+    heads = [n for n, line in enumerate(lines) if line[0] in "[ \t" and _HEADER.fullmatch(line)]
     own = [n for n in heads if mine.match(lines[n])]
     if not own:
         return None

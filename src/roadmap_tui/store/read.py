@@ -1,4 +1,4 @@
-"""Reading plans: bytes -> text -> tomllib -> `model.parse`, each problem at the line of its key."""
+"""Reading plans: bytes -> text -> TOML -> `model.parse`, each problem at the line of its key."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import hashlib
 import os
 import re
 import stat
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -15,6 +14,7 @@ from typing import Any
 
 from roadmap_tui.model.parse import ParseProblem, parse_plan
 from roadmap_tui.model.types import Plan
+from roadmap_tui.store import toml
 from roadmap_tui.store.errors import PlanError, PlanFileError, Problem
 from roadmap_tui.store.keys import deepest_line, locate_keys, split_lines
 
@@ -136,8 +136,8 @@ def value_from_text(text: str) -> Any:
     field's parser answers with its own 'expected ..., found ...' message.
     """
     try:
-        parsed = tomllib.loads(f"v = {text}")
-    except tomllib.TOMLDecodeError:
+        parsed = toml.loads(f"v = {text}")
+    except (ValueError, RecursionError):  # TOMLDecodeError, or an integer of 4,300+ digits
         return text
     return parsed["v"] if list(parsed) == ["v"] else text
 
@@ -146,16 +146,22 @@ _POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def parse_toml(text: str, name: str) -> dict[str, Any]:
-    """tomllib, with its syntax error turned into a Problem at tomllib's line."""
+    """TOML (tomli or tomllib), with a syntax error turned into a Problem at its line."""
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
+        return toml.loads(text)
+    except toml.TOMLDecodeError as err:
         message = str(err)
         m = _POS.search(message)
         line = int(m.group(1)) if m else max(1, len(split_lines(text)))
         detail = _POS.sub("", message).replace("(at end of document)", "").strip().rstrip(".")
         where = f" (column {m.group(2)})" if m else " (at the end of the file)"
         raise PlanError([Problem(name, line, f"TOML syntax error: {detail}{where}")]) from None
+    except ValueError:  # an integer longer than Python converts (4,300 digits)
+        digits = re.search(r"\d{4301}", text)
+        line = text.count("\n", 0, digits.start()) + 1 if digits else 1
+        raise PlanError(
+            [Problem(name, line, "TOML syntax error: a number of more than 4,300 digits")]
+        ) from None
     except RecursionError:
         line = deepest_line(text)
         raise PlanError(
