@@ -286,3 +286,44 @@ def test_set_unknown_setting(plan_file: Path) -> None:
     result = run("set", str(plan_file), "forecast.sed", "1")
     assert result.exit_code == 2
     assert "[forecast]: unknown key 'sed'; did you mean 'seed'?" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("validate",),
+        ("set", "kb-index.owner", "Ana"),
+        ("fmt", "--check"),
+        ("simulate", "--runs", "50", "--json"),
+        ("calibrate",),
+        ("export", "--format", "md", "--runs", "50"),
+    ],
+)
+def test_headless_commands_pause_the_cyclic_collector_and_restore_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    """Each collection would walk the parsed plan and the forecast again (cli.py); the
+    collector is back on afterwards for callers in the same process."""
+    import gc
+
+    from roadmap_tui import cli
+
+    plan = tmp_path / "plan.toml"
+    shutil.copyfile(Path(__file__).resolve().parents[1] / "plans" / "support-assistant.toml", plan)
+    seen: list[bool] = []
+
+    def spy(real):  # type: ignore[no-untyped-def]
+        def wrapped(*a, **k):  # type: ignore[no-untyped-def]
+            seen.append(gc.isenabled())
+            return real(*a, **k)
+
+        return wrapped
+
+    monkeypatch.setattr(cli, "open_plan", spy(cli.open_plan))
+    monkeypatch.setattr(cli, "load_or_report", spy(cli.load_or_report))
+    monkeypatch.setattr(store, "format_file", spy(store.format_file))
+    assert gc.isenabled()
+    result = run(args[0], str(plan), *args[1:])
+    assert result.exit_code in (0, 1), result.output
+    assert seen and not any(seen)
+    assert gc.isenabled()
