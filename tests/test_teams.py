@@ -260,9 +260,17 @@ def _figures(result: object) -> str:
     return json.dumps(doc, sort_keys=True)
 
 
-@pytest.mark.parametrize("with_risk", [False, True])
-def test_capacity_that_never_binds_changes_no_figure(with_risk: bool) -> None:
-    body = items(3, "[2, 5, 14]", extra="p_success = 0.7\nmax_attempts = 2\n")
+@pytest.mark.parametrize(
+    ("with_risk", "attempts", "calibrated"),
+    # 40 attempts at p 0.1: runs reach the attempts drawn at once after the 16th (_Tail),
+    # whose streams the queue's pilot must rewind too, as the calibration ratios' stream
+    [(False, 2, False), (True, 2, False), (True, 40, True)],
+)
+def test_capacity_that_never_binds_changes_no_figure(
+    with_risk: bool, attempts: int, calibrated: bool
+) -> None:
+    p = 0.7 if attempts == 2 else 0.1
+    body = items(3, "[2, 5, 14]", extra=f"p_success = {p}\nmax_attempts = {attempts}\n")
     body += '\n[items.m]\ntitle = "M"\nkind = "milestone"\ndepends_on = ["i0", "i1"]\nteam = "ml"\n'
     body += '\n[items.after]\ntitle = "After"\nestimate = [1, 3, 6]\ndepends_on = ["m"]\n'
     body += 'team = "ml"\ntarget = 2027-02-01\n'
@@ -273,7 +281,9 @@ def test_capacity_that_never_binds_changes_no_figure(with_risk: bool) -> None:
     without = replace(
         with_teams, teams=(), items=tuple(replace(i, team=None) for i in with_teams.items)
     )
-    a, b = simulate(with_teams, runs=3000), simulate(without, runs=3000)
+    ratios = {"i0": np.array([0.8, 1.0, 1.7]), "after": np.array([1.2])} if calibrated else None
+    a = simulate(with_teams, runs=3000, calibration=ratios)
+    b = simulate(without, runs=3000, calibration=ratios)
     assert _figures(a) == _figures(b)
     assert all(f.wait_days in (0.0, None) for f in a.items.values())
 

@@ -559,6 +559,10 @@ def _streams(model: Any) -> list[np.random.Generator]:
     for sampler in samplers:
         out += [sampler.rng] if sampler.rng is not None else []
     out += [g for node in model.nodes for g in node.success_rngs]
+    out += [
+        g for node in model.nodes if node.tail for g in (node.tail.count_rng, node.tail.sum_rng)
+    ]
+    out += [node.ratio_rng for node in model.nodes if node.ratio_rng is not None]
     out += [risk.occurs_rng for risk in model.risks]
     return out
 
