@@ -23,9 +23,9 @@ import numpy as np
 
 from roadmap_tui.forecast.engine import (
     DEFAULT_CHUNK,
-    ForecastError,
     _Model,
     build_model,
+    prepare,
     simulate,
 )
 from roadmap_tui.forecast.result import ForecastResult
@@ -217,16 +217,8 @@ def risk_effects(
     `runs`, `seed` and `as_of` default to the plan's; `progress(done, total)` is called after
     each risk (an exception raised in it cancels, as in `simulate`).
     """
-    n = min(plan.runs if runs is None else int(runs), RISK_EFFECT_RUNS)
-    seed = plan.seed if seed is None else int(seed)
-    if n < 1:
-        raise ForecastError(f"runs must be at least 1, got {n}")
-    if scenario is not None:
-        if scenario not in plan.scenario_by_id:
-            raise ForecastError(f"unknown scenario '{scenario}'")
-        plan = plan.apply_scenario(scenario)
-    as_of = plan.as_of if as_of is None else as_of
-    calendar = Calendar.of(plan)
+    plan, runs, seed, as_of, calendar = prepare(plan, runs, seed, scenario, as_of)
+    n = min(runs, RISK_EFFECT_RUNS)
     measure = _measure(plan, calendar, as_of, seed, n)
     return _effects(plan, calendar, measure, seed, scenario, progress)
 

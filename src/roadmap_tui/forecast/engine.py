@@ -694,6 +694,24 @@ class ChunkObserver(Protocol):
     ) -> None: ...
 
 
+def prepare(
+    plan: Plan, runs: int | None, seed: int | None, scenario: str | None, as_of: date | None
+) -> tuple[Plan, int, int, date | None, Calendar]:
+    """(the plan as `scenario` sees it, runs, seed, as_of, its calendar): the arguments every
+    forecast of a plan takes, with the plan's defaults, checked the same way everywhere."""
+    runs = plan.runs if runs is None else int(runs)
+    seed = plan.seed if seed is None else int(seed)
+    if runs < 1:
+        raise ForecastError(f"runs must be at least 1, got {runs}")
+    if scenario is not None:
+        if scenario not in plan.scenario_by_id:
+            known = ", ".join(plan.scenario_by_id) or "none"
+            raise ForecastError(f"unknown scenario '{scenario}' (known: {known})")
+        plan = plan.apply_scenario(scenario)
+    as_of = plan.as_of if as_of is None else as_of
+    return plan, runs, seed, as_of, Calendar.of(plan)
+
+
 def build_model(
     plan: Plan,
     calendar: Calendar,
@@ -740,19 +758,9 @@ def simulate(
     `chunk_size` only trades memory for speed: the result is the same for any value.
     `observer` is shown the first `observer.runs` runs of each chunk as they are simulated.
     """
-    runs = plan.runs if runs is None else int(runs)
-    seed = plan.seed if seed is None else int(seed)
-    if runs < 1:
-        raise ForecastError(f"runs must be at least 1, got {runs}")
     if chunk_size < 1:
         raise ForecastError(f"chunk size must be at least 1, got {chunk_size}")
-    if scenario is not None:
-        if scenario not in plan.scenario_by_id:
-            known = ", ".join(plan.scenario_by_id) or "none"
-            raise ForecastError(f"unknown scenario '{scenario}' (known: {known})")
-        plan = plan.apply_scenario(scenario)
-    as_of = plan.as_of if as_of is None else as_of
-    calendar = Calendar.of(plan)
+    plan, runs, seed, as_of, calendar = prepare(plan, runs, seed, scenario, as_of)
     model = build_model(plan, calendar, as_of, seed, runs, chunk_size, calibration)
     nodes = model.nodes
     m = len(nodes)
@@ -959,17 +967,7 @@ def figures(
     """The per-item figures of `simulate` with the same arguments, equal to its own, without
     keeping every finish of every run: no store to fill and sort, no percentiles, curves or
     sensitivities (`roadmap prioritize` at 5,000 items x 10,000 runs: a 200 MB store)."""
-    runs = plan.runs if runs is None else int(runs)
-    seed = plan.seed if seed is None else int(seed)
-    if runs < 1:
-        raise ForecastError(f"runs must be at least 1, got {runs}")
-    if scenario is not None:
-        if scenario not in plan.scenario_by_id:
-            known = ", ".join(plan.scenario_by_id) or "none"
-            raise ForecastError(f"unknown scenario '{scenario}' (known: {known})")
-        plan = plan.apply_scenario(scenario)
-    as_of = plan.as_of if as_of is None else as_of
-    calendar = Calendar.of(plan)
+    plan, runs, seed, as_of, calendar = prepare(plan, runs, seed, scenario, as_of)
     model = build_model(plan, calendar, as_of, seed, runs)
     items = cap_mod.pilot_figures(model, calendar, runs, FIGURES_CHUNK)
     return ForecastFigures(runs=runs, seed=seed, scenario=scenario, items=items)
