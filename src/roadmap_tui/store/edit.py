@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -136,24 +136,25 @@ def _edit_item(table: Any, before: Any, item: Any, moves: Moves) -> None:
             moves.append((("items", item.id), field, after))
 
 
-def _edit_risk(table: Any, before: Any, risk: Any, moves: Moves) -> None:
-    from roadmap_tui.model import parse as P
+def _edit_fields(section: str, fields_name: str, as_toml_name: str) -> Callable[..., None]:
+    """The editor of a risk's or a team's table: every field whose TOML value changed is set
+    (parse's field list and its value-as-TOML function, named: parse is imported lazily)."""
 
-    for field in P.RISK_FIELDS:
-        a, b = P.risk_field_toml(before, field), P.risk_field_toml(risk, field)
-        if a != b:
-            after = _set_key(table, field, b, P.RISK_FIELDS)
-            moves.append((("risks", risk.id), field, after))
+    def edit(table: Any, before: Any, new: Any, moves: Moves) -> None:
+        from roadmap_tui.model import parse as P
+
+        fields, as_toml = getattr(P, fields_name), getattr(P, as_toml_name)
+        for field in fields:
+            value = as_toml(new, field)
+            if as_toml(before, field) != value:
+                after = _set_key(table, field, value, fields)
+                moves.append(((section, new.id), field, after))
+
+    return edit
 
 
-def _edit_team(table: Any, before: Any, team: Any, moves: Moves) -> None:
-    from roadmap_tui.model import parse as P
-
-    for field in P.TEAM_FIELDS:
-        a, b = P.team_field_toml(before, field), P.team_field_toml(team, field)
-        if a != b:
-            after = _set_key(table, field, b, P.TEAM_FIELDS)
-            moves.append((("teams", team.id), field, after))
+_edit_risk = _edit_fields("risks", "RISK_FIELDS", "risk_field_toml")
+_edit_team = _edit_fields("teams", "TEAM_FIELDS", "team_field_toml")
 
 
 #: The field-by-field editor of one table of each section.
