@@ -570,3 +570,25 @@ async def test_quitting_during_a_forecast_abandons_it(
     assert app.return_code == 0
     # Not waited for: the five-second forecast was cancelled, never finished.
     assert len(log["cancelled"]) == 1 and not log["finished"]
+
+
+async def test_a_worker_hands_its_result_over_without_waiting_for_the_app(plan_path: Path) -> None:
+    """call_from_thread would wait for the app's loop: a worker still busy when the app
+    quits would wait for ever and keep the process from exiting. Here the loop is held up
+    (a blocking join) while the worker hands a result over: the worker must not wait."""
+    import threading
+
+    async with running(plan_path) as (app, pilot):
+        handed_over = threading.Event()
+        applied: list[bool] = []
+
+        def worker() -> None:
+            app._from_worker(lambda: applied.append(handed_over.is_set()))
+            handed_over.set()
+
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join(timeout=5)
+        assert not thread.is_alive()
+        await pilot.pause()
+        assert applied == [True]  # applied on the app's loop, after the worker moved on

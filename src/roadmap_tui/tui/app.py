@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import inspect
 import os
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -34,6 +36,7 @@ from roadmap_tui.priority import PriorityError, Ranking, prioritize
 from roadmap_tui.tui.actions import VIEWS, bindings_for
 from roadmap_tui.tui.commands import RoadmapCommands
 from roadmap_tui.tui.messages import (
+    FromWorker,
     ItemSelected,
     RiskSelected,
     ScenarioChosen,
@@ -335,7 +338,7 @@ class RoadmapApp(App[None]):
 
         try:
             result = simulate(plan, runs=self.runs, seed=seed, scenario=scenario, progress=progress)
-            self.call_from_thread(self._forecast_done, generation, plan, scenario, seed, result)
+            self._from_worker(self._forecast_done, generation, plan, scenario, seed, result)
             if plan.calibrate and not worker.is_cancelled and generation == self._generation:
                 from roadmap_tui.forecast import calibration as cal
 
@@ -343,27 +346,36 @@ class RoadmapApp(App[None]):
                 calibrated = cal.calibrated_forecast(
                     plan, found, runs=self.runs, seed=seed, scenario=scenario, progress=progress
                 )
-                self.call_from_thread(
-                    self._calibration_done, generation, calibrated, found.describe()
-                )
+                self._from_worker(self._calibration_done, generation, calibrated, found.describe())
             if plan.risks and self._still_idle(worker, generation, RISK_EFFECTS_DELAY):
                 # what each risk costs, on the first runs: after the figures, and only once
                 # the edits pause, so it never competes with the next edit's forecast
                 effects = risk_effects(
                     plan, runs=self.runs, seed=seed, scenario=scenario, progress=progress
                 )
-                self.call_from_thread(self._risk_effects_done, generation, effects)
+                self._from_worker(self._risk_effects_done, generation, effects)
             if plan.scenarios and not worker.is_cancelled and generation == self._generation:
                 comparison = compare(
                     plan, runs=self.runs, seed=seed, progress=progress, known={scenario: result}
                 )
-                self.call_from_thread(self._comparison_done, generation, comparison)
+                self._from_worker(self._comparison_done, generation, comparison)
         except _Cancelled:
             return
         except Exception as error:  # the engine refuses a plan: say so, keep the old figures
-            self.call_from_thread(self._forecast_failed, generation, f"{error}")
+            self._from_worker(self._forecast_failed, generation, f"{error}")
         finally:
-            self.call_from_thread(self._worker_finished, generation)
+            self._from_worker(self._worker_finished, generation)
+
+    def _from_worker(self, callback: Callable[..., object], *args: Any) -> None:
+        """From a worker thread: run `callback(*args)` on the app's thread, without waiting
+        (messages.FromWorker says why); results arrive in the order they were posted."""
+        self.post_message(FromWorker(partial(callback, *args)))
+
+    @on(FromWorker)
+    async def _apply_from_worker(self, message: FromWorker) -> None:
+        result = message.apply()
+        if inspect.isawaitable(result):
+            await result
 
     def _still_idle(self, worker: Any, generation: int, seconds: float) -> bool:
         """In the worker: wait `seconds`; False as soon as a newer edit supersedes it."""
@@ -885,7 +897,7 @@ class RoadmapApp(App[None]):
             lines = [slip_chart(found).plain, found.accuracy.sentence()]
             lines += [f"note: {n}" for n in found.notes]
             message = "\n".join(lines)
-        self.call_from_thread(
+        self._from_worker(
             self.push_screen,
             ChoiceDialog(escape(message), [Choice("close", "Close")], title="Forecast history"),
         )
@@ -996,7 +1008,7 @@ class RoadmapApp(App[None]):
         except (OSError, store.PlanFileError):
             pass
         finally:
-            self.call_from_thread(self._disk_checked, loaded, signature, digest)
+            self._from_worker(self._disk_checked, loaded, signature, digest)
 
     def _disk_checked(
         self, loaded: store.LoadedPlan, signature: tuple[int, int] | None, digest: str | None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.message import Message
 
 
@@ -40,3 +42,17 @@ class ScenarioChosen(Message):
     def __init__(self, scenario: str | None) -> None:
         super().__init__()
         self.scenario = scenario
+
+
+class FromWorker(Message):
+    """A background worker's result to apply on the app's thread.
+
+    Workers post this (posting is thread-safe and never waits) instead of calling
+    `call_from_thread`, which waits for the app's loop to run the call: a worker still busy
+    when the app quits would wait for ever, and its thread would keep the process (or a test
+    session) from exiting.
+    """
+
+    def __init__(self, apply: Callable[[], object]) -> None:
+        super().__init__()
+        self.apply = apply
