@@ -142,3 +142,21 @@ def test_the_deterministic_run_in_python_floats_equals_the_vectorised_rule(
         assert fast == {"x": 12.0, "a": 16.0, "b": 5.0, "c": 24.0}
     monkeypatch.setattr(cap_mod.Capacity, "_place_one", cap_mod.Capacity._place_sorted)
     assert fast == deterministic()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_branch_free_select_takes_exactly_the_masked_values(dtype: type) -> None:
+    # any bit pattern a schedule holds: days, +-inf (never, no gap), -0.0 and nan
+    special = np.array([np.inf, -np.inf, -0.0, 0.0, np.nan, 1e30, -3e38, 5.5], dtype=dtype)
+    rng = np.random.default_rng(0)
+    dst = np.concatenate([special, rng.uniform(-1e3, 1e3, 1000).astype(dtype)])
+    src = np.concatenate([special[::-1], rng.uniform(-1e3, 1e3, 1000).astype(dtype)])
+    take = rng.random(dst.size) < 0.5
+    take[:8] = [True, False, True, True, False, True, False, True]
+    idt = np.dtype(f"i{np.dtype(dtype).itemsize}")
+    mask = np.empty(dst.size, dtype=idt)
+    np.negative(take.view(np.int8), out=mask)
+    want = np.where(take, src, dst)
+    got = dst.copy()
+    cap_mod._select(got, src, mask, np.empty_like(mask))
+    assert got.view(idt).tolist() == want.view(idt).tolist()  # bit for bit, nan and -0.0 too
