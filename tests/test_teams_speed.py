@@ -160,3 +160,27 @@ def test_the_branch_free_select_takes_exactly_the_masked_values(dtype: type) -> 
     got = dst.copy()
     cap_mod._select(got, src, mask, np.empty_like(mask))
     assert got.view(idt).tolist() == want.view(idt).tolist()  # bit for bit, nan and -0.0 too
+
+
+def test_a_queue_ranked_apart_gives_the_runs_of_one_ranked_from_the_first_chunk() -> None:
+    # the queue (queue = "priority") is ranked from the first chunk's own draws; when the
+    # deterministic run comes first it is ranked from draws of its own, then rewound: the
+    # forecast's runs must not tell the two apart
+    plan = _plan(MIXED)
+    assert plan.queue == "priority"
+    calendar = Calendar.of(plan)
+
+    def runs(deterministic_first: bool) -> np.ndarray:
+        model = build_model(plan, calendar, plan.as_of, 3, 1300)
+        assert model.queue_runs == 1000
+        if deterministic_first:
+            model.chunk(np.empty((len(model.nodes), 1)), deterministic=True)
+            assert model.queue_runs == 0  # ranked apart
+        finish = np.empty((len(model.nodes), 1300), dtype=np.float32)
+        model.chunk(finish)
+        assert model.queue_runs == 0
+        return finish
+
+    first, apart = runs(False), runs(True)
+    assert np.array_equal(first, apart)
+    assert np.isinf(first).any() and np.isfinite(first).any()  # both kinds of runs compared

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -126,7 +126,6 @@ class Capacity:
         plan: Plan,
         calendar: Calendar,
         nodes: Sequence[_NodeLike],
-        queue: Sequence[str],
     ) -> None:
         self.teams: list[_Team] = []
         team_index: dict[str, int] = {}
@@ -154,7 +153,8 @@ class Capacity:
                 self.team_of[node.index] = team_index[item.team]
         #: node index -> row of the per-item start / wait arrays
         self.row_of = {i: r for r, i in enumerate(sorted(self.team_of))}
-        self.order = _queue_topological(nodes, queue)
+        #: node indices in the order they are placed (`set_queue`)
+        self.order: list[int] = []
         #: what records each item's wait, start and end as it is placed (set by Tracker)
         self.tracker: Tracker | None = None
         self._record = False  # whether this chunk's waits are recorded
@@ -172,6 +172,11 @@ class Capacity:
         self._lane = np.empty(0, dtype=np.int16)
         self._masks = np.empty((4, 0), dtype=bool)
         self._imask = self._itmp = np.empty(0, dtype=np.int32)
+        self._far = np.empty(0, dtype=np.float32)
+
+    def set_queue(self, nodes: Sequence[_NodeLike], queue: Sequence[str]) -> None:
+        """Place items in `queue` order from now on (as far as dependencies allow)."""
+        self.order = _queue_topological(nodes, queue)
 
     def _always_finishes(self, node: _NodeLike) -> bool:
         t = self.team_of.get(node.index)
@@ -205,6 +210,8 @@ class Capacity:
             self._rows = [*self._buf, *self._masks]
             # integer masks (0 / -1) and scratch for _select, as wide as the floats
             self._imask, self._itmp = np.empty((2, n), dtype=f"i{np.dtype(dtype).itemsize}")
+            # _FAR in every run: numpy's minimum against a scalar takes three times as long
+            self._far = np.full(n, _FAR, dtype=dtype)
         tracker = self.tracker
         # the deterministic run (float64) is not a run of the forecast: nothing recorded
         self._record = record and tracker is not None and dtype == np.float32
@@ -255,8 +262,8 @@ class Capacity:
         if count == n:
             np.subtract(start, ready, out=wait)
         else:
-            np.minimum(start, _FAR, out=wait)
-            np.minimum(ready, _FAR, out=ready_clipped)
+            np.minimum(start, self._far, out=wait)  # (an array: see Capacity.begin)
+            np.minimum(ready, self._far, out=ready_clipped)
             wait -= ready_clipped
         tracker.wait_sum[r] += np.add.reduce(wait, dtype=np.float64)
         tracker.wait_count[r] += count
@@ -483,6 +490,13 @@ def _queue_topological(nodes: Sequence[_NodeLike], queue: Sequence[str]) -> list
     first += [n.index for n in nodes if not n.done and n.start_at is not None]
     placed = set(first)
     rest = [n for n in nodes if n.index not in placed]
+    # the usual queue (the ranking's sequence) already has every item after what it waits
+    # on: then the sort would give the queue itself
+    ranks = [rank.get(n.item.id) for n in rest]
+    if None not in ranks:
+        rank_of = {n.index: r for n, r in zip(rest, ranks, strict=True)}
+        if all(rank_of.get(p, -1) < rank_of[n.index] for n in rest for p in n.preds):
+            return first + [n.index for _, n in sorted(zip(ranks, rest, strict=True))]
 
     def key(n: _NodeLike) -> tuple[int, int]:
         return (rank.get(n.item.id, m + n.index), n.index)
@@ -508,14 +522,6 @@ def _queue_topological(nodes: Sequence[_NodeLike], queue: Sequence[str]) -> list
     return order
 
 
-def queue_for(plan: Plan, figures: Callable[[], Mapping[str, Any]]) -> list[str]:
-    """The queue of `plan` by its `[forecast] queue`: file order, or `queue_order` on
-    `figures()`, those of a forecast of the same plan without capacity."""
-    if plan.queue == "file":
-        return [i.id for i in plan.items]
-    return queue_order(plan, figures())
-
-
 @dataclass(frozen=True)
 class _Figures:
     """What the priority score reads from a forecast, for one item."""
@@ -526,64 +532,42 @@ class _Figures:
     mean_duration: float
 
 
-def pilot_figures(
-    model: Any, calendar: Calendar, runs: int, chunk_size: int
-) -> dict[str, _Figures]:
-    """The ranking's figures from the first `runs` runs of `model` (compiled without
-    capacity): the same draws as the full forecast, none of its percentiles, curves or
-    sensitivities. Every stream is rewound afterwards, so the forecast itself draws from
-    the first run on, as it would without this pilot."""
-    streams = _streams(model)
-    saved = [g.bit_generator.state for g in streams]
-    m = len(model.nodes)
-    completed = np.zeros(m, dtype=np.int64)
-    on_time = np.zeros(m, dtype=np.int64)
-    crit = np.zeros(m, dtype=np.int64)
-    duration_sum = np.zeros(m)
-    targets = np.array(
-        [
-            calendar.end_offset(n.item.target) if n.item.target is not None else np.nan
-            for n in model.nodes
-        ],
-        dtype=np.float32,
-    )
-    done = 0
-    finish = np.empty((m, min(chunk_size, runs)), dtype=np.float32)
-    while done < runs:
-        n = min(chunk_size, runs - done)
-        f = finish[:, :n]
-        model.chunk(f, sums=duration_sum)
-        crit += model.critical(f)[1]
-        completed += np.isfinite(f).sum(axis=1)
-        on_time += (f <= targets[:, None]).sum(axis=1)
-        done += n
-    for g, state in zip(streams, saved, strict=True):
-        g.bit_generator.state = state
-    return {
-        node.item.id: _Figures(
-            p_success=int(completed[k]) / runs,
-            criticality=int(crit[k]) / runs,
-            p_on_time=None if node.item.target is None else int(on_time[k]) / runs,
-            mean_duration=round(float(duration_sum[k]) / runs, 3),
+class FigureCounts:
+    """The ranking's four figures per item, counted over passes of runs whose finishes are
+    at hand (the queue's pilot, `forecast.figures`): no store, no percentiles."""
+
+    def __init__(self, nodes: Sequence[_NodeLike], calendar: Calendar) -> None:
+        m = len(nodes)
+        self.completed = np.zeros(m, dtype=np.int64)
+        self.on_time = np.zeros(m, dtype=np.int64)
+        self.critical = np.zeros(m, dtype=np.int64)
+        #: each item's durations summed (the engine's `sums`)
+        self.duration_sum = np.zeros(m)
+        self._targets = np.array(
+            [
+                calendar.end_offset(n.item.target) if n.item.target is not None else np.nan
+                for n in nodes
+            ],
+            dtype=np.float32,
         )
-        for k, node in enumerate(model.nodes)
-    }
 
+    def add(self, finish: np.ndarray, critical: np.ndarray) -> None:
+        """Count a pass: its finishes (items x runs) and how often each item was critical."""
+        self.critical += critical
+        self.completed += np.isfinite(finish).sum(axis=1)
+        self.on_time += (finish <= self._targets[:, None]).sum(axis=1)
 
-def _streams(model: Any) -> list[np.random.Generator]:
-    """Every random stream of a compiled plan."""
-    out: list[np.random.Generator] = []
-    samplers = [s for node in model.nodes for s in node.samplers]
-    samplers += [risk.delay for risk in model.risks]
-    for sampler in samplers:
-        out += [sampler.rng] if sampler.rng is not None else []
-    out += [g for node in model.nodes for g in node.success_rngs]
-    out += [
-        g for node in model.nodes if node.tail for g in (node.tail.count_rng, node.tail.sum_rng)
-    ]
-    out += [node.ratio_rng for node in model.nodes if node.ratio_rng is not None]
-    out += [risk.occurs_rng for risk in model.risks]
-    return out
+    def figures(self, nodes: Sequence[_NodeLike], runs: int) -> dict[str, _Figures]:
+        """Per item id, its figures over the `runs` runs counted."""
+        return {
+            node.item.id: _Figures(
+                p_success=int(self.completed[k]) / runs,
+                criticality=int(self.critical[k]) / runs,
+                p_on_time=None if node.item.target is None else int(self.on_time[k]) / runs,
+                mean_duration=round(float(self.duration_sum[k]) / runs, 3),
+            )
+            for k, node in enumerate(nodes)
+        }
 
 
 class Tracker:

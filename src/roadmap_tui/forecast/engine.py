@@ -414,11 +414,28 @@ class _Model:
                 self._pred_matrix[node.index] = row + row[:1] * (width - len(row))
         self.capacity: cap_mod.Capacity | None = None
         self._order = self.nodes
+        #: runs the capacity queue is ranked from, 0 once it is (`wait_for_queue`)
+        self.queue_runs = 0
+        self._queue_plan = plan
+        self._as_of_rows: dict[tuple[int, np.dtype], np.ndarray] = {}
 
-    def use_queue(self, plan: Plan, calendar: Calendar, queue: Sequence[str]) -> None:
-        """From now on place items in `queue` order on their team's lanes (capacity.py)."""
-        self.capacity = cap_mod.Capacity(plan, calendar, self.nodes, queue)
+    def use_capacity(self, plan: Plan, calendar: Calendar) -> None:
+        """From now on place items on their team's lanes (capacity.py), in file order until
+        `use_queue` or `wait_for_queue`."""
+        self.capacity = cap_mod.Capacity(plan, calendar, self.nodes)
+        self.use_queue([item.id for item in plan.items])
+
+    def use_queue(self, queue: Sequence[str]) -> None:
+        """Place items in `queue` order (as far as dependencies allow)."""
+        assert self.capacity is not None
+        self.capacity.set_queue(self.nodes, queue)
         self._order = [self.nodes[i] for i in self.capacity.order]
+
+    def wait_for_queue(self, runs: int) -> None:
+        """Rank the queue (`queue = "priority"`) from the first `runs` runs without capacity,
+        before the first chunk places anything: from that chunk's own draws when it has as
+        many runs, else from draws of their own, then rewound (`_rank_queue`)."""
+        self.queue_runs = runs
 
     def chunk(
         self,
@@ -443,44 +460,151 @@ class _Model:
         Deterministic: one run at the likely values, in float64.
         """
         n = finish.shape[1]
+        if self.queue_runs and (deterministic or n < self.queue_runs):
+            self._rank_queue_apart()
         scratch = np.empty(n, dtype=np.float64 if deterministic else np.float32)
-        risk_delay: list[np.ndarray] = []
-        if not deterministic:
-            for risk in self.risks:
-                delay = risk.delay.draw(n)
-                delay *= risk.occurs_rng.random(n, dtype=np.float32) < risk.probability
-                risk_delay.append(delay)
-        cap = self.capacity
-        if cap is not None:
-            cap.begin(n, scratch.dtype)
+        risk_delay = [] if deterministic else self._risk_delays(n)
+        if self.capacity is not None:
+            self.capacity.begin(n, scratch.dtype)
+        if self.queue_runs:
+            self._chunk_ranking_queue(finish, risk_delay, scratch, sums, first, keep, tick)
+            return risk_delay
         every = max(len(self._order) // 8, 1)
         for placed, node in enumerate(self._order, 1):
             if tick is not None and placed % every == 0:
                 tick(placed / len(self._order))
-            i = node.index
-            d = scratch
+            completes = self._durations(node, scratch, risk_delay, deterministic, sums, first, keep)
             if node.done:
-                finish[i].fill(node.done_finish)
-                d.fill(node.done_duration)
-                completes = None
-            elif deterministic:
-                d.fill(node.samplers[0].likely)
-                completes = None
+                finish[node.index].fill(node.done_finish)
             else:
-                completes = self._draw(node, d)
-                if keep is not None:
-                    w = keep[0].shape[1]
-                    keep[0][i] = d[:w]
-                    keep[1][i] = True if completes is None else completes[:w]
-                for r in node.risks:
-                    d += risk_delay[r]
-            if sums is not None:
-                sums[i] += d.sum(dtype=np.float64)
-            if first is not None:
-                first[i] = d[: first.shape[1]]
-            if not node.done:
-                self._settle(node, finish, d, completes)
+                self._settle(node, finish, scratch, completes, self.capacity)
         return risk_delay
+
+    def _risk_delays(self, n: int) -> list[np.ndarray]:
+        """Each risk's delay in each of the next n runs (0 where it does not strike)."""
+        out = []
+        for risk in self.risks:
+            delay = risk.delay.draw(n)
+            delay *= risk.occurs_rng.random(n, dtype=np.float32) < risk.probability
+            out.append(delay)
+        return out
+
+    def _durations(
+        self,
+        node: _Node,
+        d: np.ndarray,
+        risk_delay: list[np.ndarray],
+        deterministic: bool,
+        sums: np.ndarray | None,
+        first: np.ndarray | None,
+        keep: tuple[np.ndarray, np.ndarray] | None,
+    ) -> np.ndarray | None:
+        """An item's durations in this chunk's runs into `d`, with its risks' delays, handed
+        to `sums`, `first` and `keep` (see `chunk`); which runs succeed (None: all)."""
+        i = node.index
+        completes = None
+        if node.done:
+            d.fill(node.done_duration)
+        elif deterministic:
+            d.fill(node.samplers[0].likely)
+        else:
+            completes = self._draw(node, d)
+            if keep is not None:
+                w = keep[0].shape[1]
+                keep[0][i] = d[:w]
+                keep[1][i] = True if completes is None else completes[:w]
+            for r in node.risks:
+                d += risk_delay[r]
+        if sums is not None:
+            sums[i] += d.sum(dtype=np.float64)
+        if first is not None:
+            first[i] = d[: first.shape[1]]
+        return completes
+
+    def _chunk_ranking_queue(
+        self,
+        finish: np.ndarray,
+        risk_delay: list[np.ndarray],
+        scratch: np.ndarray,
+        sums: np.ndarray | None,
+        first: np.ndarray | None,
+        keep: tuple[np.ndarray, np.ndarray] | None,
+        tick: Callable[[float], None] | None,
+    ) -> None:
+        """`chunk` while the queue waits to be ranked: every item's durations first, each
+        into its own row of `finish` (draws do not depend on the queue), then the queue
+        ranked from the first runs of those same draws, then every item placed in queue
+        order. The pilot so costs a pass over the items without drawing (no second draw of
+        its runs), and the result is that of a pilot drawn apart and rewound."""
+        completes: dict[int, np.ndarray] = {}
+        for node in self.nodes:
+            c = self._durations(node, finish[node.index], risk_delay, False, sums, first, keep)
+            if c is not None:
+                completes[node.index] = c
+        if tick is not None:
+            tick(0.5)
+        self._rank_queue(finish[:, : self.queue_runs], completes)
+        every = max(len(self._order) // 4, 1)
+        for placed, node in enumerate(self._order, 1):
+            if tick is not None and placed % every == 0:
+                tick(0.5 + placed / len(self._order) / 2)
+            row = finish[node.index]  # its durations, until it is placed
+            if node.done:
+                row.fill(node.done_finish)
+            else:
+                c = completes.get(node.index)
+                self._settle(node, finish, row, c, self.capacity, start=scratch)
+
+    def _rank_queue(self, durations: np.ndarray, completes: Mapping[int, np.ndarray]) -> None:
+        """Rank the queue from these runs' durations (items x k, with risks) and successes,
+        scheduled without capacity (capacity.queue_order), and use it from now on."""
+        k = durations.shape[1]
+        pilot = np.empty_like(durations)
+        counts = cap_mod.FigureCounts(self.nodes, self.calendar)
+        for node in self.nodes:
+            i = node.index
+            if node.done:
+                pilot[i].fill(node.done_finish)
+            else:
+                c = completes.get(i)
+                self._settle(node, pilot, durations[i], None if c is None else c[:k], None)
+            counts.duration_sum[i] = durations[i].sum(dtype=np.float64)
+        counts.add(pilot, self.critical(pilot)[1])
+        self.queue_runs = 0
+        self.use_queue(cap_mod.queue_order(self._queue_plan, counts.figures(self.nodes, k)))
+
+    def _rank_queue_apart(self) -> None:
+        """`_rank_queue` from the first runs drawn for it alone, when the first chunk is too
+        short (or deterministic). Every stream is rewound afterwards, so the forecast draws
+        from the first run on, as it would without this pilot."""
+        streams = self._streams()
+        saved = [g.bit_generator.state for g in streams]
+        k = self.queue_runs
+        durations = np.empty((len(self.nodes), k), dtype=np.float32)
+        risk_delay = self._risk_delays(k)
+        completes: dict[int, np.ndarray] = {}
+        for node in self.nodes:
+            c = self._durations(node, durations[node.index], risk_delay, False, None, None, None)
+            if c is not None:
+                completes[node.index] = c
+        self._rank_queue(durations, completes)
+        for g, state in zip(streams, saved, strict=True):
+            g.bit_generator.state = state
+
+    def _streams(self) -> list[np.random.Generator]:
+        """Every random stream of the compiled plan."""
+        out: list[np.random.Generator] = []
+        samplers = [s for node in self.nodes for s in node.samplers]
+        samplers += [risk.delay for risk in self.risks]
+        for sampler in samplers:
+            out += [sampler.rng] if sampler.rng is not None else []
+        out += [g for node in self.nodes for g in node.success_rngs]
+        out += [
+            g for node in self.nodes if node.tail for g in (node.tail.count_rng, node.tail.sum_rng)
+        ]
+        out += [node.ratio_rng for node in self.nodes if node.ratio_rng is not None]
+        out += [risk.occurs_rng for risk in self.risks]
+        return out
 
     def _draw(self, node: _Node, d: np.ndarray) -> np.ndarray | None:
         """An open item's durations (every attempt, no risk) into `d`; which runs succeed
@@ -506,27 +630,45 @@ class _Model:
         return completes
 
     def _settle(
-        self, node: _Node, finish: np.ndarray, d: np.ndarray, completes: np.ndarray | None
+        self,
+        node: _Node,
+        finish: np.ndarray,
+        d: np.ndarray,
+        completes: np.ndarray | None,
+        capacity: cap_mod.Capacity | None,
+        start: np.ndarray | None = None,
     ) -> None:
         """Write an open item's finish: after its predecessors and as_of (or its fixed
-        start), on a lane of its team when teams bind, plus its duration `d`."""
+        start), on a lane of its team when teams bind, plus its duration `d`. The start is
+        worked out in the item's row of `finish`, or in `start` when given (then `d` may be
+        that row)."""
         row = finish[node.index]
+        at = row if start is None else start
         if node.start_at is not None:
-            row.fill(node.start_at)
+            at.fill(node.start_at)
         elif node.preds:  # after every predecessor and as_of; who it waited for: critical()
             preds = node.preds
-            np.maximum(finish[preds[0]], self.as_of_offset, out=row)
+            np.maximum(finish[preds[0]], self._as_of_row(at), out=at)
             for p in preds[1:]:
-                np.maximum(row, finish[p], out=row)
+                np.maximum(at, finish[p], out=at)
         else:
-            row.fill(self.as_of_offset)
-        if self.capacity is not None:
-            self.capacity.place(node, row, d)  # waits for a lane of its team: row becomes start
-        row += d
+            at.fill(self.as_of_offset)
+        if capacity is not None:
+            capacity.place(node, at, d)  # waits for a lane of its team: `at` becomes start
+        np.add(at, d, out=row)
         if node.floor is not None:
             np.maximum(row, node.floor, out=row)
         if completes is not None:
             row[~completes] = np.inf
+
+    def _as_of_row(self, like: np.ndarray) -> np.ndarray:
+        """as_of in every run, as an array like `like`: numpy's maximum against a scalar
+        takes about three times as long as against an array (no vector loop for it)."""
+        key = (like.size, like.dtype)
+        row = self._as_of_rows.get(key)
+        if row is None:
+            row = self._as_of_rows[key] = np.full(like.size, self.as_of_offset, like.dtype)
+        return row
 
     def again(
         self,
@@ -556,7 +698,7 @@ class _Model:
                 if r != without:
                     d += risk_delay[r]
             p = node.p < 1
-            self._settle(node, finish, d, completes[node.index] if p else None)
+            self._settle(node, finish, d, completes[node.index] if p else None, self.capacity)
         return [node.index for node in rows if not node.done]
 
     def reach(self, risk: int) -> list[int]:
@@ -718,7 +860,6 @@ def build_model(
     as_of: date | None,
     seed: int,
     runs: int,
-    chunk_size: int = DEFAULT_CHUNK,
     calibration: Mapping[str, np.ndarray] | None = None,
 ) -> _Model:
     """The compiled plan every forecast of it draws from: with its calibration ratios, and,
@@ -726,12 +867,9 @@ def build_model(
     capacity). Everything that simulates a plan builds it here, so all agree run for run."""
     model = _Model(plan, calendar, as_of, seed, calibration)
     if cap_mod.uses_capacity(plan):
-        pilot = min(runs, cap_mod.QUEUE_RUNS)
-        queue = cap_mod.queue_for(
-            plan,
-            lambda: cap_mod.pilot_figures(model, calendar, pilot, min(chunk_size, FIGURES_CHUNK)),
-        )
-        model.use_queue(plan, calendar, queue)
+        model.use_capacity(plan, calendar)
+        if plan.queue == "priority":
+            model.wait_for_queue(min(runs, cap_mod.QUEUE_RUNS))
     return model
 
 
@@ -761,7 +899,7 @@ def simulate(
     if chunk_size < 1:
         raise ForecastError(f"chunk size must be at least 1, got {chunk_size}")
     plan, runs, seed, as_of, calendar = prepare(plan, runs, seed, scenario, as_of)
-    model = build_model(plan, calendar, as_of, seed, runs, chunk_size, calibration)
+    model = build_model(plan, calendar, as_of, seed, runs, calibration)
     nodes = model.nodes
     m = len(nodes)
     if 4 * m * runs > MAX_STORE_BYTES:
@@ -969,7 +1107,15 @@ def figures(
     sensitivities (`roadmap prioritize` at 5,000 items x 10,000 runs: a 200 MB store)."""
     plan, runs, seed, as_of, calendar = prepare(plan, runs, seed, scenario, as_of)
     model = build_model(plan, calendar, as_of, seed, runs)
-    items = cap_mod.pilot_figures(model, calendar, runs, FIGURES_CHUNK)
+    counts = cap_mod.FigureCounts(model.nodes, calendar)
+    finish = np.empty((len(model.nodes), min(FIGURES_CHUNK, runs)), dtype=np.float32)
+    done = 0
+    while done < runs:
+        f = finish[:, : min(FIGURES_CHUNK, runs - done)]
+        model.chunk(f, sums=counts.duration_sum)
+        counts.add(f, model.critical(f)[1])
+        done += f.shape[1]
+    items = counts.figures(model.nodes, runs)
     return ForecastFigures(runs=runs, seed=seed, scenario=scenario, items=items)
 
 
