@@ -28,11 +28,19 @@ from datetime import date
 import numpy as np
 
 from roadmap_tui.forecast import simulate
-from roadmap_tui.model.types import Estimate, Item, Plan, Risk
+from roadmap_tui.model.types import Estimate, Item, Plan, Risk, Team
 
 
-def layered_plan(n_items: int, *, seed: int = 7, deps: int = 3, risks: int = 10) -> Plan:
-    """A random layered plan: ~sqrt(n) layers, each item depends on ~`deps` earlier ones."""
+def layered_plan(
+    n_items: int,
+    *,
+    seed: int = 7,
+    deps: int = 3,
+    risks: int = 10,
+    teams: tuple[Team, ...] = (),
+) -> Plan:
+    """A random layered plan: ~sqrt(n) layers, each item depends on ~`deps` earlier ones.
+    With `teams`, item k is in team k mod len(teams) (the same draws otherwise)."""
     rng = np.random.default_rng(seed)
     width = max(1, int(np.sqrt(n_items)))
     items: list[Item] = []
@@ -54,6 +62,7 @@ def layered_plan(n_items: int, *, seed: int = 7, deps: int = 3, risks: int = 10)
                 depends_on=tuple(f"i{int(c)}" for c in sorted(chosen)),
                 p_success=float(rng.uniform(0.5, 0.9)) if experiment else 1.0,
                 max_attempts=int(rng.integers(2, 4)) if experiment else 1,
+                team=teams[k % len(teams)].id if teams else None,
             )
         )
     risk_list = tuple(
@@ -68,7 +77,9 @@ def layered_plan(n_items: int, *, seed: int = 7, deps: int = 3, risks: int = 10)
         )
         for j in range(risks)
     )
-    return Plan(name="bench", start=date(2027, 1, 4), items=tuple(items), risks=risk_list)
+    return Plan(
+        name="bench", start=date(2027, 1, 4), items=tuple(items), risks=risk_list, teams=teams
+    )
 
 
 def median_of(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]

@@ -18,14 +18,13 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_simulate import layered_plan  # noqa: E402
+from bench_simulate import layered_plan
 
-from roadmap_tui.model.types import Plan, Team  # noqa: E402
+from roadmap_tui.model.types import Plan, Team
 
 TEAMS = 8
 CAPACITY = 3
@@ -33,16 +32,15 @@ RUNS = 10_000
 
 
 def team_plan(with_teams: bool) -> Plan:
-    plan = layered_plan(1000)
+    """The plan, built the same way with and without teams (so building it costs the same)."""
     if not with_teams:
-        return plan
+        return layered_plan(1000)
     teams = tuple(Team(f"t{k}", f"Team {k}", CAPACITY) for k in range(TEAMS))
-    items = tuple(replace(item, team=f"t{k % TEAMS}") for k, item in enumerate(plan.items))
-    return replace(plan, teams=teams, items=items)
+    return layered_plan(1000, teams=teams)
 
 
-#: As the `roadmap` command runs (cli.py): numpy without huge pages, one BLAS thread, Python's bytecode
-#: cache (a session with PYTHONDONTWRITEBYTECODE recompiles roadmap-tui in every process).
+#: As the `roadmap` command runs (cli.py): numpy without huge pages, one BLAS thread, Python's
+#: bytecode cache (a session with PYTHONDONTWRITEBYTECODE recompiles roadmap-tui in every process).
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 ENV.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 ENV.setdefault("OPENBLAS_NUM_THREADS", "1")
