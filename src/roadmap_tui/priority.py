@@ -607,7 +607,7 @@ def _inputs(plan: Plan, figures: Mapping[str, ItemFigures]) -> _Inputs:
     reach = _reach(plan, position, bit_of)
     others = max(n - 1, 0)
 
-    values = np.zeros((n, len(FACTORS)))
+    rows: list[tuple[float, ...]] = []
     facts: list[_Facts] = []
     ready: list[bool] = []
     days: list[float] = []
@@ -633,7 +633,7 @@ def _inputs(plan: Plan, figures: Mapping[str, ItemFigures]) -> _Inputs:
             dependents / others if others else 0.0,
             1.0 / (1.0 + max(mean_days, 0.0) / EASE_HALF_DAYS),
         )
-        values[i] = [min(max(x, 0.0), 1.0) for x in row]
+        rows.append(row)
         facts.append((item, p_success, crit, on_time, dependents, mean_days))
         ready.append(
             all(
@@ -643,6 +643,8 @@ def _inputs(plan: Plan, figures: Mapping[str, ItemFigures]) -> _Inputs:
             )
         )
         days.append(0.0 if item.kind == "milestone" else max(mean_days, 0.0))
+    values = np.array(rows, dtype=float).reshape(n, len(FACTORS))
+    np.clip(values, 0.0, 1.0, out=values)
     id_order = np.empty(n, dtype=np.int64)
     id_order[np.argsort(np.array(ids, dtype=object), kind="stable")] = np.arange(n)
     return _Inputs(
