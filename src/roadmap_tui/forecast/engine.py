@@ -420,10 +420,9 @@ class _Model:
         self._as_of_rows: dict[tuple[int, np.dtype], np.ndarray] = {}
 
     def use_capacity(self, plan: Plan, calendar: Calendar) -> None:
-        """From now on place items on their team's lanes (capacity.py), in file order until
-        `use_queue` or `wait_for_queue`."""
+        """From now on place items on their team's lanes (capacity.py), in the order of
+        `use_queue`, or of the queue `wait_for_queue` ranks."""
         self.capacity = cap_mod.Capacity(plan, calendar, self.nodes)
-        self.use_queue([item.id for item in plan.items])
 
     def use_queue(self, queue: Sequence[str]) -> None:
         """Place items in `queue` order (as far as dependencies allow)."""
@@ -568,7 +567,7 @@ class _Model:
             else:
                 c = completes.get(i)
                 self._settle(node, pilot, durations[i], None if c is None else c[:k], None)
-            counts.duration_sum[i] = durations[i].sum(dtype=np.float64)
+        np.add.reduce(durations, axis=1, dtype=np.float64, out=counts.duration_sum)
         counts.add(pilot, self.critical(pilot)[1])
         self.queue_runs = 0
         self.use_queue(cap_mod.queue_order(self._queue_plan, counts.figures(self.nodes, k)))
@@ -870,6 +869,8 @@ def build_model(
         model.use_capacity(plan, calendar)
         if plan.queue == "priority":
             model.wait_for_queue(min(runs, cap_mod.QUEUE_RUNS))
+        else:
+            model.use_queue([item.id for item in plan.items])
     return model
 
 
