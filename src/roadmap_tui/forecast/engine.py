@@ -531,18 +531,13 @@ class _Model:
         tick: Callable[[float], None] | None,
     ) -> None:
         """`chunk` while the queue waits to be ranked: every item's durations first, each
-        into its own row of `finish` (draws do not depend on the queue), then the queue
-        ranked from the first runs of those same draws, then every item placed in queue
-        order. The pilot so costs a pass over the items without drawing (no second draw of
-        its runs), and the result is that of a pilot drawn apart and rewound."""
-        completes: dict[int, np.ndarray] = {}
-        for node in self.nodes:
-            c = self._durations(node, finish[node.index], risk_delay, False, sums, first, keep)
-            if c is not None:
-                completes[node.index] = c
+        into its own row of `finish` (draws do not depend on the queue), the queue ranked
+        from the first runs of those same draws, then every item placed in queue order. The
+        pilot draws nothing of its own and is scheduled in the drawing pass; the result is
+        that of a pilot drawn apart and rewound (`_rank_queue_apart`)."""
+        completes = self._draw_with_pilot(finish, risk_delay, sums, first, keep)
         if tick is not None:
             tick(0.5)
-        self._rank_queue(finish[:, : self.queue_runs], completes)
         every = max(len(self._order) // 4, 1)
         for placed, node in enumerate(self._order, 1):
             if tick is not None and placed % every == 0:
@@ -554,39 +549,45 @@ class _Model:
                 c = completes.get(node.index)
                 self._settle(node, finish, row, c, self.capacity, start=scratch)
 
-    def _rank_queue(self, durations: np.ndarray, completes: Mapping[int, np.ndarray]) -> None:
-        """Rank the queue from these runs' durations (items x k, with risks) and successes,
-        scheduled without capacity (capacity.queue_order), and use it from now on."""
-        k = durations.shape[1]
-        pilot = np.empty_like(durations)
-        counts = cap_mod.FigureCounts(self.nodes, self.calendar)
-        for node in self.nodes:
+    def _draw_with_pilot(
+        self,
+        finish: np.ndarray,
+        risk_delay: list[np.ndarray],
+        sums: np.ndarray | None = None,
+        first: np.ndarray | None = None,
+        keep: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> dict[int, np.ndarray]:
+        """Every item's durations into its own row of `finish` (see `chunk` for `sums`,
+        `first` and `keep`), and, in the same pass, its first `queue_runs` runs scheduled
+        without capacity: the pilot the queue is ranked from, which is then used. Returns
+        which runs of each experiment succeed."""
+        k = self.queue_runs
+        pilot = np.empty((len(self.nodes), k), dtype=np.float32)
+        completes: dict[int, np.ndarray] = {}
+        for node in self.nodes:  # topological: a pilot row's predecessors are settled
             i = node.index
+            c = self._durations(node, finish[i], risk_delay, False, sums, first, keep)
             if node.done:
                 pilot[i].fill(node.done_finish)
-            else:
-                c = completes.get(i)
-                self._settle(node, pilot, durations[i], None if c is None else c[:k], None)
-        np.add.reduce(durations, axis=1, dtype=np.float64, out=counts.duration_sum)
+                continue
+            if c is not None:
+                completes[i] = c
+            self._settle(node, pilot, finish[i, :k], None if c is None else c[:k], None)
+        counts = cap_mod.FigureCounts(self.nodes, self.calendar)
+        np.add.reduce(finish[:, :k], axis=1, dtype=np.float64, out=counts.duration_sum)
         counts.add(pilot, self.critical(pilot)[1])
         self.queue_runs = 0
         self.use_queue(cap_mod.queue_order(self._queue_plan, counts.figures(self.nodes, k)))
+        return completes
 
     def _rank_queue_apart(self) -> None:
-        """`_rank_queue` from the first runs drawn for it alone, when the first chunk is too
+        """The queue ranked from its first runs drawn alone, when the first chunk is too
         short (or deterministic). Every stream is rewound afterwards, so the forecast draws
         from the first run on, as it would without this pilot."""
         streams = self._streams()
         saved = [g.bit_generator.state for g in streams]
-        k = self.queue_runs
-        durations = np.empty((len(self.nodes), k), dtype=np.float32)
-        risk_delay = self._risk_delays(k)
-        completes: dict[int, np.ndarray] = {}
-        for node in self.nodes:
-            c = self._durations(node, durations[node.index], risk_delay, False, None, None, None)
-            if c is not None:
-                completes[node.index] = c
-        self._rank_queue(durations, completes)
+        durations = np.empty((len(self.nodes), self.queue_runs), dtype=np.float32)
+        self._draw_with_pilot(durations, self._risk_delays(self.queue_runs))
         for g, state in zip(streams, saved, strict=True):
             g.bit_generator.state = state
 
