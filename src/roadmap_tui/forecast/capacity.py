@@ -25,7 +25,7 @@ import heapq
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import numpy as np
 
@@ -151,8 +151,10 @@ class Capacity:
             item = node.item
             if item.team in team_index and not node.done and item.kind != "milestone":
                 self.team_of[node.index] = team_index[item.team]
-        #: node index -> row of the per-item start / wait arrays
-        self.row_of = {i: r for r, i in enumerate(sorted(self.team_of))}
+        #: node index -> row of the per-item start / wait arrays: team by team, so each
+        #: team's rows are one slice (Tracker.summarise reads them without a copy)
+        by_team = sorted(self.team_of, key=lambda i: (self.team_of[i], i))
+        self.row_of = {i: r for r, i in enumerate(by_team)}
         #: node indices in the order they are placed (`set_queue`)
         self.order: list[int] = []
         #: what records each item's wait, start and end as it is placed (set by Tracker)
@@ -522,9 +524,9 @@ def _queue_topological(nodes: Sequence[_NodeLike], queue: Sequence[str]) -> list
     return order
 
 
-@dataclass(frozen=True)
-class _Figures:
-    """What the priority score reads from a forecast, for one item."""
+class _Figures(NamedTuple):
+    """What the priority score reads from a forecast, for one item (a tuple: thousands are
+    made per forecast, each several times cheaper than a frozen dataclass)."""
 
     p_success: float
     criticality: float
@@ -626,13 +628,14 @@ class Tracker:
             members[cap.team_of[i]].append((i, r))
         column = finish[:, run].tolist()  # every item's finish in the median run
         for t, team in enumerate(cap.teams):
-            rows = [r for _, r in members[t]]
             node_ids = [i for i, _ in members[t]]
+            first_row = members[t][0][1] if members[t] else 0
+            rows = slice(first_row, first_row + len(node_ids))  # consecutive (row_of)
             available = sum(
                 max(min(hi, horizon) - max(lo, a), 0.0) for w in team.windows for lo, hi in w
             )
             used = 0.0
-            if rows and available > 0:
+            if node_ids and available > 0:
                 s = np.maximum(self.start[rows], a)
                 e = np.minimum(self.end[rows], horizon)
                 busy = np.clip(e - s, 0, None).sum(axis=0, dtype=np.float64)
@@ -644,7 +647,7 @@ class Tracker:
             ready = np.array([max([a, *(column[p] for p in nodes[i].preds)]) for i in node_ids])
             ready = np.where(np.isfinite(s_run), ready, np.inf)
             waiting = (ready[None, :] <= ready[:, None]) & (ready[:, None] < s_run[None, :])
-            peak = int(waiting.sum(axis=1).max()) if len(rows) else 0
+            peak = int(waiting.sum(axis=1).max()) if node_ids else 0
             lo_e, hi_e = edges[:-1], edges[1:]
             overlap = np.clip(
                 np.minimum(e_run[:, None], hi_e[None, :])
@@ -652,7 +655,7 @@ class Tracker:
                 0,
                 None,
             )
-            load = tuple(round(float(x) / week, 3) for x in overlap.sum(axis=0)) if rows else ()
+            load = tuple(round(float(x) / week, 3) for x in overlap.sum(axis=0))
             lanes_up = np.zeros(lo_e.size, dtype=np.int64)  # lanes that exist at each week's start
             for w in team.windows:
                 up = np.zeros(lo_e.size, dtype=bool)
@@ -667,7 +670,7 @@ class Tracker:
                 capacity=src.capacity,
                 utilisation=utilisation,
                 peak_queue=peak,
-                load=load if rows else tuple(0.0 for _ in lo_e),
+                load=load if node_ids else tuple(0.0 for _ in lo_e),
                 load_capacity=load_cap,
                 week_days=week,
             )
