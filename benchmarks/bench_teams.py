@@ -71,9 +71,13 @@ def main() -> None:
     args = parser.parse_args()
     one_process(True)  # warm the file cache
     plain, teams = [], []
-    for _ in range(args.repeat):
-        plain.append(one_process(False))
-        teams.append(one_process(True))
+    for k in range(args.repeat):  # which goes first alternates: no edge from the order
+        if k % 2:
+            teams.append(one_process(True))
+            plain.append(one_process(False))
+        else:
+            plain.append(one_process(False))
+            teams.append(one_process(True))
     print(f"1,000 items x {RUNS:,} runs, whole process (median of {args.repeat}):")
     for k, what in enumerate(("wall", "CPU")):
         a = statistics.median(p[k] for p in plain)
@@ -83,6 +87,9 @@ def main() -> None:
         pairs = sorted(t[k] / p[k] for p, t in zip(plain, teams, strict=True))
         print(f"    median ratio of a pair: {statistics.median(pairs):.2f}")
         print(f"    ratio per pair, sorted: {', '.join(f'{r:.2f}' for r in pairs)}")
+    for name, runs in (("without teams", plain), ("with teams", teams)):
+        walls = sorted(r[0] for r in runs)
+        print(f"  wall {name}: {', '.join(f'{w:.2f}' for w in walls)}")
     rss_a = statistics.median(p[2] for p in plain)
     rss_b = statistics.median(t[2] for t in teams)
     print(f"  peak RSS: without teams {rss_a:.0f} MB, with teams {rss_b:.0f} MB")
