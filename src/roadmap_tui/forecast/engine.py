@@ -742,13 +742,14 @@ class _Model:
             if cur.size == 0:
                 break
             preds = self._pred_matrix[cur]
-            waited = finish[preds, runs[:, None]]
-            start = waited.max(axis=1)
-            np.maximum(start, a, out=start)
-            first = (waited == start[:, None]).argmax(axis=1)
+            # (predecessors x runs): reductions run along the runs, not along a few columns
+            waited = finish[preds.T, runs]
+            start = waited.max(axis=0)
             # a predecessor finishing exactly at as_of (a zero-day kickoff at the start) is
             # still waited for; only one finishing before as_of is not (docs/forecast.md)
-            looking = waited.max(axis=1) >= a
+            looking = start >= a
+            np.maximum(start, a, out=start)
+            first = (waited == start).argmax(axis=0)
             cur = preds[np.arange(cur.size), first][looking]
             runs = runs[looking]
             counts += np.bincount(cur, minlength=m)
