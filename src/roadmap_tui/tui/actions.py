@@ -22,12 +22,27 @@ class UserAction:
     scope: str = "app"
     show: bool = True
     priority: bool = False
+    #: the name in the command palette, which lists every view's actions at once, when the
+    #: footer's short one needs its object ("Delete" of an item, a risk or a team)
+    palette: str = ""
 
     @property
     def keys_shown(self) -> str:
         """The keys as a person types them: `question_mark,f1` -> `? / f1`."""
-        names = {"question_mark": "?", "delete": "del", "slash": "/"}
+        names = {
+            "question_mark": "?",
+            "delete": "del",
+            "slash": "/",
+            "plus": "+",
+            "equals_sign": "=",
+            "minus": "-",
+        }
         return " / ".join(names.get(k, k) for k in self.key.split(","))
+
+    @property
+    def palette_text(self) -> str:
+        """The action's line in the command palette: its name and keys."""
+        return f"{self.palette or self.description} ({self.keys_shown})"
 
     def binding(self) -> Binding:
         return Binding(
@@ -61,10 +76,26 @@ ACTIONS: tuple[UserAction, ...] = (
         )
         for n, (name, title) in enumerate(VIEWS, start=1)
     ),
-    UserAction("add-item", "a", "app.add_item", "Add", "Add an item", scope="items"),
-    UserAction("edit-item", "enter", "app.edit_item", "Edit", "Edit the selected item", "items"),
     UserAction(
-        "delete-item", "delete", "app.delete_item", "Delete", "Delete the selected item", "items"
+        "add-item", "a", "app.add_item", "Add", "Add an item", scope="items", palette="Add item"
+    ),
+    UserAction(
+        "edit-item",
+        "enter",
+        "app.edit_item",
+        "Edit",
+        "Edit the selected item",
+        "items",
+        palette="Edit item",
+    ),
+    UserAction(
+        "delete-item",
+        "delete",
+        "app.delete_item",
+        "Delete",
+        "Delete the selected item",
+        "items",
+        palette="Delete item",
     ),
     UserAction(
         "link",
@@ -93,12 +124,34 @@ ACTIONS: tuple[UserAction, ...] = (
         show=False,
     ),
     UserAction("add-risk", "a", "app.add_risk", "Add risk", "Add a risk", scope="risks"),
-    UserAction("edit-risk", "enter", "app.edit_risk", "Edit", "Edit the selected risk", "risks"),
     UserAction(
-        "delete-risk", "delete", "app.delete_risk", "Delete", "Delete the selected risk", "risks"
+        "edit-risk",
+        "enter",
+        "app.edit_risk",
+        "Edit",
+        "Edit the selected risk",
+        "risks",
+        palette="Edit risk",
+    ),
+    UserAction(
+        "delete-risk",
+        "delete",
+        "app.delete_risk",
+        "Delete",
+        "Delete the selected risk",
+        "risks",
+        palette="Delete risk",
     ),
     UserAction("add-team", "a", "app.add_team", "Add team", "Add a team", scope="teams"),
-    UserAction("edit-team", "enter", "app.edit_team", "Edit", "Edit the selected team", "teams"),
+    UserAction(
+        "edit-team",
+        "enter",
+        "app.edit_team",
+        "Edit",
+        "Edit the selected team",
+        "teams",
+        palette="Edit team",
+    ),
     UserAction(
         "delete-team",
         "delete",
@@ -106,6 +159,7 @@ ACTIONS: tuple[UserAction, ...] = (
         "Delete",
         "Delete the selected team (its items keep no team)",
         "teams",
+        palette="Delete team",
     ),
     UserAction(
         "team-more",
@@ -115,6 +169,7 @@ ACTIONS: tuple[UserAction, ...] = (
         # so with Delete, Quit and Keys still fit beside the palette's key at 80 columns
         "Give the selected team one more unit of capacity",
         "teams",
+        palette="More capacity",
     ),
     UserAction(
         "team-less",
@@ -124,6 +179,7 @@ ACTIONS: tuple[UserAction, ...] = (
         "Take one unit of capacity from the selected team",
         "teams",
         show=False,
+        palette="Less capacity",
     ),
     UserAction(
         "focus",

@@ -23,8 +23,9 @@ class RoadmapCommands(Provider):
     def entries(self) -> list[tuple[str, str, object]]:
         entries: list[tuple[str, str, object]] = []
         for action in ACTIONS:
-            text = f"{action.description} ({action.keys_shown})"
-            entries.append((text, action.help, partial(self.run, palette_action(action))))
+            entries.append(
+                (action.palette_text, action.help, partial(self.run, palette_action(action)))
+            )
         for item in self.roadmap.plan.items:
             entries.append(
                 (
