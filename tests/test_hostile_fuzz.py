@@ -37,7 +37,14 @@ BASE: dict[str, Any] = {
     "plan": {"name": "S", "start": date(2027, 1, 4)},
     "forecast": {"runs": 100, "seed": 1},
     "items": {
-        "a": {"title": "A", "estimate": [1, 2, 4], "owner": "ann", "tags": ["x"]},
+        "a": {
+            "title": "A",
+            "estimate": [1, 2, 4],
+            "owner": "ann",
+            "tags": ["x"],
+            "team": "ml",
+            "link": "https://tracker.example/issues/1",
+        },
         "b": {
             "title": "B",
             "kind": "experiment",
@@ -47,7 +54,13 @@ BASE: dict[str, Any] = {
             "depends_on": ["a"],
             "metric": {"name": "F1", "current": 0.5, "target": 0.8},
         },
-        "c": {"title": "C", "estimate": [2, 3, 9], "distribution": "lognormal", "notes": "n"},
+        "c": {
+            "title": "C",
+            "estimate": [2, 3, 9],
+            "distribution": "lognormal",
+            "notes": "n",
+            "team": "ml",
+        },
         "m": {
             "title": "M",
             "kind": "milestone",
@@ -56,7 +69,14 @@ BASE: dict[str, Any] = {
         },
     },
     "risks": {"r": {"title": "R", "probability": 0.3, "delay": [1, 2, 3], "affects": ["a", "c"]}},
-    "scenarios": {"s": {"title": "T", "items": {"a": {"estimate": [2, 3, 5]}}}},
+    "teams": {"ml": {"title": "ML", "capacity": 1}},
+    "scenarios": {
+        "s": {
+            "title": "T",
+            "items": {"a": {"estimate": [2, 3, 5]}},
+            "teams": {"ml": {"capacity": 2}},
+        }
+    },
 }
 
 #: Where a mutation lands: existing keys, and keys a plan may or may not have.
@@ -93,6 +113,8 @@ PATHS: list[tuple[str, ...]] = [
             "owner",
             "tags",
             "notes",
+            "team",
+            "link",
         )
     ],
     ("items", "new"),
@@ -105,6 +127,12 @@ PATHS: list[tuple[str, ...]] = [
     ("scenarios", "s", "items", "b", "max_attempts"),
     ("scenarios", "s", "items", "a", "title"),
     ("scenarios", "s", "risks", "r", "delay"),
+    ("teams", "ml", "capacity"),
+    ("teams", "ml", "title"),
+    ("teams", "vendor"),
+    ("scenarios", "s", "teams", "ml", "capacity"),
+    ("scenarios", "s", "items", "b", "team"),
+    ("forecast", "queue"),
 ]
 
 HOSTILE_TEXT = [
@@ -197,6 +225,17 @@ PLAUSIBLE: dict[str, Any] = {
     "holidays": st.lists(_IN_RANGE, max_size=3),
     **{key: _IN_RANGE for key in ("start", "as_of", "target", "started", "finished")},
     **{key: TEXT.filter(str.strip) for key in ("name", "title", "owner", "notes")},
+    "team": st.sampled_from(["ml", "vendor", "nobody"]),
+    "capacity": st.one_of(
+        st.integers(min_value=0, max_value=4),
+        st.lists(
+            st.tuples(_IN_RANGE, st.integers(min_value=0, max_value=3)).map(list),
+            min_size=1,
+            max_size=3,
+        ),
+    ),
+    "link": st.one_of(st.just("https://tracker.example/issues/2"), TEXT),
+    "queue": st.sampled_from(["priority", "file", "other"]),
 }
 
 
