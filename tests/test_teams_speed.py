@@ -184,3 +184,22 @@ def test_a_queue_ranked_apart_gives_the_runs_of_one_ranked_from_the_first_chunk(
     first, apart = runs(False), runs(True)
     assert np.array_equal(first, apart)
     assert np.isinf(first).any() and np.isfinite(first).any()  # both kinds of runs compared
+
+
+def test_a_first_pass_that_ranks_the_queue_still_reports_progress_while_it_draws() -> None:
+    # the pass draws every item before placing any: its first half moves the bar too, and a
+    # raise there (how the editor cancels a stale forecast) stops the forecast
+    plan = _plan(MIXED)
+    calls: list[int] = []
+    simulate(plan, runs=2000, progress=lambda done, _total: calls.append(done))
+    assert calls == sorted(calls) and calls[-1] == 2000
+    assert any(0 < d < 1000 for d in calls)  # within the drawing half of the only pass
+
+    class Stop(Exception):
+        pass
+
+    def stop(done: int, _total: int) -> None:
+        raise Stop
+
+    with pytest.raises(Stop):
+        simulate(plan, runs=2000, progress=stop)

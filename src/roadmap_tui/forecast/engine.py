@@ -535,9 +535,7 @@ class _Model:
         from the first runs of those same draws, then every item placed in queue order. The
         pilot draws nothing of its own and is scheduled in the drawing pass; the result is
         that of a pilot drawn apart and rewound (`_rank_queue_apart`)."""
-        completes = self._draw_with_pilot(finish, risk_delay, sums, first, keep)
-        if tick is not None:
-            tick(0.5)
+        completes = self._draw_with_pilot(finish, risk_delay, sums, first, keep, tick)
         every = max(len(self._order) // 4, 1)
         for placed, node in enumerate(self._order, 1):
             if tick is not None and placed % every == 0:
@@ -556,15 +554,19 @@ class _Model:
         sums: np.ndarray | None = None,
         first: np.ndarray | None = None,
         keep: tuple[np.ndarray, np.ndarray] | None = None,
+        tick: Callable[[float], None] | None = None,
     ) -> dict[int, np.ndarray]:
         """Every item's durations into its own row of `finish` (see `chunk` for `sums`,
-        `first` and `keep`), and, in the same pass, its first `queue_runs` runs scheduled
-        without capacity: the pilot the queue is ranked from, which is then used. Returns
-        which runs of each experiment succeed."""
+        `first`, `keep` and `tick`, here up to a share of 0.5), and, in the same pass, its
+        first `queue_runs` runs scheduled without capacity: the pilot the queue is ranked
+        from, which is then used. Returns which runs of each experiment succeed."""
         k = self.queue_runs
         pilot = np.empty((len(self.nodes), k), dtype=np.float32)
         completes: dict[int, np.ndarray] = {}
-        for node in self.nodes:  # topological: a pilot row's predecessors are settled
+        every = max(len(self.nodes) // 4, 1)
+        for drawn, node in enumerate(self.nodes, 1):  # topological: a pilot row's preds are settled
+            if tick is not None and drawn % every == 0:
+                tick(drawn / len(self.nodes) / 2)
             i = node.index
             c = self._durations(node, finish[i], risk_delay, False, sums, first, keep)
             if node.done:
