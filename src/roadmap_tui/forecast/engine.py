@@ -433,7 +433,8 @@ class _Model:
     def wait_for_queue(self, runs: int) -> None:
         """Rank the queue (`queue = "priority"`) from the first `runs` runs without capacity,
         before the first chunk places anything: from that chunk's own draws when it has as
-        many runs, else from draws of their own, then rewound (`_rank_queue`)."""
+        many runs (`_draw_with_pilot`), else from draws of their own, then rewound
+        (`_rank_queue_apart`)."""
         self.queue_runs = runs
 
     def chunk(
