@@ -536,7 +536,7 @@ class _Figures(NamedTuple):
 
 class FigureCounts:
     """The ranking's four figures per item, counted over passes of runs whose finishes are
-    at hand (the queue's pilot, `forecast.figures`): no store, no percentiles."""
+    at hand (the runs the queue is ranked from, `forecast.figures`): no store, no percentiles."""
 
     def __init__(self, nodes: Sequence[_NodeLike], calendar: Calendar) -> None:
         m = len(nodes)
@@ -588,9 +588,6 @@ class Tracker:
         self.wait_count = np.zeros(rows, dtype=np.int64)
         self.begun = 0  # runs of the chunks begun so far
         capacity.tracker = self
-
-    def after_chunk(self, done: int, n: int) -> None:
-        """Nothing left to do: the chunk's waits, starts and ends are already noted."""
 
     def summarise(
         self,

@@ -53,7 +53,7 @@ Progress = Callable[[int, int], None]
 #: overhead per item and pass (about 20% of a 1,000-item forecast with teams at 4,096).
 DEFAULT_CHUNK = 16384
 #: Runs per pass where each pass does keep every item's finish ((items x chunk) float32):
-#: `figures` and the queue's pilot, which count per pass instead of keeping a store.
+#: `figures` (what `prioritize` ranks by), which counts per pass instead of keeping a store.
 FIGURES_CHUNK = 4096
 #: Sensitivity (Spearman) uses the first this many runs: a fixed memory budget, and a
 #: standard error of at most about 1/sqrt(2,500) = 0.02 on each coefficient, half a
@@ -867,8 +867,9 @@ def build_model(
     calibration: Mapping[str, np.ndarray] | None = None,
 ) -> _Model:
     """The compiled plan every forecast of it draws from: with its calibration ratios, and,
-    when teams bind, the queue the capacity schedule follows (from a pilot forecast without
-    capacity). Everything that simulates a plan builds it here, so all agree run for run."""
+    when teams bind, how the capacity schedule's queue is set (file order now, or ranked
+    from the first chunk's runs without capacity). Everything that simulates a plan builds it
+    here, so all agree run for run."""
     model = _Model(plan, calendar, as_of, seed, calibration)
     if cap_mod.uses_capacity(plan):
         model.use_capacity(plan, calendar)
@@ -941,8 +942,6 @@ def simulate(
         delays = model.chunk(finish, sums=duration_sum, first=first, keep=keep, tick=tick)
         plan_store[done : done + n], crit = model.critical(finish)
         crit_count += crit
-        if tracker is not None:
-            tracker.after_chunk(done, n)
         if keep is not None:
             assert observer is not None
             k = keep[0].shape[1]
