@@ -110,7 +110,14 @@ def plan_path(tmp_path: Path) -> Path:
 
 
 def app_for(path: Path) -> RoadmapApp:
-    return RoadmapApp(path, runs=2000, poll_interval=None)
+    """The app a snapshot is taken of: without animations, whose frame at the moment of the
+    snapshot (the tabs' underline sliding to a new view) depends on the machine's speed."""
+    return still(RoadmapApp(path, runs=2000, poll_interval=None))
+
+
+def still(app: RoadmapApp) -> RoadmapApp:
+    app.animation_level = "none"
+    return app
 
 
 def after(*keys: str):  # type: ignore[no-untyped-def]

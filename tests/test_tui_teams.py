@@ -9,9 +9,9 @@ import pytest
 from textual.widgets import Static
 
 from roadmap_tui import store
-from roadmap_tui.tui.app import RoadmapApp
 from roadmap_tui.tui.views.risks import TeamTable, load_lines
 from roadmap_tui.tui.views.timeline import TimelineChart
+from test_tui_snapshots import app_for
 from tui_helpers import PLAN, cells, fill, open_editor, press, running, settle
 
 TEAMS = """
@@ -186,5 +186,4 @@ def test_teams_panel_snapshot(snap_compare, plan_path: Path) -> None:  # type: i
         await pilot.app.wait_for_forecast()
         await pilot.pause()
 
-    app = RoadmapApp(plan_path, runs=2000, poll_interval=None)
-    assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
+    assert snap_compare(app_for(plan_path), terminal_size=(120, 36), run_before=run_before)

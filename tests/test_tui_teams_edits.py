@@ -312,6 +312,7 @@ async def test_the_teams_keys_and_quit_fit_the_footer_at_80_columns(plan_path: P
 def test_teams_panel_under_a_scenario_snapshot(snap_compare, plan_path: Path) -> None:  # type: ignore[no-untyped-def]
     """At 80x24 under the hiring scenario, the teams table focused: the capacity the scenario
     sets is marked, and the footer shows the teams' keys (Delete, More, Fewer) with Quit."""
+    from test_tui_snapshots import still
     from tui_helpers import make_app
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -326,7 +327,7 @@ def test_teams_panel_under_a_scenario_snapshot(snap_compare, plan_path: Path) ->
         await app.wait_for_forecast()
         await pilot.pause()
 
-    app = make_app(plan_path)
+    app = still(make_app(plan_path))
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
